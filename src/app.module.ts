@@ -1,0 +1,41 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { ProblemDetailsFilter } from './common/problem-details.filter';
+import { AppConfig } from './config/app-config';
+import { ConfigModule } from './config/config.module';
+import { DatabaseModule } from './database/database.module';
+import { AuditModule } from './modules/audit/audit.module';
+import { AuthModule } from './modules/auth/auth.module';
+import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { HealthModule } from './modules/health/health.module';
+import { MailModule } from './modules/mail/mail.module';
+import { PlatformModule } from './modules/platform/platform.module';
+import { UsersModule } from './modules/users/users.module';
+import { PolicyGuard } from './policy/policy.guard';
+import { PolicyModule } from './policy/policy.module';
+
+@Module({})
+export class AppModule {
+  static register(config: AppConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forConfig(config),
+        DatabaseModule.forUrl(databaseUrl),
+        PolicyModule,
+        MailModule,
+        UsersModule,
+        AuditModule,
+        HealthModule,
+        AuthModule,
+        PlatformModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+        // Order matters: who the caller is, then what they may do.
+        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: PolicyGuard },
+      ],
+    };
+  }
+}

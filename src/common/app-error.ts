@@ -1,0 +1,27 @@
+/**
+ * A refused request with a stable machine-readable code. Each feature declares its codes in its
+ * `<feature>.errors.ts`; the problem-details filter turns them into RFC 9457 answers.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly detail: string,
+    readonly extra: Record<string, unknown> = {},
+  ) {
+    super(detail);
+  }
+}
+
+export const CommonErrors = {
+  validation: (detail: string, errors: { path: string; message: string }[] = []) =>
+    new AppError(400, 'VALIDATION_FAILED', detail, { errors }),
+  unauthenticated: (detail = 'Authentication required') => new AppError(401, 'UNAUTHENTICATED', detail),
+  forbidden: (detail = 'You are not allowed to do this') => new AppError(403, 'FORBIDDEN', detail),
+  notFound: (what = 'Resource') => new AppError(404, 'NOT_FOUND', `${what} not found`),
+  rateLimited: (retryAfterSeconds: number) =>
+    new AppError(429, 'RATE_LIMITED', 'Too many requests, try again later', {
+      retryAfter: retryAfterSeconds,
+    }),
+  payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB'),
+};

@@ -1,0 +1,37 @@
+import { DriverException } from '@mikro-orm/core';
+import { AppError } from './app-error';
+
+/**
+ * Database constraints are the last word on invariants that must hold under concurrency. When one
+ * refuses a write that the service's own checks let through (a race), the answer is the same
+ * business error the check would have given.
+ */
+const BY_CONSTRAINT: Record<string, () => AppError> = {
+  users_email_unique: () => new AppError(409, 'EMAIL_TAKEN', 'An account with this email already exists'),
+  organizations_name_unique: () =>
+    new AppError(409, 'ORGANIZATION_NAME_TAKEN', 'An organization with this name already exists'),
+  organization_domains_domain_unique: () =>
+    new AppError(409, 'DOMAIN_TAKEN', 'This domain already belongs to an organization'),
+  memberships_org_user_unique: () =>
+    new AppError(409, 'ALREADY_MEMBER', 'This user is already in the organization'),
+  memberships_one_internal_org: () =>
+    new AppError(409, 'ALREADY_INTERNAL_ELSEWHERE', 'This user is already internal in another organization'),
+  groups_org_name_unique: () =>
+    new AppError(409, 'GROUP_NAME_TAKEN', 'A group with this name already exists in the organization'),
+  tags_org_name_unique: () =>
+    new AppError(409, 'TAG_NAME_TAKEN', 'A tag with this name already exists in the organization'),
+};
+
+/** Raised by the database's own invariant triggers (see migrations): `raise exception using message = 'LAST_ADMIN'`. */
+const BY_RAISED_CODE: Record<string, () => AppError> = {
+  LAST_ADMIN: () => new AppError(409, 'LAST_ADMIN', 'The last admin cannot be removed or demoted'),
+};
+
+export function constraintError(exception: DriverException): AppError | undefined {
+  const constraint = (exception as DriverException & { constraint?: string }).constraint;
+  if (constraint && BY_CONSTRAINT[constraint]) return BY_CONSTRAINT[constraint]();
+  for (const [code, make] of Object.entries(BY_RAISED_CODE)) {
+    if (exception.message.includes(code)) return make();
+  }
+  return undefined;
+}

@@ -1,0 +1,103 @@
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { AppError } from './app-error';
+import { constraintError } from './constraint-errors';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
+};
+
+const GENERIC_CODES: Record<number, string> = {
+  400: 'VALIDATION_FAILED',
+  401: 'UNAUTHENTICATED',
+  403: 'FORBIDDEN',
+  404: 'NOT_FOUND',
+  405: 'METHOD_NOT_ALLOWED',
+  413: 'PAYLOAD_TOO_LARGE',
+  415: 'UNSUPPORTED_MEDIA_TYPE',
+  429: 'RATE_LIMITED',
+};
+
+interface FastifyLikeError {
+  statusCode?: number;
+  code?: string;
+  message?: string;
+}
+
+/**
+ * Every error leaves as RFC 9457 problem details with a stable `code`. Anything unexpected is a
+ * generic 500 that carries the request id, so the log line can be found, and nothing internal.
+ */
+@Catch()
+export class ProblemDetailsFilter implements ExceptionFilter {
+  private readonly logger = new Logger('Errors');
+
+  catch(exception: unknown, host: ArgumentsHost): void {
+    const http = host.switchToHttp();
+    const request = http.getRequest<FastifyRequest>();
+    const reply = http.getResponse<FastifyReply>();
+    const error = this.toAppError(exception, request);
+    if (error.status >= 500) {
+      this.logger.error({ requestId: request.id, err: exception }, 'unhandled error');
+    }
+    if (error.status === 429 && typeof error.extra.retryAfter === 'number') {
+      void reply.header('Retry-After', String(error.extra.retryAfter));
+    }
+    void reply
+      .status(error.status)
+      .header('Content-Type', 'application/problem+json')
+      .send({
+        type: `about:blank`,
+        title: TITLES[error.status] ?? 'Error',
+        status: error.status,
+        detail: error.detail,
+        code: error.code,
+        ...error.extra,
+        instance: request.url,
+      });
+  }
+
+  private toAppError(exception: unknown, request: FastifyRequest): AppError {
+    if (exception instanceof AppError) return exception;
+    if (exception instanceof UniqueConstraintViolationException || exception instanceof DriverException) {
+      const mapped = constraintError(exception);
+      if (mapped) return mapped;
+    }
+    if (exception instanceof HttpException) {
+      const status = exception.getStatus();
+      const response = exception.getResponse();
+      const message =
+        typeof response === 'object' && response && 'message' in response
+          ? [response.message].flat().join('; ')
+          : exception.message;
+      return new AppError(status, GENERIC_CODES[status] ?? 'ERROR', String(message));
+    }
+    const fastifyError = exception as FastifyLikeError;
+    if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
+      const status = fastifyError.statusCode;
+      const detail =
+        fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'The request body is larger than 1 MB'
+          : (fastifyError.message ?? 'Bad request');
+      return new AppError(status, GENERIC_CODES[status] ?? 'BAD_REQUEST', detail);
+    }
+    return new AppError(
+      HttpStatus.INTERNAL_SERVER_ERROR,
+      'INTERNAL_ERROR',
+      `An unexpected error occurred (request id ${String(request.id)})`,
+      { requestId: request.id },
+    );
+  }
+}

@@ -1,0 +1,103 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+} from 'class-validator';
+
+const splitList = ({ value }: { value: unknown }) =>
+  typeof value === 'string'
+    ? value
+        .split(',')
+        .map((item) => item.trim().toLowerCase())
+        .filter(Boolean)
+    : value;
+
+/**
+ * The service's whole configuration, read once from the environment and validated at boot.
+ * Nothing else in the code reads process.env: a bad value stops the start with its name.
+ */
+export class AppConfig {
+  @IsIn(['development', 'production', 'test'])
+  NODE_ENV: 'development' | 'production' | 'test' = 'development';
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  HOST = '127.0.0.1';
+
+  /** Unset: an embedded PostgreSQL is started under DATA_DIR. */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsString()
+  DATA_DIR = '.data';
+
+  /** Required in production; in development generated once and kept under DATA_DIR. */
+  @IsOptional()
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET?: string;
+
+  /** Access token lifetime in seconds. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(60)
+  @Max(60 * 60 * 24 * 30)
+  JWT_TTL = 3600;
+
+  /** `log`, `file:<dir>` or an `smtp://` / `smtps://` URL. */
+  @Matches(/^(log|file:.+|smtps?:\/\/.+)$/, {
+    message: 'MAIL_TRANSPORT must be log, file:<dir> or an smtp:// URL',
+  })
+  MAIL_TRANSPORT = 'log';
+
+  @IsString()
+  MAIL_FROM = 'no-reply@localhost';
+
+  /** Base of links in mails, e.g. https://app.example.com/ */
+  @Matches(/^https?:\/\/.+/, { message: 'PUBLIC_URL must be an http(s) URL' })
+  PUBLIC_URL = 'http://localhost:3000/';
+
+  @Transform(splitList)
+  @IsString({ each: true })
+  PLATFORM_ADMIN_EMAILS: string[] = [];
+
+  /** Requests a minute to the public auth routes, per client IP and per email. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  AUTH_RATE_LIMIT_PER_MINUTE = 20;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
+  static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
+    const present = Object.fromEntries(
+      Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+    );
+    const config = plainToInstance(AppConfig, present, { exposeDefaultValues: true });
+    const errors = validateSync(config, { whitelist: false });
+    if (errors.length > 0) {
+      const lines = errors.map(
+        (error) => `  ${error.property}: ${Object.values(error.constraints ?? {}).join('; ')}`,
+      );
+      throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
+    }
+    if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
+      throw new Error('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+    }
+    return config;
+  }
+}

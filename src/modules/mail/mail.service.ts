@@ -1,0 +1,38 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { createTransport, Transporter } from 'nodemailer';
+import { AppConfig } from '../../config/app-config';
+
+export interface Mail {
+  to: string;
+  subject: string;
+  text: string;
+}
+
+/**
+ * Sends mail through the transport MAIL_TRANSPORT names: `log` prints it (development), `file:<dir>`
+ * writes one JSON file per mail (tests, staging), `smtp://...` sends it.
+ */
+@Injectable()
+export class MailService {
+  private readonly logger = new Logger(MailService.name);
+  private smtp?: Transporter;
+
+  constructor(private readonly config: AppConfig) {}
+
+  async send(mail: Mail): Promise<void> {
+    const transport = this.config.MAIL_TRANSPORT;
+    if (transport === 'log') {
+      this.logger.log({ mail }, `mail to ${mail.to}: ${mail.subject}`);
+    } else if (transport.startsWith('file:')) {
+      const dir = transport.slice('file:'.length);
+      await mkdir(dir, { recursive: true });
+      const name = `${Date.now()}-${process.hrtime.bigint()}-${mail.to.replace(/[^a-z0-9@.]/gi, '_')}.json`;
+      await writeFile(join(dir, name), JSON.stringify({ from: this.config.MAIL_FROM, ...mail }, null, 2));
+    } else {
+      this.smtp ??= createTransport(transport);
+      await this.smtp.sendMail({ from: this.config.MAIL_FROM, ...mail });
+    }
+  }
+}

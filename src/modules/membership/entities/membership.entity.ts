@@ -1,0 +1,29 @@
+import { Entity, Enum, Index, ManyToOne, Ref, Unique } from '@mikro-orm/core';
+import { BaseEntity } from '../../../database/base.entity';
+import { Organization } from '../../organizations/entities/organization.entity';
+import { User } from '../../users/entities/user.entity';
+
+export const MEMBERSHIP_TYPES = ['admin', 'member', 'workforce', 'external'] as const;
+export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
+export const INTERNAL_TYPES: readonly MembershipType[] = ['admin', 'member'];
+
+@Entity({ tableName: 'memberships' })
+@Unique({ name: 'memberships_org_user_unique', properties: ['organization', 'user'] })
+// A user is internal (admin or member) in one organization at most, whatever the code does.
+@Unique({
+  name: 'memberships_one_internal_org',
+  expression:
+    'create unique index "memberships_one_internal_org" on "memberships" ("user_id") where "type" in (\'admin\', \'member\')',
+})
+@Index({ name: 'memberships_org_joined_idx', properties: ['organization', 'createdAt', 'user'] })
+@Index({ name: 'memberships_user_idx', properties: ['user'] })
+export class Membership extends BaseEntity {
+  @ManyToOne({ entity: () => Organization, ref: true, deleteRule: 'cascade' })
+  organization: Ref<Organization>;
+
+  @ManyToOne({ entity: () => User, ref: true, deleteRule: 'cascade' })
+  user: Ref<User>;
+
+  @Enum({ items: [...MEMBERSHIP_TYPES] })
+  type: MembershipType;
+}

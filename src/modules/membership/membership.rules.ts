@@ -1,0 +1,13 @@
+import type { DefineRules } from '../../policy/ability.factory';
+import { isInternal } from '../../policy/policy-context';
+
+/** Internal users see and add users; only admins grant admin, change types and remove users. */
+export const defineMembershipRules: DefineRules = ({ can }, { organization }) => {
+  if (!isInternal(organization?.membershipType)) return;
+  can('read', 'Member');
+  can('create', 'Member', { type: { $in: ['member', 'workforce', 'external'] } });
+  if (organization?.membershipType !== 'admin') return;
+  can('create', 'Member');
+  can('update', 'Member');
+  can('delete', 'Member');
+};

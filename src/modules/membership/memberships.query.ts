@@ -1,0 +1,21 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { MyMembershipDto } from '../auth/dto/auth-responses.dto';
+import { MembershipType } from './entities/membership.entity';
+
+/** A user's memberships with their organizations, for /me and the verification answer. */
+export async function membershipsOf(em: EntityManager, userId: string): Promise<MyMembershipDto[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ id: string; name: string; is_workforce: boolean; type: MembershipType }[]>(
+      `select o.id, o.name, o.is_workforce, m.type
+       from memberships m join organizations o on o.id = m.organization_id
+      where m.user_id = ? order by o.name, o.id`,
+      [userId],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.map((row) => ({
+    organization: { id: row.id, name: row.name, isWorkforce: row.is_workforce },
+    type: row.type,
+  }));
+}

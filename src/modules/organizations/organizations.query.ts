@@ -1,0 +1,63 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { isoTime } from '../../common/sql';
+import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { OrganizationDto } from './dto/organization.dto';
+
+interface OrganizationRow {
+  id: string;
+  name: string;
+  is_workforce: boolean;
+  created_at: Date | string;
+  domains: string[];
+}
+
+const toDto = (row: OrganizationRow): OrganizationDto => ({
+  id: row.id,
+  name: row.name,
+  isWorkforce: row.is_workforce,
+  domains: row.domains,
+  createdAt: isoTime(row.created_at),
+});
+
+const SELECT = `select o.id, o.name, o.is_workforce, o.created_at,
+  array(select d.domain from organization_domains d where d.organization_id = o.id order by d.domain) as domains
+  from organizations o`;
+
+export async function findOrganizationDto(
+  em: EntityManager,
+  id: string,
+): Promise<OrganizationDto | undefined> {
+  const [row] = await em
+    .getConnection()
+    .execute<OrganizationRow[]>(`${SELECT} where o.id = ?`, [id], 'all', em.getTransactionContext());
+  return row ? toDto(row) : undefined;
+}
+
+/**
+ * Organizations by name, keyset-paginated; `internalUserId` keeps those where that user is internal.
+ */
+export async function pageOrganizations(
+  em: EntityManager,
+  query: { limit: number; cursor?: string; internalUserId?: string },
+): Promise<Page<OrganizationDto>> {
+  const after = decodeCursor(query.cursor, 2);
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (query.internalUserId) {
+    where.push(
+      `exists (select 1 from memberships m where m.organization_id = o.id and m.user_id = ? and m.type in ('admin', 'member'))`,
+    );
+    params.push(query.internalUserId);
+  }
+  if (after) {
+    where.push('(lower(o.name), o.id) > (?, ?)');
+    params.push(after[0], after[1]);
+  }
+  const rows = await em
+    .getConnection()
+    .execute<OrganizationRow[]>(
+      `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by lower(o.name), o.id limit ?`,
+      [...params, query.limit + 1],
+    );
+  return toPage(rows, query.limit, (row) => [row.name.toLowerCase(), row.id], toDto);
+}

@@ -1,0 +1,41 @@
+import { Entity, Enum, Index, ManyToOne, Opt, Property, Ref } from '@mikro-orm/core';
+import { BaseEntity } from '../../../database/base.entity';
+import { Organization } from '../../organizations/entities/organization.entity';
+import { User } from '../../users/entities/user.entity';
+import { RESOURCE_KINDS, ResourceKind } from '../resource-kind';
+
+/**
+ * Projects, datasets and ontologies in one table: they share ownership, collaborators, groups and
+ * joining, so one mechanism serves all three. Kind-specific columns are null for the other kinds.
+ */
+@Entity({ tableName: 'resources' })
+@Index({ name: 'resources_org_kind_created_idx', properties: ['organization', 'kind', 'createdAt', 'id'] })
+@Index({ name: 'resources_owner_idx', properties: ['owner', 'kind'] })
+export class Resource extends BaseEntity {
+  @Enum({ items: [...RESOURCE_KINDS] })
+  kind: ResourceKind;
+
+  /** Null when the creator was internal in no organization. */
+  @ManyToOne({ entity: () => Organization, ref: true, nullable: true, deleteRule: 'cascade' })
+  organization: Ref<Organization> | null = null;
+
+  @ManyToOne({ entity: () => User, ref: true, deleteRule: 'cascade' })
+  owner: Ref<User>;
+
+  @Property({ type: 'text' })
+  title: string;
+
+  @Property({ type: 'text', default: '' })
+  description: Opt<string> = '';
+
+  /** Ontologies only: the labelling schema. */
+  @Property({ type: 'jsonb', nullable: true })
+  structure: Record<string, unknown> | null = null;
+
+  /** Projects only. */
+  @ManyToOne({ entity: () => Resource, ref: true, nullable: true, deleteRule: 'set null', index: true })
+  ontology: Ref<Resource> | null = null;
+
+  @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
+  updatedAt: Opt<Date> = new Date();
+}

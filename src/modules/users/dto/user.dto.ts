@@ -1,0 +1,20 @@
+import { User, UserStatus } from '../entities/user.entity';
+
+export class UserDto {
+  id: string;
+  email: string;
+  name: string;
+  /** `invited`: added by email, never signed up. */
+  status: UserStatus;
+  emailVerified: boolean;
+
+  static from(user: User): UserDto {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      status: user.status,
+      emailVerified: user.emailVerifiedAt !== null,
+    };
+  }
+}

@@ -1,0 +1,16 @@
+import { createParamDecorator, ExecutionContext } from '@nestjs/common';
+import type { AppAbility } from './actions';
+import type { PolicyContext } from './policy-context';
+import type { AuthorizedRequest } from './policy.guard';
+
+export interface RequestPolicy {
+  ctx: PolicyContext;
+  ability: AppAbility;
+}
+
+/** The caller's policy context and ability, built by the policy guard for this request. */
+export const CurrentPolicy = createParamDecorator((_: unknown, context: ExecutionContext): RequestPolicy => {
+  const request = context.switchToHttp().getRequest<AuthorizedRequest>();
+  if (!request.policy) throw new Error('CurrentPolicy used on a route without @Authorize');
+  return request.policy;
+});

@@ -1,0 +1,105 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { CommonErrors } from '../common/app-error';
+import { IS_PUBLIC } from '../modules/auth/public.decorator';
+import { AbilityFactory } from './ability.factory';
+import { AppAbility } from './actions';
+import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
+import { asSubject } from './enforce';
+import { PolicyContext } from './policy-context';
+import { PolicyErrors } from './policy.errors';
+import { isUuid, ScopeLoader } from './scope-loader';
+
+export interface AuthorizedRequest extends FastifyRequest {
+  user?: { userId: string };
+  policy?: { ctx: PolicyContext; ability: AppAbility };
+}
+
+/**
+ * The one gate every request passes: deny by default. Step one, here: may the caller do this kind
+ * of action on this kind of target at all (404 when they may not even know it exists, 403 when they
+ * may know but not act). Step two, in the services: may they do it to this particular row.
+ */
+@Injectable()
+export class PolicyGuard implements CanActivate {
+  private readonly logger = new Logger(PolicyGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly abilities: AbilityFactory,
+    private readonly scopes: ScopeLoader,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const requirement = this.reflector.getAllAndOverride<PolicyRequirement>(POLICY_REQUIREMENT, targets);
+    const request = context.switchToHttp().getRequest<AuthorizedRequest>();
+    if (!requirement) {
+      this.logger.error(`route ${request.routeOptions.url} declares no policy: refused`);
+      throw CommonErrors.forbidden();
+    }
+    const userId = request.user?.userId;
+    if (!userId) throw CommonErrors.unauthenticated();
+
+    const ctx = await this.loadContext(requirement, userId, request.params as Record<string, string>);
+    const ability = this.abilities.build(ctx);
+    request.policy = { ctx, ability };
+    this.check(requirement, ctx, ability);
+    return true;
+  }
+
+  private async loadContext(
+    requirement: PolicyRequirement,
+    userId: string,
+    params: Record<string, string>,
+  ): Promise<PolicyContext> {
+    const { scope } = requirement;
+    let ctx: PolicyContext | undefined;
+    if (scope.type === 'organization') {
+      ctx = isUuid(params.orgId)
+        ? await this.scopes.forOrganization(userId, params.orgId)
+        : await this.scopes.forCaller(userId);
+    } else if (scope.type === 'resource') {
+      ctx = isUuid(params.id)
+        ? await this.scopes.forResource(userId, scope.kind, params.id)
+        : await this.scopes.forCaller(userId);
+    } else {
+      ctx = await this.scopes.forCaller(userId);
+    }
+    // A valid token for an account that no longer exists is no credential.
+    if (!ctx) throw CommonErrors.unauthenticated();
+    return ctx;
+  }
+
+  private check(requirement: PolicyRequirement, ctx: PolicyContext, ability: AppAbility): void {
+    const { action, subject: subjectType, scope } = requirement;
+    switch (scope.type) {
+      case 'caller':
+        return;
+      case 'platform':
+        if (ability.cannot(action, subjectType)) throw CommonErrors.forbidden();
+        return;
+      case 'organization': {
+        if (!ctx.organization || ability.cannot('discover', asSubject('Organization', ctx.organization))) {
+          throw CommonErrors.notFound('Organization');
+        }
+        if (ability.cannot(action, subjectType)) throw CommonErrors.forbidden();
+        return;
+      }
+      case 'resource': {
+        const resource = ctx.resource;
+        if (!resource || ability.cannot('discover', asSubject('Resource', resource))) {
+          throw CommonErrors.notFound(scope.kind[0].toUpperCase() + scope.kind.slice(1));
+        }
+        if (ability.cannot(action, subjectType)) {
+          throw ability.can('join', asSubject('Resource', resource)) && !resource.role
+            ? PolicyErrors.joinRequired()
+            : CommonErrors.forbidden();
+        }
+        return;
+      }
+    }
+  }
+}

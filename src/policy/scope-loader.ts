@@ -1,0 +1,106 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { MembershipType } from '../modules/membership/entities/membership.entity';
+import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../modules/resources/resource-kind';
+import { PolicyContext } from './policy-context';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
+/** The strongest of the roles a user holds on a resource (directly and through groups). */
+export function strongestRole(kind: ResourceKind, roles: readonly string[]): ResourceRole | null {
+  return ROLES_BY_KIND[kind].find((role) => roles.includes(role)) ?? null;
+}
+
+/**
+ * Loads what the rules need, in one round trip per request: the caller, and the organization or the
+ * resource the request is about with the caller's relation to it. Undefined means the caller's
+ * account no longer exists.
+ */
+@Injectable()
+export class ScopeLoader {
+  constructor(private readonly em: EntityManager) {}
+
+  async forCaller(userId: string): Promise<PolicyContext | undefined> {
+    const [row] = await this.em
+      .getConnection()
+      .execute<{ is_platform_admin: boolean }[]>('select is_platform_admin from users where id = ?', [
+        userId,
+      ]);
+    return row ? { caller: { userId, isPlatformAdmin: row.is_platform_admin } } : undefined;
+  }
+
+  async forOrganization(userId: string, organizationId: string): Promise<PolicyContext | undefined> {
+    const [row] = await this.em
+      .getConnection()
+      .execute<
+        {
+          is_platform_admin: boolean;
+          organization_id: string | null;
+          is_workforce: boolean | null;
+          type: MembershipType | null;
+        }[]
+      >(
+        `select u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
+         from users u
+         left join organizations o on o.id = ?
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id
+        where u.id = ?`,
+        [organizationId, userId],
+      );
+    if (!row) return undefined;
+    return {
+      caller: { userId, isPlatformAdmin: row.is_platform_admin },
+      organization: row.organization_id
+        ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
+        : undefined,
+    };
+  }
+
+  async forResource(
+    userId: string,
+    kind: ResourceKind,
+    resourceId: string,
+  ): Promise<PolicyContext | undefined> {
+    const [row] = await this.em.getConnection().execute<
+      {
+        is_platform_admin: boolean;
+        resource_id: string | null;
+        organization_id: string | null;
+        is_workforce: boolean | null;
+        type: MembershipType | null;
+        roles: string[] | null;
+      }[]
+    >(
+      `select u.is_platform_admin, r.id as resource_id, r.organization_id, o.is_workforce, m.type,
+              array(select c.role from collaborators c where c.resource_id = r.id and c.user_id = u.id
+                    union all
+                    select rg.role from resource_groups rg
+                      join group_members gm on gm.group_id = rg.group_id
+                     where rg.resource_id = r.id and gm.user_id = u.id) as roles
+         from users u
+         left join resources r on r.id = ? and r.kind = ?
+         left join organizations o on o.id = r.organization_id
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id
+        where u.id = ?`,
+      [resourceId, kind, userId],
+    );
+    if (!row) return undefined;
+    const ctx: PolicyContext = { caller: { userId, isPlatformAdmin: row.is_platform_admin } };
+    if (!row.resource_id) return ctx;
+    ctx.resource = {
+      id: row.resource_id,
+      kind,
+      organizationId: row.organization_id,
+      role: strongestRole(kind, row.roles ?? []),
+    };
+    if (row.organization_id) {
+      ctx.organization = {
+        id: row.organization_id,
+        isWorkforce: row.is_workforce ?? false,
+        membershipType: row.type,
+      };
+    }
+    return ctx;
+  }
+}
