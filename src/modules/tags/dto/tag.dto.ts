@@ -1,0 +1,40 @@
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsOptional, IsString, IsUUID, Length } from 'class-validator';
+import { PageOf } from '../../../common/pagination';
+
+const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class TagDto {
+  id: string;
+  name: string;
+  /** How many projects carry the tag. */
+  projectCount: number;
+}
+
+export class TagPage extends PageOf(TagDto) {}
+
+export class TagNameDto {
+  /** Trimmed; 1 to 50 characters; unique in the organization whatever the letter case. */
+  @Transform(trim)
+  @IsString()
+  @Length(1, 50)
+  name: string;
+}
+
+export class DeleteTagQuery {
+  /** Required when projects use the tag: it is then taken off all of them. */
+  @IsOptional()
+  @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value))
+  @IsBoolean()
+  confirm?: boolean;
+}
+
+export class TagProjectDto {
+  @IsUUID()
+  tagId: string;
+}
+
+export class ProjectTagDto {
+  id: string;
+  name: string;
+}
