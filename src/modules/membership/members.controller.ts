@@ -2,6 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@ne
 import {
   ApiConflictResponse,
   ApiNoContentResponse,
+  ApiQuery,
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
@@ -27,6 +28,14 @@ export class MembersController {
   /** The organization's users by the time they joined; `q` is the autocomplete of invite dropdowns. */
   @Get()
   @Authorize('read', 'Member', ORGANIZATION)
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    type: String,
+    example: 'admin,member',
+    description:
+      'Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`.',
+  })
   list(@UuidParam('orgId') orgId: string, @Query() query: ListMembersQuery): Promise<MemberPage> {
     return this.members.list(orgId, query);
   }

@@ -1,4 +1,4 @@
-import { ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiHideProperty } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,7 +22,8 @@ const commaList = ({ value }: { value: unknown }) =>
 
 export class ListMembersQuery extends PageQuery {
   /** Keeps these types only: a comma-separated list, e.g. `admin,member`. */
-  @ApiPropertyOptional({ type: String, example: 'admin,member' })
+  // Documented on the route (MembersController.list): the plugin would describe the parsed array.
+  @ApiHideProperty()
   @IsOptional()
   @Transform(commaList)
   @IsArray()
