@@ -33,7 +33,14 @@ async function freshOrganization(w: OrganizationWorld): Promise<{ id: string; do
 
 /** The HTTP calls that perform each action of organization-matrix.csv, by row id. */
 export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
-  'organization.read': [{ route: 'GET /organizations/{orgId}', okStatus: 200, call: (w) => get(orgPath(w)) }],
+  'organization.read': [
+    {
+      route: 'GET /organizations/{orgId}',
+      okStatus: 200,
+      call: (w) => get(orgPath(w)),
+      verifyAllowed: (response, { world }) => expect(response.body.id).toBe(world.organization.id),
+    },
+  ],
 
   'members.list': [
     { route: 'GET /organizations/{orgId}/members', okStatus: 200, call: (w) => get(`${orgPath(w)}/members`) },
@@ -41,6 +48,11 @@ export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
       route: 'GET /organizations/{orgId}/members',
       okStatus: 200,
       call: (w) => get(`${orgPath(w)}/members?q=matrix&type=member,workforce`),
+      // The autocomplete answers too: the fixture's member and workforce user are named "Matrix ...".
+      verifyAllowed: (response, { world }) =>
+        expect(response.body.items.map((m: { userId: string }) => m.userId).sort()).toEqual(
+          [world.callers.M.id, world.callers.W.id].sort(),
+        ),
     },
   ],
 

@@ -44,6 +44,14 @@ export interface Probe<World> {
    * generator expects 404 for each of the suite's `crossTenantCallers`.
    */
   crossTenant?: (world: World) => Promise<HttpCall> | HttpCall;
+  /**
+   * Further checks of an allowed answer, e.g. that a list holds what the cell's note says
+   * (`ok: all`, `ok: only theirs`). Throw (or fail an `expect`) to report a mismatch.
+   */
+  verifyAllowed?: (
+    response: HttpResult,
+    context: { world: World; caller: string; note?: string },
+  ) => void | Promise<void>;
 }
 
 export interface MatrixSuite<World, C extends string> {
@@ -203,6 +211,8 @@ export function describeMatrix<World, C extends string>(suite: MatrixSuite<World
                 const { call, response } = await run(probe.call, token);
                 const failure = mismatch(call, probe as Probe<unknown>, token, expectation, response);
                 if (failure) failures.push(failure);
+                else if (expectation.allowed && probe.verifyAllowed)
+                  await probe.verifyAllowed(response, { world, caller, note: expectation.note });
               }
             }
             expect(failures).toEqual([]);
