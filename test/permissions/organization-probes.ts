@@ -31,6 +31,14 @@ async function freshOrganization(w: OrganizationWorld): Promise<{ id: string; do
   return { id: row.id, domain };
 }
 
+async function freshTag(w: OrganizationWorld, organizationId = w.organization.id): Promise<string> {
+  const [row] = await w.t.sql<{ id: string }>(
+    `insert into tags (id, organization_id, name, created_at) values (gen_random_uuid(), ?, ?, now()) returning id`,
+    [organizationId, `Probe ${unique()}`],
+  );
+  return row.id;
+}
+
 /** The HTTP calls that perform each action of organization-matrix.csv, by row id. */
 export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
   'organization.read': [
@@ -173,6 +181,31 @@ export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
         return del(`${orgPath(w)}/groups/${group.id}/members/${w.callers.M.id}`);
       },
       crossTenant: (w) => del(`${orgPath(w)}/groups/${w.otherGroup.id}/members/${w.otherUser.id}`),
+    },
+  ],
+
+  'tags.list': [
+    { route: 'GET /organizations/{orgId}/tags', okStatus: 200, call: (w) => get(`${orgPath(w)}/tags`) },
+  ],
+
+  'tags.manage': [
+    {
+      route: 'POST /organizations/{orgId}/tags',
+      okStatus: 201,
+      call: (w) => post(`${orgPath(w)}/tags`, { name: `Probe ${unique()}` }),
+    },
+    {
+      route: 'PATCH /organizations/{orgId}/tags/{tagId}',
+      okStatus: 200,
+      call: async (w) => patch(`${orgPath(w)}/tags/${await freshTag(w)}`, { name: `Renamed ${unique()}` }),
+      crossTenant: async (w) =>
+        patch(`${orgPath(w)}/tags/${await freshTag(w, w.other.id)}`, { name: `X ${unique()}` }),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/tags/{tagId}',
+      okStatus: 204,
+      call: async (w) => del(`${orgPath(w)}/tags/${await freshTag(w)}`),
+      crossTenant: async (w) => del(`${orgPath(w)}/tags/${await freshTag(w, w.other.id)}?confirm=true`),
     },
   ],
 
