@@ -6,6 +6,7 @@ import { OrganizationDto } from './dto/organization.dto';
 interface OrganizationRow {
   id: string;
   name: string;
+  sort_name: string;
   is_workforce: boolean;
   created_at: Date | string;
   domains: string[];
@@ -19,7 +20,7 @@ const toDto = (row: OrganizationRow): OrganizationDto => ({
   createdAt: isoTime(row.created_at),
 });
 
-const SELECT = `select o.id, o.name, o.is_workforce, o.created_at,
+const SELECT = `select o.id, o.name, lower(o.name) as sort_name, o.is_workforce, o.created_at,
   array(select d.domain from organization_domains d where d.organization_id = o.id order by d.domain) as domains
   from organizations o`;
 
@@ -59,7 +60,7 @@ export async function pageOrganizations(
       `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by lower(o.name), o.id limit ?`,
       [...params, query.limit + 1],
     );
-  return toPage(rows, query.limit, (row) => [row.name.toLowerCase(), row.id], toDto);
+  return toPage(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
 }
 
 /**
