@@ -1,15 +1,6 @@
 import { Transform } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsObject,
-  IsOptional,
-  IsString,
-  IsUUID,
-  MaxLength,
-  MinLength,
-} from 'class-validator';
-import { trim } from './input-transforms';
+import { ArrayMaxSize, IsArray, IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable, trim } from './input-transforms';
 
 class CreateResourceDto {
   @Transform(trim)
@@ -18,7 +9,7 @@ class CreateResourceDto {
   @MaxLength(200)
   title: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(10000)
   description?: string;
@@ -28,26 +19,26 @@ export class CreateDatasetDto extends CreateResourceDto {}
 
 export class CreateOntologyDto extends CreateResourceDto {
   /** The labelling schema, a JSON object (an empty object when left out). */
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   structure?: Record<string, unknown>;
 }
 
 export class CreateProjectDto extends CreateResourceDto {
   /** An ontology the caller can read. */
-  @IsOptional()
+  @IsOmittable()
   @IsUUID('all')
   ontologyId?: string;
 
   /** Datasets the caller can read, attached at creation. */
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
   datasetIds?: string[];
 
   /** Tags of the organization the project will belong to. */
-  @IsOptional()
+  @IsOmittable()
   @IsArray()
   @ArrayMaxSize(100)
   @IsUUID('all', { each: true })
@@ -55,14 +46,14 @@ export class CreateProjectDto extends CreateResourceDto {
 }
 
 export class UpdateResourceDto {
-  @IsOptional()
+  @IsOmittable()
   @Transform(trim)
   @IsString()
   @MinLength(1)
   @MaxLength(200)
   title?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(10000)
   description?: string;
@@ -70,7 +61,7 @@ export class UpdateResourceDto {
 
 export class UpdateOntologyDto extends UpdateResourceDto {
   /** Replaces the labelling schema as a whole. */
-  @IsOptional()
+  @IsOmittable()
   @IsObject()
   structure?: Record<string, unknown>;
 }

@@ -1,3 +1,4 @@
+import { ValidateIf } from 'class-validator';
 import { TransformFnParams } from 'class-transformer';
 
 export const trim = ({ value }: TransformFnParams): unknown =>
@@ -13,3 +14,6 @@ export const commaList = ({ value }: TransformFnParams): unknown =>
     .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
     .map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v))
     .filter((v) => v !== '');
+
+/** May be left out, but not sent as null: null is not a title, a description or a structure. */
+export const IsOmittable = () => ValidateIf((_: object, value: unknown) => value !== undefined);
