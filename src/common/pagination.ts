@@ -1,11 +1,12 @@
 import { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CommonErrors } from './app-error';
 
 export class PageQuery {
   /** Page size, 1 to 200. */
+  @ApiPropertyOptional({ minimum: 1, maximum: 200, default: 50, description: 'Page size, 1 to 200' })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -14,6 +15,7 @@ export class PageQuery {
   limit: number = 50;
 
   /** Opaque cursor from the previous page's `nextCursor`. */
+  @ApiPropertyOptional({ description: "Opaque cursor from the previous page's `nextCursor`" })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -7,6 +7,7 @@ import { AuditService } from '../audit/audit.service';
 import { Group } from '../groups/entities/group.entity';
 import {
   AddResourceGroupDto,
+  CollaboratorRoleDto,
   CollaboratorsDto,
   InviteCollaboratorsDto,
   InviteResultDto,
@@ -127,7 +128,7 @@ export class CollaboratorsService {
     id: string,
     userId: string,
     newRole: string,
-  ): Promise<{ userId: string; role: ResourceRole }> {
+  ): Promise<CollaboratorRoleDto> {
     const role = this.roleOf(kind, newRole);
     await this.em.transactional(async (em) => {
       const resource = await this.lock(em, kind, id);

@@ -32,6 +32,7 @@ export class ProjectNotificationsController {
     return this.notifications.create(policy, id, body);
   }
 
+  /** Stops the rule; its recipients keep their memberships. */
   @Delete(':id/notifications/:notificationId')
   @HttpCode(204)
   @Authorize('manageNotifications', 'Resource', PROJECT)

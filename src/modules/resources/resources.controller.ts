@@ -1,5 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -7,6 +15,7 @@ import { CollaboratorsService } from './collaborators.service';
 import {
   AddResourceGroupDto,
   ChangeRoleDto,
+  CollaboratorRoleDto,
   CollaboratorsDto,
   InviteCollaboratorsDto,
   InviteResultDto,
@@ -40,6 +49,9 @@ function resourceController(api: ResourceKindApi) {
     @Post()
     @AuthorizeCaller()
     @ApiCreatedResponse({ type: api.detail })
+    @ApiNotFoundResponse({ description: 'A dataset or ontology the caller may not see' })
+    @ApiForbiddenResponse({ description: 'A dataset or ontology the caller may see but not read' })
+    @ApiUnprocessableEntityResponse({ description: 'TAG_OF_OTHER_ORG' })
     create(
       @Body() body: CreateResourceBody,
       @CurrentPolicy() policy: RequestPolicy,
@@ -100,6 +112,7 @@ function resourceController(api: ResourceKindApi) {
      */
     @Post(':id/collaborators')
     @Authorize('invite', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN (re-inviting the last admin with another role)' })
     invite(
       @UuidParam('id') id: string,
       @Body() body: InviteCollaboratorsDto,
@@ -111,12 +124,13 @@ function resourceController(api: ResourceKindApi) {
     /** 409 LAST_ADMIN when it would leave no admin. */
     @Patch(':id/collaborators/:userId')
     @Authorize('changeRole', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN' })
     changeRole(
       @UuidParam('id') id: string,
       @UuidParam('userId') userId: string,
       @Body() body: ChangeRoleDto,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<ChangeRoleDto> {
+    ): Promise<CollaboratorRoleDto> {
       return this.collaborators.changeRole(policy, kind, id, userId, body.role);
     }
 
@@ -124,6 +138,7 @@ function resourceController(api: ResourceKindApi) {
     @Delete(':id/collaborators/:userId')
     @HttpCode(204)
     @Authorize('delete', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN' })
     async removeCollaborator(
       @UuidParam('id') id: string,
       @UuidParam('userId') userId: string,
@@ -135,6 +150,7 @@ function resourceController(api: ResourceKindApi) {
     /** Every member of the group then holds the role; 422 GROUP_OF_OTHER_ORG for a group of another organization. */
     @Post(':id/groups')
     @Authorize('manageGroups', 'Resource', scope)
+    @ApiUnprocessableEntityResponse({ description: 'GROUP_OF_OTHER_ORG' })
     addGroup(
       @UuidParam('id') id: string,
       @Body() body: AddResourceGroupDto,

@@ -40,6 +40,11 @@ export class CollaboratorUserDto {
   role: ResourceRole;
 }
 
+export class CollaboratorRoleDto {
+  userId: string;
+  role: ResourceRole;
+}
+
 export class ResourceGroupDto {
   groupId: string;
   name: string;
