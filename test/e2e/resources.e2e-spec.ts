@@ -221,6 +221,20 @@ describe('Resources', () => {
       expect(refused.status).toBe(400);
     });
 
+    it('null is no title, description or structure: a PATCH with one is refused and changes nothing', async () => {
+      const user = await createUser(t);
+      const ontology = await createResource(t, user, 'ontology', { structure: { v: 1 } });
+      for (const body of [{ title: null }, { description: null }, { structure: null }]) {
+        const refused = await t.patch(`/ontologies/${ontology.id}`, body, user.token);
+        expect(refused.status).toBe(400);
+        expect(refused.body.code).toBe('VALIDATION_FAILED');
+      }
+      expect((await t.get(`/ontologies/${ontology.id}`, user.token)).body).toMatchObject({
+        title: ontology.title,
+        structure: { v: 1 },
+      });
+    });
+
     it('deleting a dataset removes it from the projects using it and from every list', async () => {
       const user = await createUser(t);
       const dataset = await createResource(t, user, 'dataset');
@@ -680,6 +694,51 @@ describe('Resources', () => {
       const project = await createResource(t, user, 'project');
       await addCollaborator(t, project.id, reviewer.id, 'reviewer');
       expect((await t.get(`/projects/${project.id}/notifications`, reviewer.token)).status).toBe(403);
+    });
+  });
+
+  describe('tags on projects', () => {
+    it("an internal collaborator puts the organization's tags on a project and takes them off; lists filter by them", async () => {
+      const org = await createOrganization(t);
+      const member = await createMember(t, org.id, 'member');
+      const project = await createResource(t, org.admin, 'project');
+      await addCollaborator(t, project.id, member.id, 'annotator');
+      const tag = await createTag(t, org.id, 'Priority');
+      const added = await t.post(`/projects/${project.id}/tags`, { tagId: tag }, member.token);
+      expect(added.status).toBe(201);
+      expect(added.body).toEqual({ id: tag, name: 'Priority' });
+      expect((await t.post(`/projects/${project.id}/tags`, { tagId: tag }, member.token)).status).toBe(201);
+      expect((await t.get(`/projects/${project.id}`, member.token)).body.tags).toEqual([
+        { id: tag, name: 'Priority' },
+      ]);
+      const filtered = await t.get(`/organizations/${org.id}/projects?tags=${tag}`, member.token);
+      expect(filtered.body.items.map((p: any) => p.id)).toEqual([project.id]);
+      expect((await t.delete(`/projects/${project.id}/tags/${tag}`, member.token)).status).toBe(204);
+      expect((await t.delete(`/projects/${project.id}/tags/${tag}`, member.token)).status).toBe(404);
+      expect(await auditActions(t, project.id)).toEqual([
+        'project.created',
+        'project.tag_added',
+        'project.tag_removed',
+      ]);
+    });
+
+    it('a tag of another organization, or an unknown one, is refused with TAG_OF_OTHER_ORG', async () => {
+      const org = await createOrganization(t);
+      const other = await createOrganization(t);
+      const project = await createResource(t, org.admin, 'project');
+      for (const tagId of [await createTag(t, other.id), '00000000-0000-4000-8000-000000000000']) {
+        const refused = await t.post(`/projects/${project.id}/tags`, { tagId }, org.admin.token);
+        expect(refused.status).toBe(422);
+        expect(refused.body.code).toBe('TAG_OF_OTHER_ORG');
+      }
+      expect(await t.sql('select 1 from project_tags where project_id = ?', [project.id])).toHaveLength(0);
+    });
+
+    it('a project of no organization takes no tags', async () => {
+      const loner = await createUser(t);
+      const project = await createResource(t, loner, 'project');
+      const tag = await createTag(t, (await createOrganization(t)).id);
+      expect((await t.post(`/projects/${project.id}/tags`, { tagId: tag }, loner.token)).status).toBe(403);
     });
   });
 

@@ -206,5 +206,25 @@ export function resourceProbes(kind: ResourceKind): Record<string, ResourceProbe
       crossTenant: async (w) => del(`${await freshPath(w)}/notifications/${w.foreign.notificationId}`),
     },
   ];
+  probes['tags.manage'] = [
+    {
+      route: 'POST /projects/{id}/tags',
+      okStatus: 201,
+      call: async (w) => post(`${await freshPath(w)}/tags`, { tagId: w.tagId }),
+    },
+    {
+      route: 'DELETE /projects/{id}/tags/{tagId}',
+      okStatus: 204,
+      call: async (w) => {
+        const projectId = await freshResource(w);
+        await w.t.sql(
+          `insert into project_tags (id, project_id, tag_id, organization_id, created_at) values (gen_random_uuid(), ?, ?, ?, now())`,
+          [projectId, w.tagId, w.organization.id],
+        );
+        return del(`/projects/${projectId}/tags/${w.tagId}`);
+      },
+      crossTenant: async (w) => del(`${await freshPath(w)}/tags/${w.foreign.tagId}`),
+    },
+  ];
   return probes;
 }

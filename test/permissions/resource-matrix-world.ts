@@ -6,23 +6,39 @@ import {
   createOrganization,
   TestOrganization,
 } from '../factories/organizations.factory';
-import { addCollaborator, createGroup, insertResource, segmentOf } from '../factories/resources.factory';
+import {
+  addCollaborator,
+  createGroup,
+  createTag,
+  insertResource,
+  segmentOf,
+} from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
 /** Callers of the resource-level table, by their effective role on the resource R (permissions.md). */
-export const RESOURCE_CALLERS = ['P', 'admin', 'team_manager', 'other', 'Aorg', 'none', 'X'] as const;
+export const RESOURCE_CALLERS = [
+  'P',
+  'admin',
+  'team_manager',
+  'other',
+  'W',
+  'E',
+  'Aorg',
+  'none',
+  'X',
+] as const;
 export type ResourceCaller = (typeof RESOURCE_CALLERS)[number];
 /** Datasets and ontologies have no team managers. */
 export const callersOf = (kind: ResourceKind): readonly ResourceCaller[] =>
   kind === 'project' ? RESOURCE_CALLERS : RESOURCE_CALLERS.filter((caller) => caller !== 'team_manager');
 
-type RoleColumn = 'admin' | 'team_manager' | 'other';
+type RoleColumn = 'admin' | 'team_manager' | 'other' | 'W' | 'E';
 
-/** Who holds each role on every fresh R: some directly, one through a group of R's organization. */
+/** Who holds each role on every fresh R: some directly, and (but for externals) one through a group of R's organization. */
 interface RoleHolders {
   direct: { user: TestUser; role: ResourceRole }[];
-  viaGroup: { user: TestUser; groupId: string; role: ResourceRole };
+  viaGroup?: { user: TestUser; groupId: string; role: ResourceRole };
 }
 
 export interface ResourceWorld {
@@ -38,8 +54,17 @@ export interface ResourceWorld {
   /** A dataset and an ontology of O that every signed-in caller can read: what link probes attach. */
   sharedDataset: string;
   sharedOntology: string;
+  /** A tag of O, what tag probes put on projects. */
+  tagId: string;
   /** A resource of the other organization, with a collaborator, a group and a notification. */
-  foreign: { resourceId: string; projectId: string; userId: string; groupId: string; notificationId: string };
+  foreign: {
+    resourceId: string;
+    projectId: string;
+    userId: string;
+    groupId: string;
+    notificationId: string;
+    tagId: string;
+  };
   deletedUserToken: string;
 }
 
@@ -68,24 +93,27 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
     groupId: (await createGroup(t, organization.id, [user.id])).id,
   });
 
+  // Role holders are internal users of O, but for W and E: a workforce and an external user of O
+  // holding a non-admin role, who differ from the other roles only where the organization's own
+  // things are concerned (tags).
   const holders: ResourceWorld['holders'] = {
     admin: {
       direct: [{ user: await internal(), role: 'admin' }],
       viaGroup: await viaGroup('admin', await internal()),
     },
     other: {
-      direct: await Promise.all(
-        OTHER_ROLES[kind].map(async (role, i) => ({
-          user: await [external, internal, workforce][i % 3](),
-          role,
-        })),
-      ),
-      viaGroup: await viaGroup(OTHER_ROLES[kind][OTHER_ROLES[kind].length - 1], await workforce()),
+      direct: await Promise.all(OTHER_ROLES[kind].map(async (role) => ({ user: await internal(), role }))),
+      viaGroup: await viaGroup(OTHER_ROLES[kind][OTHER_ROLES[kind].length - 1], await internal()),
     },
+    W: {
+      direct: [{ user: await workforce(), role: plainRole(kind) }],
+      viaGroup: await viaGroup(plainRole(kind), await workforce()),
+    },
+    E: { direct: [{ user: await external(), role: plainRole(kind) }] },
   };
   if (kind === 'project') {
     holders.team_manager = {
-      direct: [{ user: await workforce(), role: 'team_manager' }],
+      direct: [{ user: await internal(), role: 'team_manager' }],
       viaGroup: await viaGroup('team_manager', await internal()),
     };
   }
@@ -99,7 +127,10 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
     await createMember(t, other.id, 'member'),
   ];
   const everyone = [
-    ...Object.values(holders).flatMap((h) => [...h.direct.map((d) => d.user), h.viaGroup.user]),
+    ...Object.values(holders).flatMap((h) => [
+      ...h.direct.map((d) => d.user),
+      ...(h.viaGroup ? [h.viaGroup.user] : []),
+    ]),
     organization.admin,
     ...nobody,
   ];
@@ -141,6 +172,7 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
   const deleted = await createUser(t);
   await t.sql('delete from users where id = ?', [deleted.id]);
   return {
+    tagId: await createTag(t, organization.id),
     t,
     kind,
     segment: segmentOf(kind),
@@ -157,6 +189,7 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
       userId: foreignUser.id,
       groupId: foreignGroup.id,
       notificationId: notification.id,
+      tagId: await createTag(t, other.id),
     },
     deletedUserToken: deleted.token,
   };
@@ -169,7 +202,7 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
 export async function freshResource(w: ResourceWorld): Promise<string> {
   const owner = w.holders.admin!.direct[0].user;
   const direct = Object.values(w.holders).flatMap((h) => h.direct);
-  const groups = Object.values(w.holders).map((h) => h.viaGroup);
+  const groups = Object.values(w.holders).flatMap((h) => (h.viaGroup ? [h.viaGroup] : []));
   const [row] = await w.t.sql<{ id: string }>(
     `with r as (
        insert into resources (id, kind, organization_id, owner_id, title, structure, created_at, updated_at)
@@ -212,7 +245,10 @@ export function resourceCredentials(w: ResourceWorld, caller: ResourceCaller): (
     default: {
       const holders = w.holders[caller];
       if (!holders) throw new Error(`no ${caller} on a ${w.kind}`);
-      return [...holders.direct.map((d) => d.user.token), holders.viaGroup.user.token];
+      return [
+        ...holders.direct.map((d) => d.user.token),
+        ...(holders.viaGroup ? [holders.viaGroup.user.token] : []),
+      ];
     }
   }
 }

@@ -16,7 +16,7 @@ import {
   resourceOrganizationCredentials,
 } from './resource-organization-probes';
 
-const PROJECT_ONLY_ROWS = ['links.manage', 'notifications.manage'];
+const PROJECT_ONLY_ROWS = ['links.manage', 'notifications.manage', 'tags.manage'];
 const resourceRows = readMatrix(join(__dirname, 'resource-matrix.csv'), RESOURCE_CALLERS);
 
 for (const kind of RESOURCE_KINDS) {

@@ -8,6 +8,7 @@ export const ResourceErrors = {
   collaboratorNotFound: () => new AppError(404, 'NOT_FOUND', 'Collaborator not found'),
   groupNotOnResource: () => new AppError(404, 'NOT_FOUND', 'This group has no role on this resource'),
   notificationNotFound: () => new AppError(404, 'NOT_FOUND', 'Notification not found'),
+  tagNotOnProject: () => new AppError(404, 'NOT_FOUND', 'This project does not have this tag'),
   datasetNotAttached: () => new AppError(404, 'NOT_FOUND', 'This dataset is not attached to this project'),
   lastAdmin: () =>
     new AppError(409, 'LAST_ADMIN', 'A resource must keep at least one admin: add another admin first'),

@@ -9,6 +9,8 @@ import { ProjectLinksController } from './project-links.controller';
 import { ProjectLinksService } from './project-links.service';
 import { ProjectNotificationsController } from './project-notifications.controller';
 import { ProjectNotificationsService } from './project-notifications.service';
+import { ProjectTagsController } from './project-tags.controller';
+import { ProjectTagsService } from './project-tags.service';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceInvitations } from './resource-invitations.service';
 import { DatasetsController, OntologiesController, ProjectsController } from './resources.controller';
@@ -21,6 +23,7 @@ import { ResourcesService } from './resources.service';
     OntologiesController,
     ProjectLinksController,
     ProjectNotificationsController,
+    ProjectTagsController,
     OrganizationProjectsController,
     OrganizationDatasetsController,
     OrganizationOntologiesController,
@@ -30,6 +33,7 @@ import { ResourcesService } from './resources.service';
     CollaboratorsService,
     ProjectLinksService,
     ProjectNotificationsService,
+    ProjectTagsService,
     ResourceAccess,
     ResourceInvitations,
   ],
