@@ -14,6 +14,7 @@ import { MembershipModule } from './modules/membership/membership.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PlatformModule } from './modules/platform/platform.module';
 import { TagsModule } from './modules/tags/tags.module';
+import { ResourcesModule } from './modules/resources/resources.module';
 import { UsersModule } from './modules/users/users.module';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
@@ -37,6 +38,7 @@ export class AppModule {
         MembershipModule,
         GroupsModule,
         TagsModule,
+        ResourcesModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

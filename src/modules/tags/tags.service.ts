@@ -138,10 +138,10 @@ export class TagsService {
         this.audit.record(em, {
           organizationId: project.organizationId,
           actorId,
-          action: 'project.tagged',
+          action: 'project.tag_added',
           targetType: 'project',
           targetId: project.id,
-          data: { tagId, tagName: tag.name },
+          data: { tagId, name: tag.name },
         });
         await em.flush();
       }
@@ -167,7 +167,7 @@ export class TagsService {
       this.audit.record(em, {
         organizationId: project.organizationId,
         actorId,
-        action: 'project.untagged',
+        action: 'project.tag_removed',
         targetType: 'project',
         targetId: project.id,
         data: { tagId },

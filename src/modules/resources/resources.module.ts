@@ -1,0 +1,38 @@
+import { Module } from '@nestjs/common';
+import { CollaboratorsService } from './collaborators.service';
+import {
+  OrganizationDatasetsController,
+  OrganizationOntologiesController,
+  OrganizationProjectsController,
+} from './organization-resources.controller';
+import { ProjectLinksController } from './project-links.controller';
+import { ProjectLinksService } from './project-links.service';
+import { ProjectNotificationsController } from './project-notifications.controller';
+import { ProjectNotificationsService } from './project-notifications.service';
+import { ResourceAccess } from './resource-access.service';
+import { ResourceInvitations } from './resource-invitations.service';
+import { DatasetsController, OntologiesController, ProjectsController } from './resources.controller';
+import { ResourcesService } from './resources.service';
+
+@Module({
+  controllers: [
+    ProjectsController,
+    DatasetsController,
+    OntologiesController,
+    ProjectLinksController,
+    ProjectNotificationsController,
+    OrganizationProjectsController,
+    OrganizationDatasetsController,
+    OrganizationOntologiesController,
+  ],
+  providers: [
+    ResourcesService,
+    CollaboratorsService,
+    ProjectLinksService,
+    ProjectNotificationsService,
+    ResourceAccess,
+    ResourceInvitations,
+  ],
+  exports: [ResourcesService, CollaboratorsService],
+})
+export class ResourcesModule {}
