@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { withDatabase } from '../../src/database/database-url';
+import { AppConfig } from '../../src/config/app-config';
+import { grantConfiguredPlatformAdmins } from '../../src/modules/auth/platform-admins';
+import { createUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
 const run = promisify(execFile);
@@ -33,6 +36,23 @@ describe('Operator CLI', () => {
       `select is_platform_admin from users where email = 'temp.operator@example.test'`,
     );
     expect(row.is_platform_admin).toBe(false);
+  });
+
+  it('verified users listed in PLATFORM_ADMIN_EMAILS are granted at boot; unverified ones wait for verification', async () => {
+    const verified = await createUser(t, { email: 'listed.one@example.test' });
+    const unverified = await createUser(t, { email: 'listed.two@example.test', verified: false });
+    const config = AppConfig.load({
+      PLATFORM_ADMIN_EMAILS: 'Listed.One@example.test,listed.two@example.test',
+    });
+    await grantConfiguredPlatformAdmins(t.app, config);
+    const rows = await t.sql(`select id, is_platform_admin from users where id in (?, ?)`, [
+      verified.id,
+      unverified.id,
+    ]);
+    expect(Object.fromEntries(rows.map((r) => [r.id, r.is_platform_admin]))).toEqual({
+      [verified.id]: true,
+      [unverified.id]: false,
+    });
   });
 
   it('an unknown command prints the usage and fails', async () => {

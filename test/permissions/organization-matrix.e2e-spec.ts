@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { segmentOf } from '../factories/resources.factory';
 import { describeMatrix, readMatrix } from './permission-matrix';
 import { ORGANIZATION_PROBES } from './organization-probes';
 import { buildOrganizationWorld, ORGANIZATION_CALLERS, organizationCredentials } from './organization-world';
@@ -16,6 +18,14 @@ describeMatrix({
     exempt: {
       'GET /organizations':
         "the caller's own organizations: about no organization O (organizations e2e suite)",
+      // O's resource lists and joining have their rows in resource-organization-matrix.csv, whose suite
+      // (resource-matrix.e2e-spec.ts) checks the coverage of /organizations/{orgId}/<kind>.
+      ...Object.fromEntries(
+        RESOURCE_KINDS.flatMap((kind) => [
+          [`GET /organizations/{orgId}/${segmentOf(kind)}`, 'resource-organization-matrix.csv'],
+          [`POST /organizations/{orgId}/${segmentOf(kind)}/{id}/join`, 'resource-organization-matrix.csv'],
+        ]),
+      ),
     },
   },
 });

@@ -12,7 +12,7 @@ export async function grantConfiguredPlatformAdmins(app: INestApplication, confi
   await em
     .getConnection()
     .execute(
-      `update users set is_platform_admin = true where email = any(?) and email_verified_at is not null and not is_platform_admin`,
+      `update users set is_platform_admin = true where email in (?) and email_verified_at is not null and not is_platform_admin`,
       [config.PLATFORM_ADMIN_EMAILS],
     );
 }

@@ -1,6 +1,8 @@
 import type { SqlFragment } from '../../policy/sql-filter';
 import type { TagFilterQuery } from './dto/tag-filter.query';
 
+const placeholders = (values: unknown[]) => values.map(() => '?').join(', ');
+
 /**
  * The `tags` (all of) and `tagsAny` filters as SQL conditions on a project alias.
  *
@@ -15,16 +17,16 @@ export function projectTagConditions(alias: string, filter: TagFilterQuery): Sql
   const all = [...new Set(filter.tags ?? [])];
   if (all.length > 0) {
     conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[])
+      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id in (${placeholders(all)})
                              group by pt.project_id having count(*) = ?)`,
-      params: [all, all.length],
+      params: [...all, all.length],
     });
   }
   const any = [...new Set(filter.tagsAny ?? [])];
   if (any.length > 0) {
     conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[]))`,
-      params: [any],
+      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id in (${placeholders(any)}))`,
+      params: any,
     });
   }
   return conditions;
