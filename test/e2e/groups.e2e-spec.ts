@@ -5,7 +5,7 @@ import {
   createOrganization,
   TestOrganization,
 } from '../factories/organizations.factory';
-import { addCollaboratorSql, createResourceSql } from '../factories/resources-sql.factory';
+import { addCollaborator, giveGroupRole, insertResource } from '../factories/resources.factory';
 import { createUser, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
@@ -143,13 +143,13 @@ describe('Groups', () => {
 
   it("deleting a group takes away the roles its members had through it on the organization's resources", async () => {
     const group = await createGroup(t, org.id, { memberIds: [member.id] });
-    const project = await createResourceSql(t, { organizationId: org.id, ownerId: org.admin.id });
-    await t.sql(
-      `insert into resource_groups (id, resource_id, group_id, role, organization_id, created_at)
-       values (gen_random_uuid(), ?, ?, 'annotator', ?, now())`,
-      [project.id, group.id, org.id],
-    );
-    await addCollaboratorSql(t, project.id, workforce.id, 'reviewer');
+    const project = await insertResource(t, {
+      kind: 'project',
+      organizationId: org.id,
+      ownerId: org.admin.id,
+    });
+    await giveGroupRole(t, project.id, group.id, 'annotator');
+    await addCollaborator(t, project.id, workforce.id, 'reviewer');
     expect((await t.delete(url(`/${group.id}`), org.admin.token)).status).toBe(204);
     expect(await t.sql(`select 1 from resource_groups where group_id = ?`, [group.id])).toHaveLength(0);
     expect(await t.sql(`select 1 from group_members where group_id = ?`, [group.id])).toHaveLength(0);

@@ -7,12 +7,7 @@ import {
   createOrganization,
   TestOrganization,
 } from '../factories/organizations.factory';
-import {
-  addCollaboratorSql,
-  createNotificationSql,
-  createResourceSql,
-  roleOf,
-} from '../factories/resources-sql.factory';
+import { addCollaborator, insertNotification, insertResource, roleOf } from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, TestUser, uniqueEmail } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
@@ -434,12 +429,20 @@ describe('Organization members', () => {
     it("removal takes away the user's groups, collaborator roles and notifications in the organization, nothing elsewhere", async () => {
       const user = await createMember(t, org.id, 'member');
       const group = await createGroup(t, org.id, { memberIds: [user.id] });
-      const project = await createResourceSql(t, { organizationId: org.id, ownerId: org.admin.id });
-      await addCollaboratorSql(t, project.id, user.id, 'annotator');
-      await createNotificationSql(t, project.id, [user.id]);
+      const project = await insertResource(t, {
+        kind: 'project',
+        organizationId: org.id,
+        ownerId: org.admin.id,
+      });
+      await addCollaborator(t, project.id, user.id, 'annotator');
+      await insertNotification(t, project.id, [user.id]);
       // Elsewhere: a resource of no organization where the user collaborates; it stays.
-      const personal = await createResourceSql(t, { organizationId: null, ownerId: org.admin.id });
-      await addCollaboratorSql(t, personal.id, user.id, 'reviewer');
+      const personal = await insertResource(t, {
+        kind: 'project',
+        organizationId: null,
+        ownerId: org.admin.id,
+      });
+      await addCollaborator(t, personal.id, user.id, 'reviewer');
 
       const response = await t.delete(memberUrl(org, user), org.admin.token);
       expect(response.status).toBe(204);
@@ -492,27 +495,28 @@ describe('Organization members', () => {
     describe('sole-admin hand-over', () => {
       it('the preview lists the resources the user alone administers, and changes nothing', async () => {
         const user = await createMember(t, org.id, 'member');
-        const dataset = await createResourceSql(t, {
+        const dataset = await insertResource(t, {
           kind: 'dataset',
           organizationId: org.id,
           ownerId: user.id,
           title: 'Cats',
         });
-        const project = await createResourceSql(t, {
+        const project = await insertResource(t, {
+          kind: 'project',
           organizationId: org.id,
           ownerId: user.id,
           title: 'Labelling',
         });
         // Shared admin: not sole, not listed.
-        const shared = await createResourceSql(t, {
+        const shared = await insertResource(t, {
           kind: 'ontology',
           organizationId: org.id,
           ownerId: user.id,
         });
-        await addCollaboratorSql(t, shared.id, org.admin.id, 'admin');
+        await addCollaborator(t, shared.id, org.admin.id, 'admin');
         // Another organization's resource: not listed.
         const elsewhere = await createOrganization(t);
-        await createResourceSql(t, { organizationId: elsewhere.id, ownerId: user.id });
+        await insertResource(t, { kind: 'project', organizationId: elsewhere.id, ownerId: user.id });
 
         const preview = await t.get(`${memberUrl(org, user)}/removal-preview`, org.admin.token);
         expect(preview.status).toBe(200);
@@ -528,7 +532,8 @@ describe('Organization members', () => {
 
       it('removal without a replacement is REPLACEMENT_REQUIRED with the list, and nothing is removed', async () => {
         const user = await createMember(t, org.id, 'member');
-        const project = await createResourceSql(t, {
+        const project = await insertResource(t, {
+          kind: 'project',
           organizationId: org.id,
           ownerId: user.id,
           title: 'Solo',
@@ -551,14 +556,18 @@ describe('Organization members', () => {
       it('with a replacement, the replacement becomes admin of each resource in the same transaction as the removal', async () => {
         const user = await createMember(t, org.id, 'member');
         const replacement = await createMember(t, org.id, 'member');
-        const project = await createResourceSql(t, { organizationId: org.id, ownerId: user.id });
-        const dataset = await createResourceSql(t, {
+        const project = await insertResource(t, {
+          kind: 'project',
+          organizationId: org.id,
+          ownerId: user.id,
+        });
+        const dataset = await insertResource(t, {
           kind: 'dataset',
           organizationId: org.id,
           ownerId: user.id,
         });
         // Already a collaborator of the dataset: raised to admin rather than added twice.
-        await addCollaboratorSql(t, dataset.id, replacement.id, 'user');
+        await addCollaborator(t, dataset.id, replacement.id, 'user');
 
         const response = await t.delete(
           `${memberUrl(org, user)}?replacementUserId=${replacement.id}`,
@@ -587,7 +596,7 @@ describe('Organization members', () => {
 
       it('the replacement must be another internal user of the organization: INVALID_REPLACEMENT', async () => {
         const user = await createMember(t, org.id, 'member');
-        await createResourceSql(t, { organizationId: org.id, ownerId: user.id });
+        await insertResource(t, { kind: 'project', organizationId: org.id, ownerId: user.id });
         const external = await createMember(t, org.id, 'external');
         const elsewhere = await createOrganization(t);
         const stranger = await createUser(t);

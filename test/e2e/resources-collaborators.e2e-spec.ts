@@ -1,3 +1,4 @@
+import { createGroup } from '../factories/groups.factory';
 import { addMembership, createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource, insertResource } from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, signUpThroughApi, uniqueEmail } from '../factories/users.factory';
@@ -183,7 +184,7 @@ describe('Resource collaborators', () => {
     beforeEach(async () => {
       owner = await createUser(t);
       manager = await createUser(t);
-      projectId = await insertResource(t, { kind: 'project', ownerId: owner.id, organizationId: null });
+      projectId = (await insertResource(t, { kind: 'project', ownerId: owner.id, organizationId: null })).id;
       await addCollaborator(t, projectId, manager.id, 'team_manager');
     });
 
@@ -281,10 +282,7 @@ describe('Resource collaborators', () => {
     it('a group granting admin does not count: the last direct admin stays', async () => {
       const org = await createOrganization(t);
       const project = await createResource(t, org.admin, 'project');
-      const [group] = await t.sql(
-        `insert into groups (id, organization_id, name, created_at) values (gen_random_uuid(), ?, 'Admins', now()) returning id`,
-        [org.id],
-      );
+      const group = await createGroup(t, org.id, { name: 'Admins' });
       await t.post(`/projects/${project.id}/groups`, { groupId: group.id, role: 'admin' }, org.admin.token);
       const remove = await t.delete(`/projects/${project.id}/collaborators/${org.admin.id}`, org.admin.token);
       expect(remove.body.code).toBe('LAST_ADMIN');
@@ -319,7 +317,11 @@ describe('Resource collaborators', () => {
       const operator = await createPlatformAdmin(t);
       for (let round = 0; round < 5; round++) {
         const [a, b] = [await createUser(t), await createUser(t)];
-        const project = await insertResource(t, { kind: 'project', ownerId: a.id, organizationId: null });
+        const { id: project } = await insertResource(t, {
+          kind: 'project',
+          ownerId: a.id,
+          organizationId: null,
+        });
         await addCollaborator(t, project, b.id, 'admin');
         // Each admin removes the other, and a platform admin removes both, all at once.
         const answers = await Promise.all([
@@ -340,7 +342,11 @@ describe('Resource collaborators', () => {
 
     it('the database itself refuses to lose the last admin, whatever the code does', async () => {
       const owner = await createUser(t);
-      const project = await insertResource(t, { kind: 'project', ownerId: owner.id, organizationId: null });
+      const { id: project } = await insertResource(t, {
+        kind: 'project',
+        ownerId: owner.id,
+        organizationId: null,
+      });
       await expect(
         t.sql('delete from collaborators where resource_id = ? and user_id = ?', [project, owner.id]),
       ).rejects.toThrow(/LAST_ADMIN/);

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
-import { createGroup } from '../factories/resources.factory';
+import { createGroup } from '../factories/groups.factory';
 import { TestUser } from '../factories/users.factory';
 import { HttpResult, TestApp } from '../support/test-app';
 
@@ -31,7 +31,7 @@ describe('Organization resource lists at scale', () => {
     org = await createOrganization(t);
     member = await createMember(t, org.id, 'member');
     const owner = await createMember(t, org.id, 'member');
-    const group = await createGroup(t, org.id, [member.id]);
+    const group = await createGroup(t, org.id, { memberIds: [member.id] });
     await t.sql(
       `insert into resources (id, kind, organization_id, owner_id, title, created_at, updated_at)
        select gen_random_uuid(), 'project', ?, ?, 'Project ' || i, now() - make_interval(secs => i), now()

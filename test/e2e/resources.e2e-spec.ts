@@ -1,9 +1,8 @@
 import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { addGroupMember, createGroup } from '../factories/groups.factory';
 import { addMembership, createMember, createOrganization } from '../factories/organizations.factory';
 import {
   addCollaborator,
-  addGroupMember,
-  createGroup,
   createResource,
   createTag,
   giveGroupRole,
@@ -131,12 +130,16 @@ describe('Resources', () => {
     it('a project cannot be created with a dataset the creator cannot see, nor an ontology they may not read', async () => {
       const org = await createOrganization(t);
       const stranger = await createUser(t);
-      const hidden = await insertResource(t, { kind: 'dataset', ownerId: stranger.id, organizationId: null });
+      const { id: hidden } = await insertResource(t, {
+        kind: 'dataset',
+        ownerId: stranger.id,
+        organizationId: null,
+      });
       const member = await createMember(t, org.id, 'member');
       const notFound = await t.post('/projects', { title: 'P', datasetIds: [hidden] }, member.token);
       expect(notFound.status).toBe(404);
       // The organization's admin may know the ontology exists (they could join it) but may not read it yet.
-      const ontology = await insertResource(t, {
+      const { id: ontology } = await insertResource(t, {
         kind: 'ontology',
         ownerId: member.id,
         organizationId: org.id,
@@ -254,20 +257,24 @@ describe('Resources', () => {
       const caller = await createMember(t, org.id, 'member');
       await addMembership(t, other.id, caller, 'external');
       const mine = await createResource(t, caller, 'project');
-      const direct = await insertResource(t, {
+      const { id: direct } = await insertResource(t, {
         kind: 'project',
         ownerId: other.admin.id,
         organizationId: other.id,
       });
       await addCollaborator(t, direct, caller.id, 'annotator');
-      const viaGroup = await insertResource(t, {
+      const { id: viaGroup } = await insertResource(t, {
         kind: 'project',
         ownerId: org.admin.id,
         organizationId: org.id,
       });
-      const group = await createGroup(t, org.id, [caller.id]);
+      const group = await createGroup(t, org.id, { memberIds: [caller.id] });
       await giveGroupRole(t, viaGroup, group.id, 'reviewer');
-      const orphan = await insertResource(t, { kind: 'project', ownerId: caller.id, organizationId: null });
+      const { id: orphan } = await insertResource(t, {
+        kind: 'project',
+        ownerId: caller.id,
+        organizationId: null,
+      });
       await insertResource(t, { kind: 'project', ownerId: org.admin.id, organizationId: org.id });
       await insertResource(t, { kind: 'dataset', ownerId: caller.id, organizationId: org.id });
 
@@ -300,12 +307,14 @@ describe('Resources', () => {
       const ids: string[] = [];
       for (let i = 0; i < 7; i++) {
         ids.push(
-          await insertResource(t, {
-            kind: 'ontology',
-            ownerId: i % 2 ? someone.id : user.id,
-            organizationId: null,
-            title: `Shapes ${i}`,
-          }),
+          (
+            await insertResource(t, {
+              kind: 'ontology',
+              ownerId: i % 2 ? someone.id : user.id,
+              organizationId: null,
+              title: `Shapes ${i}`,
+            })
+          ).id,
         );
         if (i % 2) await addCollaborator(t, ids[i], user.id, 'user');
       }
@@ -365,7 +374,7 @@ describe('Resources', () => {
         viaGroup: (await createResource(t, colleague, 'project', { title: 'Donkeys' })).id,
       };
       await addCollaborator(t, ids.sharedWithMember, member.id, 'annotator');
-      const group = await createGroup(t, org.id, [member.id]);
+      const group = await createGroup(t, org.id, { memberIds: [member.id] });
       await giveGroupRole(t, ids.viaGroup, group.id, 'team_manager');
       // Another organization's project, and a project of no organization, never show up here.
       const other = await createOrganization(t);
@@ -504,7 +513,7 @@ describe('Resources', () => {
       const other = await createOrganization(t);
       const member = await createMember(t, org.id, 'member');
       const own = await createResource(t, member, 'ontology');
-      const foreign = await insertResource(t, {
+      const { id: foreign } = await insertResource(t, {
         kind: 'ontology',
         ownerId: other.admin.id,
         organizationId: other.id,
@@ -564,7 +573,7 @@ describe('Resources', () => {
         org.admin.token,
       );
       expect(forbidden.status).toBe(403);
-      const hidden = await insertResource(t, {
+      const { id: hidden } = await insertResource(t, {
         kind: 'dataset',
         ownerId: (await createUser(t)).id,
         organizationId: null,
@@ -612,7 +621,7 @@ describe('Resources', () => {
     it('an ontology the project admin cannot read cannot be set', async () => {
       const user = await createUser(t);
       const project = await createResource(t, user, 'project');
-      const hidden = await insertResource(t, {
+      const { id: hidden } = await insertResource(t, {
         kind: 'ontology',
         ownerId: (await createUser(t)).id,
         organizationId: null,
@@ -747,7 +756,7 @@ describe('Resources', () => {
       const org = await createOrganization(t);
       const member = await createMember(t, org.id, 'member');
       const dataset = await createResource(t, org.admin, 'dataset');
-      const group = await createGroup(t, org.id, [member.id]);
+      const group = await createGroup(t, org.id, { memberIds: [member.id] });
       expect((await t.get(`/datasets/${dataset.id}`, member.token)).status).toBe(404);
       const added = await t.post(
         `/datasets/${dataset.id}/groups`,
@@ -781,8 +790,8 @@ describe('Resources', () => {
       const member = await createMember(t, org.id, 'member');
       const project = await createResource(t, org.admin, 'project');
       await addCollaborator(t, project.id, member.id, 'annotator');
-      const managers = await createGroup(t, org.id, [member.id]);
-      const reviewers = await createGroup(t, org.id, [member.id]);
+      const managers = await createGroup(t, org.id, { memberIds: [member.id] });
+      const reviewers = await createGroup(t, org.id, { memberIds: [member.id] });
       await giveGroupRole(t, project.id, reviewers.id, 'reviewer');
       expect((await t.get(`/projects/${project.id}`, member.token)).body.myRole).toBe('reviewer');
       await t.post(

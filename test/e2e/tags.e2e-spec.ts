@@ -1,5 +1,10 @@
-import { randomBytes } from 'node:crypto';
-import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
+import {
+  addMembership,
+  createMember,
+  createOrganization,
+  TestOrganization,
+} from '../factories/organizations.factory';
+import { addCollaborator, insertResource } from '../factories/resources.factory';
 import { createPlatformAdmin, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
@@ -9,24 +14,9 @@ describe('Project tags', () => {
   let admin: TestUser;
   let member: TestUser;
 
-  /** A project of the organization with a collaborator, straight in SQL (the resources API has its own tests). */
-  async function project(
-    organizationId: string | null,
-    collaborator: TestUser,
-    role = 'admin',
-    title?: string,
-  ): Promise<string> {
-    const [row] = await t.sql(
-      `insert into resources (id, kind, organization_id, owner_id, title, created_at, updated_at)
-       values (gen_random_uuid(), 'project', ?, ?, ?, clock_timestamp(), now()) returning id`,
-      [organizationId, collaborator.id, title ?? `Project ${randomBytes(3).toString('hex')}`],
-    );
-    await t.sql(
-      `insert into collaborators (id, resource_id, user_id, role, organization_id, created_at) values (gen_random_uuid(), ?, ?, ?, ?, now())`,
-      [row.id, collaborator.id, role, organizationId],
-    );
-    return row.id;
-  }
+  /** A project of the organization (or of none), with its owner as admin: the id. */
+  const project = async (organizationId: string | null, owner: TestUser) =>
+    (await insertResource(t, { kind: 'project', ownerId: owner.id, organizationId })).id;
 
   const createTag = async (name: string, token = admin.token, orgId = org.id) =>
     t.post(`/organizations/${orgId}/tags`, { name }, token);
@@ -167,7 +157,8 @@ describe('Project tags', () => {
   describe('tagging projects', () => {
     it('a member collaborating on a project tags it and untags it', async () => {
       const tag = (await createTag('Member Tag')).body;
-      const p = await project(org.id, member, 'annotator');
+      const p = await project(org.id, admin);
+      await addCollaborator(t, p, member.id, 'annotator');
       const added = await t.post(`/projects/${p}/tags`, { tagId: tag.id }, member.token);
       expect(added.status).toBe(201);
       expect(added.body).toEqual({ id: tag.id, name: 'Member Tag' });
@@ -196,19 +187,11 @@ describe('Project tags', () => {
       const tag = (await createTag('Guarded')).body;
       const workforceOrg = await createOrganization(t, { isWorkforce: true });
       const workforce = await createMember(t, org.id, 'workforce');
-      await t
-        .sql(
-          `insert into memberships (id, organization_id, user_id, type, created_at) values (gen_random_uuid(), ?, ?, 'member', now())`,
-          [workforceOrg.id, workforce.id],
-        )
-        .catch(() => undefined);
+      await addMembership(t, workforceOrg.id, workforce, 'member').catch(() => undefined);
       const external = await createMember(t, org.id, 'external');
       const p = await project(org.id, admin);
       for (const user of [workforce, external]) {
-        await t.sql(
-          `insert into collaborators (id, resource_id, user_id, role, organization_id, created_at) values (gen_random_uuid(), ?, ?, 'annotator', ?, now())`,
-          [p, user.id, org.id],
-        );
+        await addCollaborator(t, p, user.id, 'annotator');
         expect((await t.post(`/projects/${p}/tags`, { tagId: tag.id }, user.token)).status).toBe(403);
       }
       const outsider = await createMember(t, org.id, 'member');

@@ -18,12 +18,15 @@ export async function createGroup(
      values (gen_random_uuid(), ?, ?, '', now()) returning id`,
     [organizationId, name],
   );
-  for (const userId of options.memberIds ?? []) {
-    await t.sql(
-      `insert into group_members (id, group_id, user_id, organization_id, created_at)
-       values (gen_random_uuid(), ?, ?, ?, now())`,
-      [group.id, userId, organizationId],
-    );
-  }
+  for (const userId of options.memberIds ?? []) await addGroupMember(t, group.id, userId);
   return { id: group.id, name };
+}
+
+/** The user joins the group; the tenant key is the group's organization. */
+export async function addGroupMember(t: TestApp, groupId: string, userId: string): Promise<void> {
+  await t.sql(
+    `insert into group_members (id, group_id, user_id, organization_id, created_at)
+     select gen_random_uuid(), g.id, ?, g.organization_id, now() from groups g where g.id = ?`,
+    [userId, groupId],
+  );
 }

@@ -22,26 +22,28 @@ export async function createResource(
   return response.body;
 }
 
+export interface TestResource {
+  id: string;
+  kind: ResourceKind;
+  title: string;
+}
+
 /** A resource written straight to the database, with its owner as admin: fast, for large fixtures. */
 export async function insertResource(
   t: TestApp,
   options: { kind: ResourceKind; ownerId: string; organizationId: string | null; title?: string },
-): Promise<string> {
+): Promise<TestResource> {
+  const title = options.title ?? `${options.kind} ${randomBytes(4).toString('hex')}`;
   const [row] = await t.sql<{ id: string }>(
     `insert into resources (id, kind, organization_id, owner_id, title, structure, created_at, updated_at)
      values (gen_random_uuid(), ?, ?, ?, ?, ?, clock_timestamp(), clock_timestamp()) returning id`,
-    [
-      options.kind,
-      options.organizationId,
-      options.ownerId,
-      options.title ?? `${options.kind} ${randomBytes(4).toString('hex')}`,
-      options.kind === 'ontology' ? '{}' : null,
-    ],
+    [options.kind, options.organizationId, options.ownerId, title, options.kind === 'ontology' ? '{}' : null],
   );
   await addCollaborator(t, row.id, options.ownerId, 'admin');
-  return row.id;
+  return { id: row.id, kind: options.kind, title };
 }
 
+/** A direct role on a resource; the tenant key is the resource's organization. */
 export async function addCollaborator(
   t: TestApp,
   resourceId: string,
@@ -55,29 +57,38 @@ export async function addCollaborator(
   );
 }
 
-/** Groups belong to the groups module; tests write them straight to the database. */
-export async function createGroup(
+/** The user's direct role on a resource, or null. */
+export async function roleOf(t: TestApp, resourceId: string, userId: string): Promise<string | null> {
+  const [row] = await t.sql<{ role: string }>(
+    `select role from collaborators where resource_id = ? and user_id = ?`,
+    [resourceId, userId],
+  );
+  return row?.role ?? null;
+}
+
+/** A notification rule on a project (events: task.submitted) with these recipients. */
+export async function insertNotification(
   t: TestApp,
-  organizationId: string,
-  memberIds: string[] = [],
-  name = `Group ${randomBytes(4).toString('hex')}`,
-): Promise<{ id: string; name: string }> {
+  projectId: string,
+  recipientIds: string[] = [],
+): Promise<{ id: string }> {
   const [row] = await t.sql<{ id: string }>(
-    `insert into groups (id, organization_id, name, created_at) values (gen_random_uuid(), ?, ?, now()) returning id`,
-    [organizationId, name],
+    `insert into notifications (id, project_id, organization_id, name, events, created_at)
+     select gen_random_uuid(), r.id, r.organization_id, 'Submitted', '{task.submitted}', now()
+       from resources r where r.id = ? returning id`,
+    [projectId],
   );
-  for (const userId of memberIds) await addGroupMember(t, row.id, userId);
-  return { id: row.id, name };
+  for (const userId of recipientIds) {
+    await t.sql(
+      `insert into notification_recipients (id, notification_id, user_id, created_at)
+       values (gen_random_uuid(), ?, ?, now())`,
+      [row.id, userId],
+    );
+  }
+  return row;
 }
 
-export async function addGroupMember(t: TestApp, groupId: string, userId: string): Promise<void> {
-  await t.sql(
-    `insert into group_members (id, group_id, user_id, organization_id, created_at)
-     select gen_random_uuid(), g.id, ?, g.organization_id, now() from groups g where g.id = ?`,
-    [userId, groupId],
-  );
-}
-
+/** Groups belong to the groups module (groups.factory.ts); here, a group's role on a resource. */
 export async function giveGroupRole(
   t: TestApp,
   resourceId: string,

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createGroup } from '../factories/groups.factory';
 import { createMember } from '../factories/organizations.factory';
+import { createTag } from '../factories/resources.factory';
 import { uniqueEmail } from '../factories/users.factory';
 import { HttpCall, Probe } from './permission-matrix';
 import { OrganizationWorld } from './organization-world';
@@ -31,13 +32,8 @@ async function freshOrganization(w: OrganizationWorld): Promise<{ id: string; do
   return { id: row.id, domain };
 }
 
-async function freshTag(w: OrganizationWorld, organizationId = w.organization.id): Promise<string> {
-  const [row] = await w.t.sql<{ id: string }>(
-    `insert into tags (id, organization_id, name, created_at) values (gen_random_uuid(), ?, ?, now()) returning id`,
-    [organizationId, `Probe ${unique()}`],
-  );
-  return row.id;
-}
+const freshTag = (w: OrganizationWorld, organizationId = w.organization.id) =>
+  createTag(w.t, organizationId, `Probe ${unique()}`);
 
 /** The HTTP calls that perform each action of organization-matrix.csv, by row id. */
 export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {

@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { ResourceKind } from '../../src/modules/resources/resource-kind';
-import { addCollaborator, createGroup, giveGroupRole } from '../factories/resources.factory';
+import { createGroup } from '../factories/groups.factory';
+import {
+  addCollaborator,
+  giveGroupRole,
+  insertNotification,
+  segmentOf,
+} from '../factories/resources.factory';
 import { createUser, uniqueEmail } from '../factories/users.factory';
 import { HttpCall, Probe } from './permission-matrix';
 import { freshResource, plainRole, ResourceWorld } from './resource-matrix-world';
@@ -27,7 +33,7 @@ async function freshWithCollaborator(w: ResourceWorld, role: 'admin' | 'plain') 
 
 /** The HTTP calls that perform each action of resource-matrix.csv for one kind, by row id. */
 export function resourceProbes(kind: ResourceKind): Record<string, ResourceProbe[]> {
-  const segment = `/${{ project: 'projects', dataset: 'datasets', ontology: 'ontologies' }[kind]}`;
+  const segment = `/${segmentOf(kind)}`;
   const route = (method: string, rest = '') => `${method} ${segment}/{id}${rest}`;
   const role = plainRole(kind);
 
@@ -196,11 +202,7 @@ export function resourceProbes(kind: ResourceKind): Record<string, ResourceProbe
       okStatus: 204,
       call: async (w) => {
         const projectId = await freshResource(w);
-        const [notification] = await w.t.sql<{ id: string }>(
-          `insert into notifications (id, project_id, organization_id, name, events, created_at)
-           values (gen_random_uuid(), ?, ?, 'Probe', '{task.submitted}', now()) returning id`,
-          [projectId, w.organization.id],
-        );
+        const notification = await insertNotification(w.t, projectId);
         return del(`/projects/${projectId}/notifications/${notification.id}`);
       },
       crossTenant: async (w) => del(`${await freshPath(w)}/notifications/${w.foreign.notificationId}`),

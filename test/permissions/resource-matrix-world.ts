@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { ResourceKind, ResourceRole } from '../../src/modules/resources/resource-kind';
+import { createGroup } from '../factories/groups.factory';
 import {
   addMembership,
   createMember,
@@ -8,8 +9,8 @@ import {
 } from '../factories/organizations.factory';
 import {
   addCollaborator,
-  createGroup,
   createTag,
+  insertNotification,
   insertResource,
   segmentOf,
 } from '../factories/resources.factory';
@@ -90,7 +91,7 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
   const viaGroup = async (role: ResourceRole, user: TestUser) => ({
     user,
     role,
-    groupId: (await createGroup(t, organization.id, [user.id])).id,
+    groupId: (await createGroup(t, organization.id, { memberIds: [user.id] })).id,
   });
 
   // Role holders are internal users of O, but for W and E: a workforce and an external user of O
@@ -135,12 +136,12 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
     ...nobody,
   ];
   const owner = holders.admin!.direct[0].user;
-  const sharedDataset = await insertResource(t, {
+  const { id: sharedDataset } = await insertResource(t, {
     kind: 'dataset',
     ownerId: owner.id,
     organizationId: organization.id,
   });
-  const sharedOntology = await insertResource(t, {
+  const { id: sharedOntology } = await insertResource(t, {
     kind: 'ontology',
     ownerId: owner.id,
     organizationId: organization.id,
@@ -151,23 +152,19 @@ export async function buildResourceWorld(t: TestApp, kind: ResourceKind): Promis
   }
 
   const foreignUser = await createMember(t, other.id, 'member');
-  const foreignResource = await insertResource(t, {
+  const { id: foreignResource } = await insertResource(t, {
     kind,
     ownerId: other.admin.id,
     organizationId: other.id,
   });
   await addCollaborator(t, foreignResource, foreignUser.id, plainRole(kind));
-  const foreignGroup = await createGroup(t, other.id, [foreignUser.id]);
-  const foreignProject = await insertResource(t, {
+  const foreignGroup = await createGroup(t, other.id, { memberIds: [foreignUser.id] });
+  const { id: foreignProject } = await insertResource(t, {
     kind: 'project',
     ownerId: other.admin.id,
     organizationId: other.id,
   });
-  const [notification] = await t.sql<{ id: string }>(
-    `insert into notifications (id, project_id, organization_id, name, events, created_at)
-     values (gen_random_uuid(), ?, ?, 'Foreign', '{task.submitted}', now()) returning id`,
-    [foreignProject, other.id],
-  );
+  const notification = await insertNotification(t, foreignProject);
 
   const deleted = await createUser(t);
   await t.sql('delete from users where id = ?', [deleted.id]);

@@ -9,12 +9,8 @@ import {
   RESOURCE_CALLERS,
   resourceCredentials,
 } from './resource-matrix-world';
-import {
-  buildResourceOrganizationWorld,
-  ORGANIZATION_CALLERS,
-  RESOURCE_ORGANIZATION_PROBES,
-  resourceOrganizationCredentials,
-} from './resource-organization-probes';
+import { ORGANIZATION_CALLERS, organizationCredentials } from './organization-world';
+import { buildResourceOrganizationWorld, RESOURCE_ORGANIZATION_PROBES } from './resource-organization-probes';
 
 const PROJECT_ONLY_ROWS = ['links.manage', 'notifications.manage', 'tags.manage'];
 const resourceRows = readMatrix(join(__dirname, 'resource-matrix.csv'), RESOURCE_CALLERS);
@@ -45,7 +41,7 @@ describeMatrix({
   rows: readMatrix(join(__dirname, 'resource-organization-matrix.csv'), ORGANIZATION_CALLERS),
   probes: RESOURCE_ORGANIZATION_PROBES,
   buildWorld: buildResourceOrganizationWorld,
-  credentials: resourceOrganizationCredentials,
+  credentials: organizationCredentials,
   crossTenantCallers: ['P', 'A'],
   routeCoverage: {
     prefixes: RESOURCE_KINDS.map((kind) => `/organizations/{orgId}/${segmentOf(kind)}`),

@@ -1,61 +1,26 @@
-import { randomUUID } from 'node:crypto';
 import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
-import {
-  addMembership,
-  createMember,
-  createOrganization,
-  TestOrganization,
-} from '../factories/organizations.factory';
 import { addCollaborator, insertResource, segmentOf } from '../factories/resources.factory';
-import { createPlatformAdmin, createUser, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
+import { buildOrganizationWorld, OrganizationWorld } from './organization-world';
 import { HttpCall, Probe } from './permission-matrix';
 
-/** Callers by their relation to the organization O, as in organization-matrix.csv. */
-export const ORGANIZATION_CALLERS = ['P', 'A', 'M', 'W', 'E', 'N', 'X'] as const;
-export type OrganizationCaller = (typeof ORGANIZATION_CALLERS)[number];
-
-export interface ResourceOrganizationWorld {
-  t: TestApp;
-  organization: TestOrganization;
-  other: TestOrganization;
-  callers: Record<Exclude<OrganizationCaller, 'X'>, TestUser>;
-  deletedUserToken: string;
-}
+/** The organization world of organization-matrix.csv (same O, same callers), with something in every list. */
+export type ResourceOrganizationWorld = OrganizationWorld;
 
 export async function buildResourceOrganizationWorld(t: TestApp): Promise<ResourceOrganizationWorld> {
-  const organization = await createOrganization(t);
-  const other = await createOrganization(t);
-  const workforceOrganization = await createOrganization(t, { isWorkforce: true });
-  const member = await createMember(t, organization.id, 'member');
-  const workforce = await createMember(t, workforceOrganization.id, 'member');
-  await addMembership(t, organization.id, workforce, 'workforce');
-  const external = await createMember(t, organization.id, 'external');
-  const callers = {
-    P: await createPlatformAdmin(t),
-    A: organization.admin,
-    M: member,
-    W: workforce,
-    E: external,
-    N: await createMember(t, other.id, 'member'),
-  };
+  const world = await buildOrganizationWorld(t);
+  const { M: member, W: workforce, E: external } = world.callers;
   // Something in every list: each caller of O holds a role on one resource of each kind.
   for (const kind of RESOURCE_KINDS) {
-    const id = await insertResource(t, { kind, ownerId: member.id, organizationId: organization.id });
+    const { id } = await insertResource(t, {
+      kind,
+      ownerId: member.id,
+      organizationId: world.organization.id,
+    });
     for (const user of [workforce, external])
       await addCollaborator(t, id, user.id, kind === 'project' ? 'annotator' : 'user');
   }
-  const deleted = await createUser(t);
-  await t.sql('delete from users where id = ?', [deleted.id]);
-  return { t, organization, other, callers, deletedUserToken: deleted.token };
-}
-
-export function resourceOrganizationCredentials(
-  w: ResourceOrganizationWorld,
-  caller: OrganizationCaller,
-): (string | undefined)[] {
-  if (caller === 'X') return [undefined, `not-a-jwt.${randomUUID()}`, w.deletedUserToken];
-  return [w.callers[caller].token];
+  return world;
 }
 
 const get = (url: string): HttpCall => ({ method: 'GET', url });
@@ -73,7 +38,7 @@ export const RESOURCE_ORGANIZATION_PROBES: Record<string, Probe<ResourceOrganiza
     route: `POST /organizations/{orgId}/${segmentOf(kind)}/{id}/join`,
     okStatus: 200,
     call: async (w: ResourceOrganizationWorld) => {
-      const id = await insertResource(w.t, {
+      const { id } = await insertResource(w.t, {
         kind,
         ownerId: w.callers.M.id,
         organizationId: w.organization.id,
@@ -81,7 +46,11 @@ export const RESOURCE_ORGANIZATION_PROBES: Record<string, Probe<ResourceOrganiza
       return post(`/organizations/${w.organization.id}/${segmentOf(kind)}/${id}/join`);
     },
     crossTenant: async (w: ResourceOrganizationWorld) => {
-      const id = await insertResource(w.t, { kind, ownerId: w.other.admin.id, organizationId: w.other.id });
+      const { id } = await insertResource(w.t, {
+        kind,
+        ownerId: w.other.admin.id,
+        organizationId: w.other.id,
+      });
       return post(`/organizations/${w.organization.id}/${segmentOf(kind)}/${id}/join`);
     },
   })),
