@@ -1,6 +1,6 @@
 import { createGroup } from '../factories/groups.factory';
 import { addMembership, createMember, createOrganization } from '../factories/organizations.factory';
-import { addCollaborator, createResource, insertResource } from '../factories/resources.factory';
+import { addCollaborator, createResource, insertResource, roleOf } from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, signUpThroughApi, uniqueEmail } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
@@ -10,14 +10,6 @@ describe('Resource collaborators', () => {
     t = await TestApp.start();
   });
   afterAll(() => t.close());
-
-  const roleOf = async (resourceId: string, userId: string): Promise<string | undefined> =>
-    (
-      await t.sql('select role from collaborators where resource_id = ? and user_id = ?', [
-        resourceId,
-        userId,
-      ])
-    )[0]?.role;
 
   describe('inviting', () => {
     it("people without a membership in the resource's organization become workforce or external there, and the answer says which", async () => {
@@ -164,7 +156,7 @@ describe('Resource collaborators', () => {
         owner.token,
       );
       expect(invited.status).toBe(201);
-      expect(await roleOf(project.id, annotator.id)).toBe('reviewer');
+      expect(await roleOf(t, project.id, annotator.id)).toBe('reviewer');
       const [event] = await t.sql(
         `select data from audit_events where target_id = ? and action = 'collaborator.role_changed'`,
         [project.id],
@@ -206,7 +198,7 @@ describe('Resource collaborators', () => {
       expect((await t.delete(`/projects/${projectId}/collaborators/${helperId}`, manager.token)).status).toBe(
         204,
       );
-      expect(await roleOf(projectId, helperId)).toBeUndefined();
+      expect(await roleOf(t, projectId, helperId)).toBeNull();
     });
 
     it('a team manager cannot invite an admin, promote to admin, demote or remove an admin', async () => {
@@ -242,8 +234,8 @@ describe('Resource collaborators', () => {
         manager.token,
       );
       expect(demoteByInvite.status).toBe(403);
-      expect(await roleOf(projectId, owner.id)).toBe('admin');
-      expect(await roleOf(projectId, other.id)).toBe('reviewer');
+      expect(await roleOf(t, projectId, owner.id)).toBe('admin');
+      expect(await roleOf(t, projectId, other.id)).toBe('reviewer');
     });
 
     it('a team manager may not add groups or attach datasets', async () => {
@@ -276,7 +268,7 @@ describe('Resource collaborators', () => {
       const remove = await t.delete(`/datasets/${dataset.id}/collaborators/${owner.id}`, owner.token);
       expect(remove.status).toBe(409);
       expect(remove.body.code).toBe('LAST_ADMIN');
-      expect(await roleOf(dataset.id, owner.id)).toBe('admin');
+      expect(await roleOf(t, dataset.id, owner.id)).toBe('admin');
     });
 
     it('a group granting admin does not count: the last direct admin stays', async () => {
