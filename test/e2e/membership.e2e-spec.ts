@@ -594,6 +594,40 @@ describe('Organization members', () => {
         ]);
       });
 
+      it('a failure half-way through the hand-over leaves nothing changed', async () => {
+        const user = await createMember(t, org.id, 'member');
+        const replacement = await createMember(t, org.id, 'member');
+        const project = await insertResource(t, {
+          kind: 'project',
+          organizationId: org.id,
+          ownerId: user.id,
+        });
+        const group = await createGroup(t, org.id, { memberIds: [user.id] });
+        const before = await auditActions(org);
+        // Fails the statement that removes this user's group places: after the hand-over and the
+        // membership removal have run in the transaction, before it commits.
+        await t.sql(`create function fail_for_test() returns trigger language plpgsql as $$
+                     begin raise exception 'injected failure'; end $$`);
+        await t.sql(`create trigger fail_for_test before delete on group_members
+                     for each row when (old.user_id = '${user.id}') execute function fail_for_test()`);
+        try {
+          const response = await t.delete(
+            `${memberUrl(org, user)}?replacementUserId=${replacement.id}`,
+            org.admin.token,
+          );
+          expect(response.status).toBe(500);
+          expect(JSON.stringify(response.body)).not.toMatch(/injected|group_members|trigger/);
+        } finally {
+          await t.sql('drop trigger fail_for_test on group_members');
+          await t.sql('drop function fail_for_test()');
+        }
+        expect(await typeIn(org, user)).toBe('member');
+        expect(await roleOf(t, project.id, user.id)).toBe('admin');
+        expect(await roleOf(t, project.id, replacement.id)).toBeNull();
+        expect(await t.sql(`select 1 from group_members where group_id = ?`, [group.id])).toHaveLength(1);
+        expect(await auditActions(org)).toEqual(before);
+      });
+
       it('the replacement must be another internal user of the organization: INVALID_REPLACEMENT', async () => {
         const user = await createMember(t, org.id, 'member');
         await insertResource(t, { kind: 'project', organizationId: org.id, ownerId: user.id });
