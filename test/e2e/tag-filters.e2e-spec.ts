@@ -1,6 +1,6 @@
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { TestUser } from '../factories/users.factory';
-import { TestApp } from '../support/test-app';
+import { HttpResult, TestApp } from '../support/test-app';
 
 const PROJECTS = 3000;
 
@@ -68,7 +68,7 @@ describe('Project list tag filters at scale', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const response = await t.get(
+      const response: HttpResult = await t.get(
         `/organizations/${org.id}/projects?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
         token,
       );

@@ -106,12 +106,25 @@ export async function pageResourceSummaries(
   }
   const role = effectiveRoleSql(input.kind, input.callerId);
   const isProject = input.kind === 'project';
-  const sql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
-                      ${role.sql} as my_role${isProject ? `, ${TAGS_SQL} as tags` : ''}
-                 from resources r
-                where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
-                order by r.created_at desc, r.id desc
-                limit ?`;
+  const pageSql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
+                          ${role.sql} as my_role
+                     from resources r
+                    where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
+                    order by r.created_at desc, r.id desc
+                    limit ?`;
+  // The page's tags in one grouped join over the page's rows: a subquery per row would make the
+  // planner scan the organization's tags once per project (hash join on a small table).
+  const sql = isProject
+    ? `with page as (${pageSql})
+       select page.*, coalesce(page_tags.tags, '[]'::json) as tags
+         from page
+         left join (select pt.project_id,
+                           json_agg(json_build_object('id', t.id, 'name', t.name) order by lower(t.name), t.id) as tags
+                      from project_tags pt join tags t on t.id = pt.tag_id
+                     where pt.project_id in (select id from page)
+                     group by pt.project_id) page_tags on page_tags.project_id = page.id
+        order by page.created_at desc, page.id desc`
+    : pageSql;
   const rows = await em
     .getConnection()
     .execute<SummaryRow[]>(sql, [...role.params, ...where.flatMap((w) => w.params), input.limit + 1]);
