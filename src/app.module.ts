@@ -7,8 +7,11 @@ import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
+import { GroupsModule } from './modules/groups/groups.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
+import { MembershipModule } from './modules/membership/membership.module';
+import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PlatformModule } from './modules/platform/platform.module';
 import { UsersModule } from './modules/users/users.module';
 import { PolicyGuard } from './policy/policy.guard';
@@ -29,6 +32,9 @@ export class AppModule {
         HealthModule,
         AuthModule,
         PlatformModule,
+        OrganizationsModule,
+        MembershipModule,
+        GroupsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

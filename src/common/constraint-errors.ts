@@ -1,4 +1,5 @@
 import { DriverException } from '@mikro-orm/core';
+import { DatabaseError } from 'pg';
 import { AppError } from './app-error';
 
 /**
@@ -27,8 +28,12 @@ const BY_RAISED_CODE: Record<string, () => AppError> = {
   LAST_ADMIN: () => new AppError(409, 'LAST_ADMIN', 'The last admin cannot be removed or demoted'),
 };
 
-export function constraintError(exception: DriverException): AppError | undefined {
-  const constraint = (exception as DriverException & { constraint?: string }).constraint;
+/**
+ * Raw SQL (`em.getConnection().execute`) and commits surface the driver's own error rather than a
+ * MikroORM DriverException: both carry the constraint name and the message, which is all this needs.
+ */
+export function constraintError(exception: DriverException | DatabaseError): AppError | undefined {
+  const constraint = (exception as { constraint?: string }).constraint;
   if (constraint && BY_CONSTRAINT[constraint]) return BY_CONSTRAINT[constraint]();
   for (const [code, make] of Object.entries(BY_RAISED_CODE)) {
     if (exception.message.includes(code)) return make();

@@ -1,11 +1,19 @@
 import { Type } from '@nestjs/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CommonErrors } from './app-error';
 
 export class PageQuery {
   /** Page size, 1 to 200. */
+  // Explicit: the Swagger plugin only reads *.dto.ts files, and list routes must document their paging.
+  @ApiPropertyOptional({
+    type: Number,
+    minimum: 1,
+    maximum: 200,
+    default: 50,
+    description: 'Page size, 1 to 200.',
+  })
   @IsOptional()
   @TransformType(() => Number)
   @IsInt()
@@ -14,6 +22,11 @@ export class PageQuery {
   limit: number = 50;
 
   /** Opaque cursor from the previous page's `nextCursor`. */
+  @ApiPropertyOptional({
+    type: String,
+    maxLength: 512,
+    description: "Opaque cursor from the previous page's `nextCursor`.",
+  })
   @IsOptional()
   @IsString()
   @MaxLength(512)

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { DatabaseError } from 'pg';
 import { AppError } from './app-error';
 import { constraintError } from './constraint-errors';
 
@@ -71,7 +72,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toAppError(exception: unknown, request: FastifyRequest): AppError {
     if (exception instanceof AppError) return exception;
-    if (exception instanceof UniqueConstraintViolationException || exception instanceof DriverException) {
+    if (
+      exception instanceof UniqueConstraintViolationException ||
+      exception instanceof DriverException ||
+      exception instanceof DatabaseError
+    ) {
       const mapped = constraintError(exception);
       if (mapped) return mapped;
     }

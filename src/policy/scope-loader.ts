@@ -31,23 +31,21 @@ export class ScopeLoader {
   }
 
   async forOrganization(userId: string, organizationId: string): Promise<PolicyContext | undefined> {
-    const [row] = await this.em
-      .getConnection()
-      .execute<
-        {
-          is_platform_admin: boolean;
-          organization_id: string | null;
-          is_workforce: boolean | null;
-          type: MembershipType | null;
-        }[]
-      >(
-        `select u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
+    const [row] = await this.em.getConnection().execute<
+      {
+        is_platform_admin: boolean;
+        organization_id: string | null;
+        is_workforce: boolean | null;
+        type: MembershipType | null;
+      }[]
+    >(
+      `select u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
          from users u
          left join organizations o on o.id = ?
          left join memberships m on m.organization_id = o.id and m.user_id = u.id
         where u.id = ?`,
-        [organizationId, userId],
-      );
+      [organizationId, userId],
+    );
     if (!row) return undefined;
     return {
       caller: { userId, isPlatformAdmin: row.is_platform_admin },

@@ -1,7 +1,11 @@
 import type { DefineRules } from '../../policy/ability.factory';
 import { isInternal } from '../../policy/policy-context';
 
-/** Internal users see and add users; only admins grant admin, change types and remove users. */
+/**
+ * Internal users see and add users; only admins grant admin, change types and remove users. An
+ * admin is never removed by an organization admin (demote first): only platform admins, whose
+ * `manage all` covers it, remove one.
+ */
 export const defineMembershipRules: DefineRules = ({ can }, { organization }) => {
   if (!isInternal(organization?.membershipType)) return;
   can('read', 'Member');
@@ -9,5 +13,5 @@ export const defineMembershipRules: DefineRules = ({ can }, { organization }) =>
   if (organization?.membershipType !== 'admin') return;
   can('create', 'Member');
   can('update', 'Member');
-  can('delete', 'Member');
+  can('delete', 'Member', { type: { $ne: 'admin' } });
 };

@@ -61,3 +61,23 @@ export async function pageOrganizations(
     );
   return toPage(rows, query.limit, (row) => [row.name.toLowerCase(), row.id], toDto);
 }
+
+/**
+ * Takes the organization's row lock for the rest of the transaction. Changes that must keep an
+ * organization invariant (its last admin) take it first, so they run one after the other and each
+ * counts what the previous one committed. `no key update` rather than `update`: inserts elsewhere
+ * that reference the organization (their foreign-key check takes `key share`) are not blocked, so
+ * a group or membership write racing a removal cannot deadlock with it. False when the
+ * organization does not exist.
+ */
+export async function lockOrganization(em: EntityManager, id: string): Promise<boolean> {
+  const rows = await em
+    .getConnection()
+    .execute(
+      `select 1 from organizations where id = ? for no key update`,
+      [id],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.length > 0;
+}

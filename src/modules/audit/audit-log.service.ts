@@ -1,0 +1,67 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { preciseTimeSql, timeAndIdKey } from '../../common/keyset-time';
+import { decodeCursor, Page } from '../../common/pagination';
+import { toPage } from '../../common/pagination';
+import { isoTime } from '../../common/sql';
+import { AuditEventDto, AuditEventsQuery } from './dto/audit-event.dto';
+
+interface AuditEventRow {
+  id: string;
+  action: string;
+  actor_id: string | null;
+  target_type: string;
+  target_id: string | null;
+  data: Record<string, unknown>;
+  created_at: Date | string;
+  created_key: string;
+}
+
+/** Reads the audit log; writing is AuditService's, inside each change's own transaction. */
+@Injectable()
+export class AuditLogService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** Newest first, walking audit_events_org_created_idx backwards. */
+  async page(organizationId: string, query: AuditEventsQuery): Promise<Page<AuditEventDto>> {
+    const before = timeAndIdKey(decodeCursor(query.cursor, 2));
+    const where = ['organization_id = ?'];
+    const params: unknown[] = [organizationId];
+    if (query.action !== undefined) {
+      where.push('action = ?');
+      params.push(query.action);
+    }
+    if (query.actorId !== undefined) {
+      where.push('actor_id = ?');
+      params.push(query.actorId);
+    }
+    if (before) {
+      where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
+      params.push(before[0], before[1]);
+    }
+    const rows = await this.em
+      .fork()
+      .getConnection()
+      .execute<AuditEventRow[]>(
+        `select id, action, actor_id, target_type, target_id, data, created_at,
+                ${preciseTimeSql('created_at')} as created_key
+           from audit_events where ${where.join(' and ')}
+          order by created_at desc, id desc limit ?`,
+        [...params, query.limit + 1],
+      );
+    return toPage(
+      rows,
+      query.limit,
+      (row) => [row.created_key, row.id],
+      (row) => ({
+        id: row.id,
+        action: row.action,
+        actorId: row.actor_id,
+        targetType: row.target_type,
+        targetId: row.target_id,
+        data: row.data,
+        createdAt: isoTime(row.created_at),
+      }),
+    );
+  }
+}

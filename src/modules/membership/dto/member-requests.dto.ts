@@ -1,0 +1,71 @@
+import { ApiHideProperty } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsEmail,
+  IsIn,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+} from 'class-validator';
+import { PageQuery } from '../../../common/pagination';
+import { INTERNAL_TYPES, MEMBERSHIP_TYPES, MembershipType } from '../entities/membership.entity';
+
+const commaList = ({ value }: { value: unknown }) =>
+  [value]
+    .flat()
+    .flatMap((v) => (typeof v === 'string' ? v.split(',') : [v]))
+    .map((v) => (typeof v === 'string' ? v.trim() : v))
+    .filter((v) => v !== '');
+
+export class ListMembersQuery extends PageQuery {
+  /** Keeps these types only: a comma-separated list, e.g. `admin,member`. */
+  // Documented on the route (MembersController.list): the plugin would describe the parsed array.
+  @ApiHideProperty()
+  @IsOptional()
+  @Transform(commaList)
+  @IsArray()
+  @ArrayMaxSize(MEMBERSHIP_TYPES.length)
+  @IsIn(MEMBERSHIP_TYPES, { each: true })
+  type?: MembershipType[];
+
+  /**
+   * Autocomplete: every word typed must begin a word of the user's name or email (`jo` finds
+   * `John Smith` and `mary.jones@acme.com`, not `major@acme.com`). Case and accents are ignored.
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  q?: string;
+}
+
+export class AddMemberDto {
+  /** An unknown email creates an invited user, who keeps this membership on signing up. */
+  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @IsEmail()
+  @MaxLength(254)
+  email: string;
+
+  /** Members may add `member`, `workforce` or `external`; admins may also add `admin`. */
+  @IsIn(MEMBERSHIP_TYPES)
+  type: MembershipType;
+}
+
+export class ChangeMemberTypeDto {
+  /** Promote a member to `admin` or demote an admin to `member`; other types are not changed here. */
+  @IsIn(INTERNAL_TYPES)
+  type: 'admin' | 'member';
+}
+
+export class RemoveMemberQuery {
+  /**
+   * An internal user of the organization who becomes admin of every resource the removed user is
+   * the only admin of. Required when there are such resources (see `removal-preview`).
+   */
+  @IsOptional()
+  @IsString()
+  @IsUUID()
+  replacementUserId?: string;
+}

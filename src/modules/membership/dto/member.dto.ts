@@ -1,0 +1,35 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { PageOf } from '../../../common/pagination';
+import { RESOURCE_KINDS, ResourceKind } from '../../resources/resource-kind';
+import { UserStatus } from '../../users/entities/user.entity';
+import { MEMBERSHIP_TYPES, MembershipType } from '../entities/membership.entity';
+
+/** A user of the organization, with their type in it. */
+export class MemberDto {
+  userId: string;
+  email: string;
+  /** Empty for invited users who have not signed up yet. */
+  name: string;
+  @ApiProperty({ enum: MEMBERSHIP_TYPES })
+  type: MembershipType;
+  /** `invited`: added by email, never signed up. */
+  @ApiProperty({ enum: ['active', 'invited'] })
+  status: UserStatus;
+  /** When the user got their membership of this organization. */
+  joinedAt: string;
+}
+
+export class MemberPage extends PageOf(MemberDto) {}
+
+/** A resource of the organization whose only admin is the user about to be removed. */
+export class SoleAdminResourceDto {
+  @ApiProperty({ enum: RESOURCE_KINDS })
+  resourceType: ResourceKind;
+  id: string;
+  title: string;
+}
+
+export class RemovalPreviewDto {
+  /** Resources that need a replacement admin (`replacementUserId`) before the user can be removed. */
+  soleAdminOf: SoleAdminResourceDto[];
+}

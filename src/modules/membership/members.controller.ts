@@ -1,0 +1,102 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiNoContentResponse,
+  ApiQuery,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { UuidParam } from '../../common/uuid-param';
+import { Authorize } from '../../policy/authorize.decorator';
+import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
+import {
+  AddMemberDto,
+  ChangeMemberTypeDto,
+  ListMembersQuery,
+  RemoveMemberQuery,
+} from './dto/member-requests.dto';
+import { MemberDto, MemberPage, RemovalPreviewDto } from './dto/member.dto';
+import { MembersService } from './members.service';
+
+const ORGANIZATION = { type: 'organization' } as const;
+
+@ApiTags('members')
+@Controller('organizations/:orgId/members')
+export class MembersController {
+  constructor(private readonly members: MembersService) {}
+
+  /** The organization's users by the time they joined; `q` is the autocomplete of invite dropdowns. */
+  @Get()
+  @Authorize('read', 'Member', ORGANIZATION)
+  @ApiQuery({
+    name: 'type',
+    required: false,
+    type: String,
+    example: 'admin,member',
+    description:
+      'Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`.',
+  })
+  list(@UuidParam('orgId') orgId: string, @Query() query: ListMembersQuery): Promise<MemberPage> {
+    return this.members.list(orgId, query);
+  }
+
+  /** Adds a user by email with a type; members may not add admins. */
+  @Post()
+  @Authorize('create', 'Member', ORGANIZATION)
+  @ApiConflictResponse({ description: '`ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`' })
+  @ApiUnprocessableEntityResponse({ description: '`NOT_WORKFORCE_ELIGIBLE`' })
+  add(
+    @UuidParam('orgId') orgId: string,
+    @Body() body: AddMemberDto,
+    @CurrentPolicy() policy: RequestPolicy,
+  ): Promise<MemberDto> {
+    return this.members.add(policy, orgId, body);
+  }
+
+  /** Promotes a member to admin or demotes an admin to member (admins only). */
+  @Patch(':userId')
+  @Authorize('update', 'Member', ORGANIZATION)
+  @ApiConflictResponse({ description: '`LAST_ADMIN`' })
+  @ApiUnprocessableEntityResponse({
+    description: '`NOT_INTERNAL`: workforce and external users cannot be made admin or member',
+  })
+  changeType(
+    @UuidParam('orgId') orgId: string,
+    @UuidParam('userId') userId: string,
+    @Body() body: ChangeMemberTypeDto,
+    @CurrentPolicy() policy: RequestPolicy,
+  ): Promise<MemberDto> {
+    return this.members.changeType(policy, orgId, userId, body);
+  }
+
+  /** The resources that removing this user would leave without an admin. Changes nothing. */
+  @Get(':userId/removal-preview')
+  @Authorize('delete', 'Member', ORGANIZATION)
+  removalPreview(
+    @UuidParam('orgId') orgId: string,
+    @UuidParam('userId') userId: string,
+  ): Promise<RemovalPreviewDto> {
+    return this.members.removalPreview(orgId, userId);
+  }
+
+  /**
+   * Removes a user from the organization, with their roles on its resources, groups and
+   * notifications. Admins cannot be removed by organization admins (demote first).
+   */
+  @Delete(':userId')
+  @HttpCode(204)
+  @Authorize('delete', 'Member', ORGANIZATION)
+  @ApiNoContentResponse({ description: 'Removed' })
+  @ApiConflictResponse({
+    description: '`ADMIN_NOT_REMOVABLE`, `LAST_ADMIN`, `REPLACEMENT_REQUIRED` (with `soleAdminOf`)',
+  })
+  @ApiUnprocessableEntityResponse({ description: '`INVALID_REPLACEMENT`' })
+  async remove(
+    @UuidParam('orgId') orgId: string,
+    @UuidParam('userId') userId: string,
+    @Query() query: RemoveMemberQuery,
+    @CurrentPolicy() policy: RequestPolicy,
+  ): Promise<void> {
+    await this.members.remove(policy, orgId, userId, query.replacementUserId);
+  }
+}

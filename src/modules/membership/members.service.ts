@@ -1,0 +1,264 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '../../common/app-error';
+import { timeAndIdKey } from '../../common/keyset-time';
+import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { enforce, asSubject } from '../../policy/enforce';
+import { RequestPolicy } from '../../policy/current-policy.decorator';
+import { isInternal } from '../../policy/policy-context';
+import { AuditService } from '../audit/audit.service';
+import { lockOrganization } from '../organizations/organizations.query';
+import { UsersService } from '../users/users.service';
+import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
+import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
+import { MembershipType } from './entities/membership.entity';
+import { MemberRemovalService } from './member-removal.service';
+import { findMemberDto, MemberRow, memberListSql, searchWordsOf, toMemberDto } from './members.query';
+import { MembershipErrors } from './membership.errors';
+
+/** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
+@Injectable()
+export class MembersService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly users: UsersService,
+    private readonly audit: AuditService,
+    private readonly removal: MemberRemovalService,
+  ) {}
+
+  async list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
+    const em = this.em.fork();
+    const words = query.q ? await searchWordsOf(em, query.q) : [];
+    const { sql, params } = memberListSql(organizationId, {
+      types: query.type,
+      words,
+      after: timeAndIdKey(decodeCursor(query.cursor, 2)),
+      limit: query.limit,
+    });
+    const rows = await em.getConnection().execute<MemberRow[]>(sql, params);
+    return toPage(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
+  }
+
+  /**
+   * Adds a user by email (an unknown email becomes an invited user). Concurrent adds of one email
+   * are settled by memberships_org_user_unique; internal-in-two-organizations by
+   * memberships_one_internal_org: the losers get the same 409 the checks give.
+   */
+  async add(policy: RequestPolicy, organizationId: string, input: AddMemberDto): Promise<MemberDto> {
+    enforce(policy.ability, 'create', 'Member', { type: input.type });
+    const userId = await this.em.transactional(async (em) => {
+      const user = await this.users.findOrInvite(em, input.email);
+      const [existing] = await this.run<{ type: MembershipType }>(
+        em,
+        `select type from memberships where organization_id = ? and user_id = ?`,
+        [organizationId, user.id],
+      );
+      if (existing) throw MembershipErrors.alreadyMember();
+      if (isInternal(input.type) && (await this.isInternalElsewhere(em, organizationId, user.id)))
+        throw MembershipErrors.alreadyInternalElsewhere(user.email);
+      if (input.type === 'workforce' && !(await this.isWorkforceEligible(em, organizationId, user.id)))
+        throw MembershipErrors.notWorkforceEligible();
+      await this.run(
+        em,
+        `insert into memberships (id, organization_id, user_id, type, created_at)
+         values (gen_random_uuid(), ?, ?, ?, clock_timestamp())`,
+        [organizationId, user.id, input.type],
+      );
+      this.audit.record(em, {
+        organizationId,
+        actorId: policy.ctx.caller.userId,
+        action: 'membership.added',
+        targetType: 'user',
+        targetId: user.id,
+        data: { email: user.email, type: input.type, status: user.status },
+      });
+      await em.flush();
+      return user.id;
+    });
+    return this.get(organizationId, userId);
+  }
+
+  /**
+   * Promotes a member to admin or demotes an admin to member. The organization's row lock makes
+   * concurrent demotions count admins one after the other; the deferred trigger
+   * memberships_keep_an_admin refuses at commit whatever slipped past.
+   */
+  async changeType(
+    policy: RequestPolicy,
+    organizationId: string,
+    userId: string,
+    input: ChangeMemberTypeDto,
+  ): Promise<MemberDto> {
+    await this.em.transactional(async (em) => {
+      if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      const current = await this.membershipType(em, organizationId, userId);
+      enforce(policy.ability, 'update', 'Member', { type: current });
+      // Workforce and external users are not employees: they become internal only by being added
+      // as such (after leaving), never by a type change here.
+      if (!isInternal(current)) throw MembershipErrors.notInternal();
+      if (current === input.type) return;
+      // A member of this organization is internal here, so the one-internal-organization index already
+      // guarantees they are internal nowhere else: promotion needs no further check.
+      if (current === 'admin' && (await this.adminCount(em, organizationId)) <= 1)
+        throw MembershipErrors.lastAdmin();
+      await this.run(em, `update memberships set type = ? where organization_id = ? and user_id = ?`, [
+        input.type,
+        organizationId,
+        userId,
+      ]);
+      this.audit.record(em, {
+        organizationId,
+        actorId: policy.ctx.caller.userId,
+        action: input.type === 'admin' ? 'membership.promoted' : 'membership.demoted',
+        targetType: 'user',
+        targetId: userId,
+        data: { before: { type: current }, after: { type: input.type } },
+      });
+      await em.flush();
+    });
+    return this.get(organizationId, userId);
+  }
+
+  /** What removing the user would need: the resources they alone administer. Changes nothing. */
+  async removalPreview(organizationId: string, userId: string): Promise<RemovalPreviewDto> {
+    const em = this.em.fork();
+    await this.membershipType(em, organizationId, userId, { lock: false });
+    return { soleAdminOf: await this.removal.soleAdminOf(em, organizationId, userId) };
+  }
+
+  /**
+   * Removes the user from the organization with everything they held in it, in one transaction:
+   * hand-over of their sole-admin resources to the replacement, collaborator roles, group places,
+   * notification subscriptions, the membership.
+   */
+  async remove(
+    policy: RequestPolicy,
+    organizationId: string,
+    userId: string,
+    replacementUserId: string | undefined,
+  ): Promise<void> {
+    await this.em.transactional(async (em) => {
+      if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      const type = await this.membershipType(em, organizationId, userId);
+      // Organization admins are refused an admin (demote first); platform admins may remove one.
+      if (policy.ability.cannot('delete', asSubject('Member', { type })))
+        throw type === 'admin' ? MembershipErrors.adminNotRemovable() : CommonErrors.forbidden();
+      if (type === 'admin' && (await this.adminCount(em, organizationId)) <= 1)
+        throw MembershipErrors.lastAdmin();
+      if (
+        replacementUserId !== undefined &&
+        (replacementUserId === userId ||
+          !(await this.removal.isInternalUser(em, organizationId, replacementUserId)))
+      )
+        throw MembershipErrors.invalidReplacement();
+      const soleAdminOf = await this.removal.soleAdminOf(em, organizationId, userId);
+      if (soleAdminOf.length > 0 && replacementUserId === undefined)
+        throw MembershipErrors.replacementRequired(soleAdminOf);
+      const handedOver = replacementUserId
+        ? await this.removal.handOver(em, soleAdminOf, replacementUserId)
+        : [];
+      await this.run(em, `delete from memberships where organization_id = ? and user_id = ?`, [
+        organizationId,
+        userId,
+      ]);
+      const detached = await this.removal.detach(em, organizationId, userId);
+      const actorId = policy.ctx.caller.userId;
+      for (const resource of soleAdminOf) {
+        this.audit.record(em, {
+          organizationId,
+          actorId,
+          action: 'collaborator.admin_handed_over',
+          targetType: resource.resourceType,
+          targetId: resource.id,
+          data: {
+            fromUserId: userId,
+            toUserId: replacementUserId,
+            previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
+          },
+        });
+      }
+      this.audit.record(em, {
+        organizationId,
+        actorId,
+        action: 'membership.removed',
+        targetType: 'user',
+        targetId: userId,
+        data: {
+          before: { type },
+          replacementUserId: replacementUserId ?? null,
+          handedOver: soleAdminOf.map((r) => r.id),
+          removed: detached,
+        },
+      });
+      await em.flush();
+    });
+  }
+
+  private async get(organizationId: string, userId: string): Promise<MemberDto> {
+    const member = await findMemberDto(this.em.fork(), organizationId, userId);
+    if (!member) throw MembershipErrors.memberNotFound();
+    return member;
+  }
+
+  /** The user's type in the organization; 404 when they have none, whatever organization they are in. */
+  private async membershipType(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+    options = { lock: true },
+  ): Promise<MembershipType> {
+    const [row] = await this.run<{ type: MembershipType }>(
+      em,
+      `select type from memberships where organization_id = ? and user_id = ?${options.lock ? ' for update' : ''}`,
+      [organizationId, userId],
+    );
+    if (!row) throw MembershipErrors.memberNotFound();
+    return row.type;
+  }
+
+  private async adminCount(em: EntityManager, organizationId: string): Promise<number> {
+    const [row] = await this.run<{ count: string }>(
+      em,
+      `select count(*) from memberships where organization_id = ? and type = 'admin'`,
+      [organizationId],
+    );
+    return Number(row.count);
+  }
+
+  private async isInternalElsewhere(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<boolean> {
+    const rows = await this.run(
+      em,
+      `select 1 from memberships where user_id = ? and organization_id <> ? and type in ('admin', 'member')`,
+      [userId, organizationId],
+    );
+    return rows.length > 0;
+  }
+
+  /**
+   * Internal in a workforce organization other than this one. Both rows are share-locked: the
+   * internal membership cannot go and the organization cannot stop being a workforce one (the
+   * platform's update takes the row's update lock) before this membership is committed.
+   */
+  private async isWorkforceEligible(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<boolean> {
+    const rows = await this.run(
+      em,
+      `select 1 from memberships m join organizations o on o.id = m.organization_id
+        where m.user_id = ? and m.type in ('admin', 'member') and o.is_workforce and o.id <> ?
+        for share of m, o`,
+      [userId, organizationId],
+    );
+    return rows.length > 0;
+  }
+
+  private run<T = unknown>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
+    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
+  }
+}

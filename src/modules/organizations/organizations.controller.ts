@@ -1,0 +1,28 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiTags } from '@nestjs/swagger';
+import { PageQuery } from '../../common/pagination';
+import { UuidParam } from '../../common/uuid-param';
+import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
+import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
+import { OrganizationDto, OrganizationPage } from './dto/organization.dto';
+import { OrganizationsService } from './organizations.service';
+
+@ApiTags('organizations')
+@Controller('organizations')
+export class OrganizationsController {
+  constructor(private readonly organizations: OrganizationsService) {}
+
+  /** The organizations where the caller is internal (admin or member), by name. */
+  @Get()
+  @AuthorizeCaller()
+  list(@Query() query: PageQuery, @CurrentPolicy() policy: RequestPolicy): Promise<OrganizationPage> {
+    return this.organizations.listMine(policy.ctx.caller.userId, query);
+  }
+
+  /** One organization's dashboard header: name, workforce flag, domains. Internal users only. */
+  @Get(':orgId')
+  @Authorize('read', 'Organization', { type: 'organization' })
+  get(@UuidParam('orgId') orgId: string): Promise<OrganizationDto> {
+    return this.organizations.get(orgId);
+  }
+}

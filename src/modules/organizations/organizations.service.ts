@@ -1,0 +1,22 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '../../common/app-error';
+import { Page, PageQuery } from '../../common/pagination';
+import { OrganizationDto } from './dto/organization.dto';
+import { findOrganizationDto, pageOrganizations } from './organizations.query';
+
+@Injectable()
+export class OrganizationsService {
+  constructor(private readonly em: EntityManager) {}
+
+  /** The dashboards the caller may open: the organizations where they are internal. */
+  listMine(callerId: string, query: PageQuery): Promise<Page<OrganizationDto>> {
+    return pageOrganizations(this.em.fork(), { ...query, internalUserId: callerId });
+  }
+
+  async get(organizationId: string): Promise<OrganizationDto> {
+    const organization = await findOrganizationDto(this.em.fork(), organizationId);
+    if (!organization) throw CommonErrors.notFound('Organization');
+    return organization;
+  }
+}

@@ -1,0 +1,226 @@
+import { memberListSql, searchWordsOf } from '../../src/modules/membership/members.query';
+import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
+import { createUser, TestUser } from '../factories/users.factory';
+import { TestApp } from '../support/test-app';
+
+/**
+ * The autocomplete of invite dropdowns: `q` matches the beginning of any word of a user's name or
+ * email, words being cut on anything not a letter or digit, case and accents ignored.
+ */
+describe('Organization members: autocomplete', () => {
+  let t: TestApp;
+  let org: TestOrganization;
+  const people: Record<string, TestUser> = {};
+
+  beforeAll(async () => {
+    t = await TestApp.start();
+    org = await createOrganization(t, {
+      admin: await createUser(t, { name: 'Root Admin', email: 'root@admin.test' }),
+    });
+    const make = async (key: string, name: string, email: string) => {
+      people[key] = await createUser(t, { name, email });
+      await t.sql(
+        `insert into memberships (id, organization_id, user_id, type, created_at) values (gen_random_uuid(), ?, ?, 'member', clock_timestamp())`,
+        [org.id, people[key].id],
+      );
+    };
+    await make('john', 'John Smith', 'jsmith@acme.test');
+    await make('mary', 'Mary Jones', 'mary.jones@acme.com');
+    await make('major', 'Major Tom', 'major@acme.com');
+    await make('jo', '', 'jo@acme.com');
+    await make('jose', 'José Ñúñez', 'jn@example.test');
+    await make('anne', 'Anne-Marie Dupont', 'anne+annotation@label.test');
+    await make('zoe', "Zoë O'Brien", 'zob@example.test');
+  });
+  afterAll(() => t.close());
+
+  const search = async (q: string, extra = '') => {
+    const response = await t.get(
+      `/organizations/${org.id}/members?q=${encodeURIComponent(q)}${extra}`,
+      org.admin.token,
+    );
+    expect(response.status).toBe(200);
+    return response.body.items.map((m: any) => m.email).sort();
+  };
+  const emails = (...keys: string[]) => keys.map((k) => people[k].email).sort();
+
+  it('`jo` finds John Smith, mary.jones@acme.com and jo@acme.com (and José), not major@acme.com', async () => {
+    expect(await search('jo')).toEqual(emails('john', 'mary', 'jo', 'jose'));
+  });
+
+  it('ignores case', async () => {
+    expect(await search('JO')).toEqual(emails('john', 'mary', 'jo', 'jose'));
+  });
+
+  it('never matches inside a word', async () => {
+    expect(await search('or')).toEqual([]);
+    expect(await search('mith')).toEqual([]);
+  });
+
+  it('ignores accents, in the names and in what is typed', async () => {
+    expect(await search('jose')).toEqual(emails('jose'));
+    expect(await search('José')).toEqual(emails('jose'));
+    expect(await search('ñu')).toEqual(emails('jose'));
+    expect(await search('nunez')).toEqual(emails('jose'));
+    expect(await search('zoe')).toEqual(emails('zoe'));
+  });
+
+  it('cuts words at hyphens, apostrophes, dots and plus signs', async () => {
+    expect(await search('marie')).toEqual(emails('anne'));
+    expect(await search('anne-ma')).toEqual(emails('anne'));
+    expect(await search('annot')).toEqual(emails('anne'));
+    expect(await search('anne+annotation')).toEqual(emails('anne'));
+    expect(await search('brien')).toEqual(emails('zoe'));
+    expect(await search('jones@acme')).toEqual(emails('mary'));
+  });
+
+  it('with several words, every word must begin some word of the user', async () => {
+    expect(await search('john sm')).toEqual(emails('john'));
+    expect(await search('mary.jo')).toEqual(emails('mary'));
+    expect(await search('john jones')).toEqual([]);
+  });
+
+  it('takes LIKE wildcards literally: they are not letters, so they only separate words', async () => {
+    expect(await search('jo%')).toEqual(emails('john', 'mary', 'jo', 'jose'));
+    expect(await search('j_')).toEqual(emails('john', 'mary', 'jo', 'jose'));
+    expect(await search('%')).toHaveLength(Object.keys(people).length + 1);
+  });
+
+  it('combines with the type filter', async () => {
+    const external = await createMember(t, org.id, 'external', 'Joanna External');
+    expect(await search('jo', '&type=external')).toEqual([external.email]);
+  });
+
+  it('follows renames: the word index is kept by the database', async () => {
+    await t.sql(`update users set name = 'Major Thomas Jovial' where id = ?`, [people.major.id]);
+    expect(await search('jovi')).toEqual(emails('major'));
+    await t.sql(`update users set name = 'Major Tom' where id = ?`, [people.major.id]);
+    expect(await search('jovi')).toEqual([]);
+  });
+
+  it('finds no one who left the organization', async () => {
+    const leaver = await createMember(t, org.id, 'member', 'Quentin Leaver');
+    expect(await search('quentin')).toEqual([leaver.email]);
+    expect((await t.delete(`/organizations/${org.id}/members/${leaver.id}`, org.admin.token)).status).toBe(
+      204,
+    );
+    expect(await search('quentin')).toEqual([]);
+  });
+
+  describe('on an organization of 30,000 users', () => {
+    let big: TestOrganization;
+    const USERS = 30_000;
+
+    beforeAll(async () => {
+      big = await createOrganization(t);
+      // Bulk seed: the triggers fill member_search_words as they would for real sign-ups.
+      await t.sql(
+        `insert into users (id, email, name, created_at)
+         select gen_random_uuid(),
+                'bulk' || g || '@scale.test',
+                (array['John','Mary','Anna','Pierre','Chloé','Zoë','Mohamed','Li','Olga','Jörg'])[1 + g % 10] || ' ' ||
+                (array['Smith','Jones','Dupont','Müller','García','Nguyen','Kowalski','Rossi','Tanaka','Silva'])[1 + (g / 10) % 10]
+                || ' ' || g,
+                now()
+           from generate_series(1, ?) g`,
+        [USERS],
+      );
+      await t.sql(
+        `insert into memberships (id, organization_id, user_id, type, created_at)
+         select gen_random_uuid(), ?, u.id, 'member', now() - (random() * interval '300 days')
+           from users u where u.email like 'bulk%@scale.test'`,
+        [big.id],
+      );
+      await t.sql(`analyze users`);
+      await t.sql(`analyze memberships`);
+      await t.sql(`analyze member_search_words`);
+    }, 120_000);
+
+    /** The plan of the very statement the service runs for this search. */
+    const planOf = async (q: string | undefined) => {
+      const em = t.em();
+      const words = q ? await searchWordsOf(em, q) : [];
+      const { sql, params } = memberListSql(big.id, { words, limit: 50 });
+      const rows = await t.sql<{ 'QUERY PLAN': string }>(`explain ${sql}`, params);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      if (process.env.SHOW_PLANS) process.stdout.write(`\nq=${q ?? '(none)'}\n${plan}\n`);
+      return plan;
+    };
+
+    it('holds the word index it searches', async () => {
+      const [{ count }] = await t.sql<{ count: string }>(
+        `select count(*) from member_search_words where organization_id = ?`,
+        [big.id],
+      );
+      expect(Number(count)).toBeGreaterThan(USERS * 4);
+    });
+
+    it.each(['kowalski 123', 'tanaka chlo', 'nguyen mary 2'])(
+      'a search for "%s" is served by member_search_words_prefix_idx, never a scan of the word table',
+      async (q) => {
+        const plan = await planOf(q);
+        expect(plan).toMatch(/Index (Only )?Scan (using|on) member_search_words_prefix_idx/);
+        expect(plan).toMatch(/Index Cond: .*word ~>=~/);
+        expect(plan).not.toMatch(/Seq Scan on member_search_words/);
+      },
+    );
+
+    it('a prefix shared by a third of the users walks the join-order index and stops at the page, scanning nothing', async () => {
+      // The planner's own choice for a broad prefix: fetch users in page order and check each one's
+      // words by user id, until 51 have matched; cheaper than collecting ten thousand matches first.
+      const plan = await planOf('jo');
+      expect(plan).toMatch(/Index Scan using memberships_org_joined_idx/);
+      expect(plan).not.toMatch(/Seq Scan/);
+    });
+
+    it('the plain list walks memberships_org_joined_idx in join order', async () => {
+      const plan = await planOf(undefined);
+      expect(plan).toMatch(/memberships_org_joined_idx/);
+      expect(plan).not.toMatch(/Seq Scan on memberships/);
+    });
+
+    it('answers, page after page, exactly the users whose words begin with the words typed', async () => {
+      const FIRST = ['John', 'Mary', 'Anna', 'Pierre', 'Chloé', 'Zoë', 'Mohamed', 'Li', 'Olga', 'Jörg'];
+      const LAST = [
+        'Smith',
+        'Jones',
+        'Dupont',
+        'Müller',
+        'García',
+        'Nguyen',
+        'Kowalski',
+        'Rossi',
+        'Tanaka',
+        'Silva',
+      ];
+      const wordsOf = (text: string) =>
+        text
+          .normalize('NFD')
+          .replace(/\p{M}/gu, '')
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean);
+      const typed = wordsOf('Jö 12');
+      const expected: string[] = [];
+      for (let g = 1; g <= USERS; g++) {
+        const email = `bulk${g}@scale.test`;
+        const words = wordsOf(`${FIRST[g % 10]} ${LAST[Math.floor(g / 10) % 10]} ${g} ${email}`);
+        if (typed.every((w) => words.some((word) => word.startsWith(w)))) expected.push(email);
+      }
+      expect(expected.length).toBeGreaterThan(200);
+
+      const found: string[] = [];
+      let cursor: string | null = null;
+      do {
+        const page: any = await t.get(
+          `/organizations/${big.id}/members?q=${encodeURIComponent('Jö 12')}&limit=200${cursor ? `&cursor=${cursor}` : ''}`,
+          big.admin.token,
+        );
+        expect(page.status).toBe(200);
+        found.push(...page.body.items.map((m: any) => m.email));
+        cursor = page.body.nextCursor;
+      } while (cursor);
+      expect(found.sort()).toEqual(expected.sort());
+    });
+  });
+});

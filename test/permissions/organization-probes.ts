@@ -1,0 +1,223 @@
+import { randomBytes } from 'node:crypto';
+import { createGroup } from '../factories/groups.factory';
+import { createMember } from '../factories/organizations.factory';
+import { uniqueEmail } from '../factories/users.factory';
+import { HttpCall, Probe } from './permission-matrix';
+import { OrganizationWorld } from './organization-world';
+
+type OrganizationProbe = Probe<OrganizationWorld>;
+
+const unique = () => randomBytes(4).toString('hex');
+const get = (url: string): HttpCall => ({ method: 'GET', url });
+const post = (url: string, body: unknown): HttpCall => ({ method: 'POST', url, body });
+const patch = (url: string, body: unknown): HttpCall => ({ method: 'PATCH', url, body });
+const del = (url: string): HttpCall => ({ method: 'DELETE', url });
+const orgPath = (w: OrganizationWorld) => `/organizations/${w.organization.id}`;
+
+/** A user made a fresh admin of O, so that O keeps other admins whatever the probe does to this one. */
+const freshAdmin = (w: OrganizationWorld) => createMember(w.t, w.organization.id, 'admin');
+const freshMember = (w: OrganizationWorld) => createMember(w.t, w.organization.id, 'member');
+
+async function freshOrganization(w: OrganizationWorld): Promise<{ id: string; domain: string }> {
+  const domain = `probe-${unique()}.test`;
+  const [row] = await w.t.sql<{ id: string }>(
+    `insert into organizations (id, name, is_workforce, created_at) values (gen_random_uuid(), ?, false, now()) returning id`,
+    [`Probe ${unique()}`],
+  );
+  await w.t.sql(
+    `insert into organization_domains (id, organization_id, domain, created_at) values (gen_random_uuid(), ?, ?, now())`,
+    [row.id, domain],
+  );
+  return { id: row.id, domain };
+}
+
+/** The HTTP calls that perform each action of organization-matrix.csv, by row id. */
+export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
+  'organization.read': [
+    {
+      route: 'GET /organizations/{orgId}',
+      okStatus: 200,
+      call: (w) => get(orgPath(w)),
+      verifyAllowed: (response, { world }) => expect(response.body.id).toBe(world.organization.id),
+    },
+  ],
+
+  'members.list': [
+    { route: 'GET /organizations/{orgId}/members', okStatus: 200, call: (w) => get(`${orgPath(w)}/members`) },
+    {
+      route: 'GET /organizations/{orgId}/members',
+      okStatus: 200,
+      call: (w) => get(`${orgPath(w)}/members?q=matrix&type=member,workforce`),
+      // The autocomplete answers too: the fixture's member and workforce user are named "Matrix ...".
+      verifyAllowed: (response, { world }) =>
+        expect(response.body.items.map((m: { userId: string }) => m.userId).sort()).toEqual(
+          [world.callers.M.id, world.callers.W.id].sort(),
+        ),
+    },
+  ],
+
+  'members.add': [
+    {
+      route: 'POST /organizations/{orgId}/members',
+      okStatus: 201,
+      call: (w) => post(`${orgPath(w)}/members`, { email: uniqueEmail(), type: 'member' }),
+    },
+    {
+      route: 'POST /organizations/{orgId}/members',
+      okStatus: 201,
+      call: (w) => post(`${orgPath(w)}/members`, { email: uniqueEmail(), type: 'external' }),
+    },
+    {
+      route: 'POST /organizations/{orgId}/members',
+      okStatus: 201,
+      call: async (w) => {
+        const eligible = await createMember(w.t, w.workforceOrganization.id, 'member');
+        return post(`${orgPath(w)}/members`, { email: eligible.email, type: 'workforce' });
+      },
+    },
+  ],
+
+  'members.add-admin': [
+    {
+      route: 'POST /organizations/{orgId}/members',
+      okStatus: 201,
+      call: (w) => post(`${orgPath(w)}/members`, { email: uniqueEmail(), type: 'admin' }),
+    },
+  ],
+
+  'members.change-type': [
+    {
+      route: 'PATCH /organizations/{orgId}/members/{userId}',
+      okStatus: 200,
+      call: async (w) => patch(`${orgPath(w)}/members/${(await freshMember(w)).id}`, { type: 'admin' }),
+      crossTenant: (w) => patch(`${orgPath(w)}/members/${w.otherUser.id}`, { type: 'admin' }),
+    },
+    {
+      route: 'PATCH /organizations/{orgId}/members/{userId}',
+      okStatus: 200,
+      call: async (w) => patch(`${orgPath(w)}/members/${(await freshAdmin(w)).id}`, { type: 'member' }),
+      crossTenant: (w) => patch(`${orgPath(w)}/members/${w.other.admin.id}`, { type: 'member' }),
+    },
+  ],
+
+  'members.remove': [
+    {
+      route: 'GET /organizations/{orgId}/members/{userId}/removal-preview',
+      okStatus: 200,
+      call: async (w) => get(`${orgPath(w)}/members/${(await freshMember(w)).id}/removal-preview`),
+      crossTenant: (w) => get(`${orgPath(w)}/members/${w.otherUser.id}/removal-preview`),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/members/{userId}',
+      okStatus: 204,
+      call: async (w) => del(`${orgPath(w)}/members/${(await freshMember(w)).id}`),
+      crossTenant: (w) => del(`${orgPath(w)}/members/${w.otherUser.id}`),
+    },
+  ],
+
+  'members.remove-admin': [
+    {
+      route: 'DELETE /organizations/{orgId}/members/{userId}',
+      okStatus: 204,
+      call: async (w) => del(`${orgPath(w)}/members/${(await freshAdmin(w)).id}`),
+      crossTenant: (w) => del(`${orgPath(w)}/members/${w.other.admin.id}`),
+    },
+  ],
+
+  'groups.read': [
+    { route: 'GET /organizations/{orgId}/groups', okStatus: 200, call: (w) => get(`${orgPath(w)}/groups`) },
+    {
+      route: 'GET /organizations/{orgId}/groups/{groupId}',
+      okStatus: 200,
+      call: (w) => get(`${orgPath(w)}/groups/${w.group.id}`),
+      crossTenant: (w) => get(`${orgPath(w)}/groups/${w.otherGroup.id}`),
+    },
+  ],
+
+  'groups.manage': [
+    {
+      route: 'POST /organizations/{orgId}/groups',
+      okStatus: 201,
+      call: (w) => post(`${orgPath(w)}/groups`, { name: `Probe ${unique()}`, memberIds: [w.callers.M.id] }),
+    },
+    {
+      route: 'PATCH /organizations/{orgId}/groups/{groupId}',
+      okStatus: 200,
+      call: async (w) =>
+        patch(`${orgPath(w)}/groups/${(await createGroup(w.t, w.organization.id)).id}`, {
+          name: `Renamed ${unique()}`,
+        }),
+      crossTenant: (w) => patch(`${orgPath(w)}/groups/${w.otherGroup.id}`, { name: `Renamed ${unique()}` }),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/groups/{groupId}',
+      okStatus: 204,
+      call: async (w) => del(`${orgPath(w)}/groups/${(await createGroup(w.t, w.organization.id)).id}`),
+      crossTenant: (w) => del(`${orgPath(w)}/groups/${w.otherGroup.id}`),
+    },
+    {
+      route: 'POST /organizations/{orgId}/groups/{groupId}/members',
+      okStatus: 200,
+      call: async (w) =>
+        post(`${orgPath(w)}/groups/${(await createGroup(w.t, w.organization.id)).id}/members`, {
+          userIds: [w.callers.M.id, w.callers.W.id],
+        }),
+      crossTenant: (w) =>
+        post(`${orgPath(w)}/groups/${w.otherGroup.id}/members`, { userIds: [w.callers.M.id] }),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/groups/{groupId}/members/{userId}',
+      okStatus: 204,
+      call: async (w) => {
+        const group = await createGroup(w.t, w.organization.id, { memberIds: [w.callers.M.id] });
+        return del(`${orgPath(w)}/groups/${group.id}/members/${w.callers.M.id}`);
+      },
+      crossTenant: (w) => del(`${orgPath(w)}/groups/${w.otherGroup.id}/members/${w.otherUser.id}`),
+    },
+  ],
+
+  'audit.read': [
+    {
+      route: 'GET /organizations/{orgId}/audit-events',
+      okStatus: 200,
+      call: (w) => get(`${orgPath(w)}/audit-events`),
+    },
+  ],
+
+  'platform.organizations': [
+    {
+      route: 'POST /platform/organizations',
+      okStatus: 201,
+      call: () =>
+        post('/platform/organizations', {
+          name: `Probe ${unique()}`,
+          domains: [`probe-${unique()}.test`],
+          adminEmails: [uniqueEmail()],
+        }),
+    },
+    // Listing every organization is part of operating them: the same answers as the row.
+    { route: 'GET /platform/organizations', okStatus: 200, call: () => get('/platform/organizations') },
+    {
+      route: 'PATCH /platform/organizations/{orgId}',
+      okStatus: 200,
+      call: async (w) =>
+        patch(`/platform/organizations/${(await freshOrganization(w)).id}`, { isWorkforce: true }),
+    },
+    {
+      route: 'POST /platform/organizations/{orgId}/domains',
+      okStatus: 201,
+      call: async (w) =>
+        post(`/platform/organizations/${(await freshOrganization(w)).id}/domains`, {
+          domain: `probe-${unique()}.test`,
+        }),
+    },
+    {
+      route: 'DELETE /platform/organizations/{orgId}/domains/{domain}',
+      okStatus: 204,
+      call: async (w) => {
+        const organization = await freshOrganization(w);
+        return del(`/platform/organizations/${organization.id}/domains/${organization.domain}`);
+      },
+    },
+  ],
+};
