@@ -24,3 +24,6 @@ export const ROLES_BY_KIND: Record<ResourceKind, readonly ResourceRole[]> = {
 /** URL segment of each kind: /projects, /datasets, /ontologies. */
 export const KIND_BY_SEGMENT = { projects: 'project', datasets: 'dataset', ontologies: 'ontology' } as const;
 export type KindSegment = keyof typeof KIND_BY_SEGMENT;
+
+export const isRoleOf = (kind: ResourceKind, role: string): role is ResourceRole =>
+  ROLES_BY_KIND[kind].includes(role as ResourceRole);

@@ -23,7 +23,7 @@ export const defineResourceRules: DefineRules = ({ can }, { resource, organizati
       ['update', 'delete', 'readCollaborators', 'manageGroups', 'manageLinks', 'manageNotifications'],
       'Resource',
     );
-    can(['invite', 'changeRole'], 'Collaborator');
+    can(['invite', 'changeRole', 'delete'], 'Collaborator');
     return;
   }
   if (role === 'team_manager') {
@@ -31,5 +31,6 @@ export const defineResourceRules: DefineRules = ({ can }, { resource, organizati
     // Team managers run the project's team, but never hand out or take away admin.
     can('invite', 'Collaborator', { role: { $ne: 'admin' } });
     can('changeRole', 'Collaborator', { role: { $ne: 'admin' }, currentRole: { $ne: 'admin' } });
+    can('delete', 'Collaborator', { role: { $ne: 'admin' } });
   }
 };

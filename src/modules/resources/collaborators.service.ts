@@ -1,0 +1,289 @@
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { RequestPolicy } from '../../policy/current-policy.decorator';
+import { enforce } from '../../policy/enforce';
+import { AuditService } from '../audit/audit.service';
+import { Group } from '../groups/entities/group.entity';
+import {
+  AddResourceGroupDto,
+  CollaboratorRoleDto,
+  CollaboratorsDto,
+  InviteCollaboratorsDto,
+  InviteResultDto,
+  JoinResultDto,
+  ResourceGroupDto,
+} from './dto/collaborator.dto';
+import { Collaborator } from './entities/collaborator.entity';
+import { ResourceGroup } from './entities/resource-group.entity';
+import { Resource } from './entities/resource.entity';
+import { ResourceInvitations } from './resource-invitations.service';
+import { isRoleOf, ResourceKind, ResourceRole } from './resource-kind';
+import { ResourceErrors } from './resources.errors';
+
+/**
+ * Who holds which role on a project, dataset or ontology: people (collaborators) and groups, for
+ * the three kinds alike. Every write locks the resource's row first, so that checks such as "keeps
+ * an admin" see the state they change; the database's deferred trigger is the backstop.
+ */
+@Injectable()
+export class CollaboratorsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+    private readonly invitations: ResourceInvitations,
+  ) {}
+
+  async list(kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+    const connection = this.em.getConnection();
+    const [users, groups] = await Promise.all([
+      connection.execute<{ user_id: string; email: string; name: string; role: ResourceRole }[]>(
+        `select c.user_id, u.email, u.name, c.role
+           from collaborators c join users u on u.id = c.user_id join resources r on r.id = c.resource_id
+          where c.resource_id = ? and r.kind = ?
+          order by u.email`,
+        [id, kind],
+      ),
+      connection.execute<{ group_id: string; name: string; role: ResourceRole }[]>(
+        `select rg.group_id, g.name, rg.role
+           from resource_groups rg join groups g on g.id = rg.group_id join resources r on r.id = rg.resource_id
+          where rg.resource_id = ? and r.kind = ?
+          order by lower(g.name), g.id`,
+        [id, kind],
+      ),
+    ]);
+    return {
+      users: users.map((u) => ({ userId: u.user_id, email: u.email, name: u.name, role: u.role })),
+      groups: groups.map((g) => ({ groupId: g.group_id, name: g.name, role: g.role })),
+    };
+  }
+
+  /**
+   * Each email gets the role: unknown emails become invited users, people outside the resource's
+   * organization get a workforce or external membership. Someone who already collaborates is given
+   * the new role, under the same rules as a role change (team managers never touch admins; the last
+   * admin stays).
+   */
+  async invite(
+    policy: RequestPolicy,
+    kind: ResourceKind,
+    id: string,
+    input: InviteCollaboratorsDto,
+  ): Promise<InviteResultDto> {
+    const role = this.roleOf(kind, input.role);
+    enforce(policy.ability, 'invite', 'Collaborator', { role });
+    const actorId = policy.ctx.caller.userId;
+    return this.em.transactional(async (em) => {
+      const resource = await this.lock(em, kind, id);
+      const organizationId = resource.organization?.id ?? null;
+      const invited = await this.invitations.inviteAll(em, {
+        organizationId,
+        emails: input.emails,
+        actorId,
+        via: { targetType: kind, targetId: id },
+      });
+      const existing = await em.find(Collaborator, {
+        resource,
+        user: { $in: invited.map((i) => i.user.id) },
+      });
+      const byUser = new Map(existing.map((c) => [c.user.id, c]));
+      for (const { user } of invited) {
+        const current = byUser.get(user.id);
+        if (current?.role === role) continue;
+        if (current) {
+          enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
+          await this.assertKeepsAnAdmin(em, resource, current, role);
+        }
+        this.audit.record(em, {
+          organizationId,
+          actorId,
+          action: current ? 'collaborator.role_changed' : 'collaborator.added',
+          targetType: kind,
+          targetId: id,
+          data: {
+            userId: user.id,
+            email: user.email,
+            before: current ? { role: current.role } : null,
+            after: { role },
+          },
+        });
+        if (current) current.role = role;
+        else em.create(Collaborator, { resource, user, role, organization: organizationId });
+      }
+      await em.flush();
+      return {
+        added: invited.map(({ user, organizationType }) => ({
+          userId: user.id,
+          email: user.email,
+          role,
+          organizationType,
+        })),
+      };
+    });
+  }
+
+  async changeRole(
+    policy: RequestPolicy,
+    kind: ResourceKind,
+    id: string,
+    userId: string,
+    newRole: string,
+  ): Promise<CollaboratorRoleDto> {
+    const role = this.roleOf(kind, newRole);
+    await this.em.transactional(async (em) => {
+      const resource = await this.lock(em, kind, id);
+      const collaborator = await em.findOne(Collaborator, { resource, user: userId });
+      if (!collaborator) throw ResourceErrors.collaboratorNotFound();
+      enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
+      if (collaborator.role === role) return;
+      await this.assertKeepsAnAdmin(em, resource, collaborator, role);
+      this.audit.record(em, {
+        organizationId: resource.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: 'collaborator.role_changed',
+        targetType: kind,
+        targetId: id,
+        data: { userId, before: { role: collaborator.role }, after: { role } },
+      });
+      collaborator.role = role;
+      await em.flush();
+    });
+    return { userId, role };
+  }
+
+  async remove(policy: RequestPolicy, kind: ResourceKind, id: string, userId: string): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const resource = await this.lock(em, kind, id);
+      const collaborator = await em.findOne(Collaborator, { resource, user: userId });
+      if (!collaborator) throw ResourceErrors.collaboratorNotFound();
+      enforce(policy.ability, 'delete', 'Collaborator', { role: collaborator.role });
+      await this.assertKeepsAnAdmin(em, resource, collaborator, null);
+      this.audit.record(em, {
+        organizationId: resource.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: 'collaborator.removed',
+        targetType: kind,
+        targetId: id,
+        data: { userId, before: { role: collaborator.role } },
+      });
+      em.remove(collaborator);
+      await em.flush();
+    });
+  }
+
+  /** Every member of the group holds the role; a group already there gets the new role. */
+  async addGroup(
+    policy: RequestPolicy,
+    kind: ResourceKind,
+    id: string,
+    input: AddResourceGroupDto,
+  ): Promise<ResourceGroupDto> {
+    const role = this.roleOf(kind, input.role);
+    return this.em.transactional(async (em) => {
+      const resource = await this.lock(em, kind, id);
+      const organizationId = resource.organization?.id;
+      // Unknown groups and other organizations' groups get the same answer: no probing across tenants.
+      const group = organizationId
+        ? await em.findOne(Group, { id: input.groupId, organization: organizationId })
+        : null;
+      if (!group || !organizationId) throw ResourceErrors.groupOfOtherOrg();
+      const current = await em.findOne(ResourceGroup, { resource, group });
+      if (current?.role !== role) {
+        this.audit.record(em, {
+          organizationId,
+          actorId: policy.ctx.caller.userId,
+          action: current ? 'resource_group.role_changed' : 'resource_group.added',
+          targetType: kind,
+          targetId: id,
+          data: { groupId: group.id, before: current ? { role: current.role } : null, after: { role } },
+        });
+        if (current) current.role = role;
+        else em.create(ResourceGroup, { resource, group, role, organization: organizationId });
+        await em.flush();
+      }
+      return { groupId: group.id, name: group.name, role };
+    });
+  }
+
+  /** Its members lose the role at once (unless they hold it otherwise). */
+  async removeGroup(policy: RequestPolicy, kind: ResourceKind, id: string, groupId: string): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const resource = await this.lock(em, kind, id);
+      const current = await em.findOne(ResourceGroup, { resource, group: groupId });
+      if (!current) throw ResourceErrors.groupNotOnResource();
+      this.audit.record(em, {
+        organizationId: resource.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: 'resource_group.removed',
+        targetType: kind,
+        targetId: id,
+        data: { groupId, before: { role: current.role } },
+      });
+      em.remove(current);
+      await em.flush();
+    });
+  }
+
+  /** An organization admin (or a platform admin) becomes admin of one of the organization's resources. */
+  async join(
+    policy: RequestPolicy,
+    organizationId: string,
+    kind: ResourceKind,
+    id: string,
+  ): Promise<JoinResultDto> {
+    const actorId = policy.ctx.caller.userId;
+    await this.em.transactional(async (em) => {
+      const resource = await em.findOne(
+        Resource,
+        { id, kind, organization: organizationId },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
+      if (!resource) throw ResourceErrors.notFound(kind);
+      enforce(policy.ability, 'join', 'Resource', { organizationId });
+      const current = await em.findOne(Collaborator, { resource, user: actorId });
+      if (current?.role === 'admin') return;
+      this.audit.record(em, {
+        organizationId,
+        actorId,
+        action: 'collaborator.joined',
+        targetType: kind,
+        targetId: id,
+        data: { userId: actorId, before: current ? { role: current.role } : null, after: { role: 'admin' } },
+      });
+      if (current) current.role = 'admin';
+      else em.create(Collaborator, { resource, user: actorId, role: 'admin', organization: organizationId });
+      await em.flush();
+    });
+    return { role: 'admin' };
+  }
+
+  private roleOf(kind: ResourceKind, role: string): ResourceRole {
+    if (!isRoleOf(kind, role)) throw ResourceErrors.roleOfOtherKind(kind);
+    return role;
+  }
+
+  private async lock(em: EntityManager, kind: ResourceKind, id: string): Promise<Resource> {
+    const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!resource) throw ResourceErrors.notFound(kind);
+    return resource;
+  }
+
+  /**
+   * Only direct admins count: a group's role can be taken away by people who do not manage the
+   * resource (group admins), which would leave it without one. Called with the resource row locked.
+   */
+  private async assertKeepsAnAdmin(
+    em: EntityManager,
+    resource: Resource,
+    collaborator: Collaborator,
+    newRole: ResourceRole | null,
+  ): Promise<void> {
+    if (collaborator.role !== 'admin' || newRole === 'admin') return;
+    const others = await em.count(Collaborator, {
+      resource,
+      role: 'admin',
+      user: { $ne: collaborator.user.id },
+    });
+    if (others === 0) throw ResourceErrors.lastAdmin();
+  }
+}

@@ -1,0 +1,70 @@
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsOmittable, trim } from './input-transforms';
+
+class CreateResourceDto {
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title: string;
+
+  @IsOmittable()
+  @IsString()
+  @MaxLength(10000)
+  description?: string;
+}
+
+export class CreateDatasetDto extends CreateResourceDto {}
+
+export class CreateOntologyDto extends CreateResourceDto {
+  /** The labelling schema, a JSON object (an empty object when left out). */
+  @IsOmittable()
+  @IsObject()
+  structure?: Record<string, unknown>;
+}
+
+export class CreateProjectDto extends CreateResourceDto {
+  /** An ontology the caller can read. */
+  @IsOmittable()
+  @IsUUID('all')
+  ontologyId?: string;
+
+  /** Datasets the caller can read, attached at creation. */
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  datasetIds?: string[];
+
+  /** Tags of the organization the project will belong to. */
+  @IsOmittable()
+  @IsArray()
+  @ArrayMaxSize(100)
+  @IsUUID('all', { each: true })
+  tagIds?: string[];
+}
+
+export class UpdateResourceDto {
+  @IsOmittable()
+  @Transform(trim)
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  title?: string;
+
+  @IsOmittable()
+  @IsString()
+  @MaxLength(10000)
+  description?: string;
+}
+
+export class UpdateOntologyDto extends UpdateResourceDto {
+  /** Replaces the labelling schema as a whole. */
+  @IsOmittable()
+  @IsObject()
+  structure?: Record<string, unknown>;
+}
+
+export type CreateResourceBody = CreateProjectDto | CreateDatasetDto | CreateOntologyDto;
+export type UpdateResourceBody = UpdateResourceDto | UpdateOntologyDto;

@@ -1,0 +1,128 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CommonErrors } from '../../common/app-error';
+import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { isoTime } from '../../common/sql';
+import { RequestPolicy } from '../../policy/current-policy.decorator';
+import { isUuid } from '../../policy/scope-loader';
+import { AuditService } from '../audit/audit.service';
+import { CreateNotificationDto, NotificationDto } from './dto/notification.dto';
+import { NotificationRecipient } from './entities/notification-recipient.entity';
+import { Notification, NotificationEvent } from './entities/notification.entity';
+import { Resource } from './entities/resource.entity';
+import { ResourceInvitations } from './resource-invitations.service';
+import { ResourceErrors } from './resources.errors';
+
+interface NotificationRow {
+  id: string;
+  name: string;
+  events: NotificationEvent[];
+  created_at: string;
+  recipients: { userId: string; email: string }[];
+}
+
+const SELECT = `select n.id, n.name, n.events, n.created_at,
+  coalesce((select json_agg(json_build_object('userId', u.id, 'email', u.email) order by u.email)
+              from notification_recipients nr join users u on u.id = nr.user_id
+             where nr.notification_id = n.id), '[]'::json) as recipients
+  from notifications n`;
+
+const toDto = (row: NotificationRow): NotificationDto => ({
+  id: row.id,
+  name: row.name,
+  events: row.events,
+  recipients: row.recipients,
+  createdAt: isoTime(row.created_at),
+});
+
+/** Named rules on a project that send chosen events to recipients, who are invited like collaborators. */
+@Injectable()
+export class ProjectNotificationsService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+    private readonly invitations: ResourceInvitations,
+  ) {}
+
+  async list(projectId: string, query: { limit: number; cursor?: string }): Promise<Page<NotificationDto>> {
+    const after = decodeCursor(query.cursor, 2);
+    const params: unknown[] = [projectId];
+    let keyset = '';
+    if (after) {
+      if (!isUuid(after[1]) || typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0]))) {
+        throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
+      }
+      keyset = 'and (n.created_at, n.id) > (?::timestamptz, ?::uuid)';
+      params.push(after[0], after[1]);
+    }
+    const rows = await this.em
+      .getConnection()
+      .execute<NotificationRow[]>(
+        `${SELECT} where n.project_id = ? ${keyset} order by n.created_at, n.id limit ?`,
+        [...params, query.limit + 1],
+      );
+    return toPage(rows, query.limit, (row) => [row.created_at, row.id], toDto);
+  }
+
+  async create(
+    policy: RequestPolicy,
+    projectId: string,
+    input: CreateNotificationDto,
+  ): Promise<NotificationDto> {
+    const actorId = policy.ctx.caller.userId;
+    const id = await this.em.transactional(async (em) => {
+      const project = await em.findOne(Resource, { id: projectId, kind: 'project' });
+      if (!project) throw ResourceErrors.notFound('project');
+      const organizationId = project.organization?.id ?? null;
+      const notification = em.create(Notification, {
+        project,
+        organization: organizationId,
+        name: input.name,
+        events: input.events,
+      });
+      const invited = await this.invitations.inviteAll(em, {
+        organizationId,
+        emails: input.recipientEmails,
+        actorId,
+        via: { targetType: 'project', targetId: projectId },
+      });
+      for (const { user } of invited) em.create(NotificationRecipient, { notification, user });
+      this.audit.record(em, {
+        organizationId,
+        actorId,
+        action: 'notification.created',
+        targetType: 'project',
+        targetId: projectId,
+        data: {
+          notificationId: notification.id,
+          after: { name: input.name, events: input.events, recipientIds: invited.map((i) => i.user.id) },
+        },
+      });
+      await em.flush();
+      return notification.id;
+    });
+    return this.get(id);
+  }
+
+  async remove(policy: RequestPolicy, projectId: string, notificationId: string): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const notification = await em.findOne(Notification, { id: notificationId, project: projectId });
+      if (!notification) throw ResourceErrors.notificationNotFound();
+      this.audit.record(em, {
+        organizationId: notification.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: 'notification.deleted',
+        targetType: 'project',
+        targetId: projectId,
+        data: { notificationId, before: { name: notification.name, events: notification.events } },
+      });
+      em.remove(notification);
+      await em.flush();
+    });
+  }
+
+  private async get(id: string): Promise<NotificationDto> {
+    const [row] = await this.em.getConnection().execute<NotificationRow[]>(`${SELECT} where n.id = ?`, [id]);
+    return toDto(row);
+  }
+}

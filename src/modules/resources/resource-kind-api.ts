@@ -1,0 +1,81 @@
+import { Type } from '@nestjs/common';
+import {
+  CreateDatasetDto,
+  CreateOntologyDto,
+  CreateProjectDto,
+  UpdateOntologyDto,
+  UpdateResourceDto,
+} from './dto/create-resource.dto';
+import { ProjectListQuery, ResourceListQuery } from './dto/list-resources.dto';
+import {
+  DatasetDto,
+  DatasetSummaryPage,
+  OntologyDto,
+  OntologySummaryPage,
+  ProjectDto,
+  ProjectSummaryPage,
+} from './dto/resource.dto';
+import { ResourceKind } from './resource-kind';
+
+/** What differs between the kinds at the HTTP edge: the path, and the classes of bodies and answers. */
+export interface ResourceKindApi {
+  kind: ResourceKind;
+  /** Path segment and Swagger tag: projects, datasets, ontologies. */
+  segment: string;
+  /** Capitalized plural, for class names (and so Swagger operationIds): Projects, Datasets, Ontologies. */
+  plural: string;
+  createBody: Type<unknown>;
+  updateBody: Type<unknown>;
+  detail: Type<unknown>;
+  listQuery: Type<unknown>;
+  page: Type<unknown>;
+}
+
+export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
+  project: {
+    kind: 'project',
+    segment: 'projects',
+    plural: 'Projects',
+    createBody: CreateProjectDto,
+    updateBody: UpdateResourceDto,
+    detail: ProjectDto,
+    listQuery: ProjectListQuery,
+    page: ProjectSummaryPage,
+  },
+  dataset: {
+    kind: 'dataset',
+    segment: 'datasets',
+    plural: 'Datasets',
+    createBody: CreateDatasetDto,
+    updateBody: UpdateResourceDto,
+    detail: DatasetDto,
+    listQuery: ResourceListQuery,
+    page: DatasetSummaryPage,
+  },
+  ontology: {
+    kind: 'ontology',
+    segment: 'ontologies',
+    plural: 'Ontologies',
+    createBody: CreateOntologyDto,
+    updateBody: UpdateOntologyDto,
+    detail: OntologyDto,
+    listQuery: ResourceListQuery,
+    page: OntologySummaryPage,
+  },
+};
+
+/**
+ * TypeScript records `Object` as the type of a parameter whose class depends on the kind; declare
+ * the real classes so that validation (the global ValidationPipe) and Swagger both see them.
+ */
+export function declareParamTypes(controller: Type<unknown>, types: Record<string, unknown[]>): void {
+  for (const [method, paramTypes] of Object.entries(types)) {
+    Reflect.defineMetadata('design:paramtypes', paramTypes, controller.prototype, method);
+  }
+}
+
+/** Class names become Swagger operationId prefixes: each kind's controller needs its own. */
+export function nameClass<T extends Type<unknown>>(target: T, name: string): T {
+  Object.defineProperty(target, 'name', { value: name });
+  return target;
+}

@@ -1,0 +1,185 @@
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import {
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiForbiddenResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiTags,
+  ApiUnprocessableEntityResponse,
+} from '@nestjs/swagger';
+import { UuidParam } from '../../common/uuid-param';
+import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
+import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
+import { CollaboratorsService } from './collaborators.service';
+import {
+  AddResourceGroupDto,
+  ChangeRoleDto,
+  CollaboratorRoleDto,
+  CollaboratorsDto,
+  InviteCollaboratorsDto,
+  InviteResultDto,
+  ResourceGroupDto,
+} from './dto/collaborator.dto';
+import { CreateResourceBody, UpdateResourceBody } from './dto/create-resource.dto';
+import { ProjectListQuery } from './dto/list-resources.dto';
+import { ResourceDetail } from './dto/resource.dto';
+import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
+import { ResourcesService } from './resources.service';
+import { Page } from '../../common/pagination';
+import { ResourceSummaryDto } from './dto/resource.dto';
+
+/** The routes that projects, datasets and ontologies share, written once for a kind. */
+function resourceController(api: ResourceKindApi) {
+  const { kind } = api;
+  const scope = { type: 'resource', kind } as const;
+
+  @ApiTags(api.segment)
+  @Controller(api.segment)
+  class ResourcesController {
+    constructor(
+      private readonly resources: ResourcesService,
+      private readonly collaborators: CollaboratorsService,
+    ) {}
+
+    /**
+     * Creates one; the caller becomes its admin and owner. It belongs to the caller's organization
+     * when they are internal in one (admin or member), to none otherwise.
+     */
+    @Post()
+    @AuthorizeCaller()
+    @ApiCreatedResponse({ type: api.detail })
+    @ApiNotFoundResponse({ description: 'A dataset or ontology the caller may not see' })
+    @ApiForbiddenResponse({ description: 'A dataset or ontology the caller may see but not read' })
+    @ApiUnprocessableEntityResponse({ description: 'TAG_OF_OTHER_ORG' })
+    create(
+      @Body() body: CreateResourceBody,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<ResourceDetail> {
+      return this.resources.create(policy.ctx.caller, kind, body);
+    }
+
+    /** Those the caller holds a role on (directly or through a group), in any organization or none; newest first. */
+    @Get()
+    @AuthorizeCaller()
+    @ApiOkResponse({ type: api.page })
+    list(
+      @Query() query: ProjectListQuery,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<Page<ResourceSummaryDto>> {
+      return this.resources.listMine(policy.ctx.caller, kind, query);
+    }
+
+    /** Organization admins who have not joined it get 403 JOIN_REQUIRED. */
+    @Get(':id')
+    @Authorize('read', 'Resource', scope)
+    @ApiOkResponse({ type: api.detail })
+    get(@UuidParam('id') id: string, @CurrentPolicy() policy: RequestPolicy): Promise<ResourceDetail> {
+      return this.resources.get(kind, id, policy.ctx.resource?.role ?? null);
+    }
+
+    /** Title, description, and for ontologies the structure (replaced as a whole). */
+    @Patch(':id')
+    @Authorize('update', 'Resource', scope)
+    @ApiOkResponse({ type: api.detail })
+    update(
+      @UuidParam('id') id: string,
+      @Body() body: UpdateResourceBody,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<ResourceDetail> {
+      return this.resources.update(policy, kind, id, body);
+    }
+
+    /** Deletes it with its collaborators, group roles and links. */
+    @Delete(':id')
+    @HttpCode(204)
+    @Authorize('delete', 'Resource', scope)
+    async remove(@UuidParam('id') id: string, @CurrentPolicy() policy: RequestPolicy): Promise<void> {
+      await this.resources.remove(policy, kind, id);
+    }
+
+    /** People with a direct role, and groups with a role. */
+    @Get(':id/collaborators')
+    @Authorize('readCollaborators', 'Resource', scope)
+    listCollaborators(@UuidParam('id') id: string): Promise<CollaboratorsDto> {
+      return this.collaborators.list(kind, id);
+    }
+
+    /**
+     * Gives the role to each email. Unknown emails become invited users; people without a membership
+     * in the resource's organization become `workforce` (internal in a workforce organization) or
+     * `external` there. An existing collaborator is given the new role.
+     */
+    @Post(':id/collaborators')
+    @Authorize('invite', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN (re-inviting the last admin with another role)' })
+    invite(
+      @UuidParam('id') id: string,
+      @Body() body: InviteCollaboratorsDto,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<InviteResultDto> {
+      return this.collaborators.invite(policy, kind, id, body);
+    }
+
+    /** 409 LAST_ADMIN when it would leave no admin. */
+    @Patch(':id/collaborators/:userId')
+    @Authorize('changeRole', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN' })
+    changeRole(
+      @UuidParam('id') id: string,
+      @UuidParam('userId') userId: string,
+      @Body() body: ChangeRoleDto,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<CollaboratorRoleDto> {
+      return this.collaborators.changeRole(policy, kind, id, userId, body.role);
+    }
+
+    /** 409 LAST_ADMIN when it would leave no admin. */
+    @Delete(':id/collaborators/:userId')
+    @HttpCode(204)
+    @Authorize('delete', 'Collaborator', scope)
+    @ApiConflictResponse({ description: 'LAST_ADMIN' })
+    async removeCollaborator(
+      @UuidParam('id') id: string,
+      @UuidParam('userId') userId: string,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<void> {
+      await this.collaborators.remove(policy, kind, id, userId);
+    }
+
+    /** Every member of the group then holds the role; 422 GROUP_OF_OTHER_ORG for a group of another organization. */
+    @Post(':id/groups')
+    @Authorize('manageGroups', 'Resource', scope)
+    @ApiUnprocessableEntityResponse({ description: 'GROUP_OF_OTHER_ORG' })
+    addGroup(
+      @UuidParam('id') id: string,
+      @Body() body: AddResourceGroupDto,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<ResourceGroupDto> {
+      return this.collaborators.addGroup(policy, kind, id, body);
+    }
+
+    /** Its members lose the role at once. */
+    @Delete(':id/groups/:groupId')
+    @HttpCode(204)
+    @Authorize('manageGroups', 'Resource', scope)
+    async removeGroup(
+      @UuidParam('id') id: string,
+      @UuidParam('groupId') groupId: string,
+      @CurrentPolicy() policy: RequestPolicy,
+    ): Promise<void> {
+      await this.collaborators.removeGroup(policy, kind, id, groupId);
+    }
+  }
+
+  declareParamTypes(ResourcesController, {
+    create: [api.createBody, Object],
+    list: [api.listQuery, Object],
+    update: [String, api.updateBody, Object],
+  });
+  return nameClass(ResourcesController, `${api.plural}Controller`);
+}
+
+export const ProjectsController = resourceController(RESOURCE_KIND_APIS.project);
+export const DatasetsController = resourceController(RESOURCE_KIND_APIS.dataset);
+export const OntologiesController = resourceController(RESOURCE_KIND_APIS.ontology);

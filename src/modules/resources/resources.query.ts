@@ -1,0 +1,201 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { CommonErrors } from '../../common/app-error';
+import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { escapeLike, isoTime } from '../../common/sql';
+import { isUuid } from '../../policy/scope-loader';
+import { FieldSql, SqlFragment } from '../../policy/sql-filter';
+import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto, TagRefDto } from './dto/resource.dto';
+import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './resource-kind';
+
+/** Roles are constants of the code, never user input: safe to write into the statement. */
+const roleOrder = (kind: ResourceKind) =>
+  `array[${ROLES_BY_KIND[kind].map((role) => `'${role}'`).join(', ')}]`;
+
+/** The ids of the resources a user holds a role on, directly or through one of their groups. */
+export const resourcesOfUserSql = (userId: string): SqlFragment => ({
+  sql: `r.id in (select c.resource_id from collaborators c where c.user_id = ?
+                 union
+                 select rg.resource_id from resource_groups rg
+                   join group_members gm on gm.group_id = rg.group_id
+                  where gm.user_id = ?)`,
+  params: [userId, userId],
+});
+
+/** The user's effective role on `r`: the strongest of their direct and group roles, null when none. */
+export const effectiveRoleSql = (kind: ResourceKind, userId: string): SqlFragment => ({
+  sql: `(select x.role from (select c.role from collaborators c where c.resource_id = r.id and c.user_id = ?
+                             union all
+                             select rg.role from resource_groups rg
+                               join group_members gm on gm.group_id = rg.group_id
+                              where rg.resource_id = r.id and gm.user_id = ?) x
+          order by array_position(${roleOrder(kind)}, x.role) limit 1)`,
+  params: [userId, userId],
+});
+
+export const TAGS_SQL = `coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by lower(t.name), t.id)
+                                     from project_tags pt join tags t on t.id = pt.tag_id
+                                    where pt.project_id = r.id), '[]'::json)`;
+
+const plainValue = (field: string, value: unknown): string => {
+  // The rules compare these fields with plain ids; an operator object would need its own translation.
+  if (typeof value !== 'string')
+    throw new Error(`unsupported condition on ${field}: ${JSON.stringify(value)}`);
+  return value;
+};
+
+/**
+ * How the condition fields of the rules that allow `list` on `Resource` read in SQL over
+ * `resources r` (see organizations.rules.ts): the policy engine's list filter.
+ */
+export const RESOURCE_LIST_FIELDS: Record<string, FieldSql> = {
+  organizationId: (value) => ({
+    sql: 'r.organization_id = ?',
+    params: [plainValue('organizationId', value)],
+  }),
+  memberIds: (value) => resourcesOfUserSql(plainValue('memberIds', value)),
+};
+
+export interface ListFilters {
+  owner?: 'me';
+  q?: string;
+  tags?: string[];
+  tagsAny?: string[];
+  limit: number;
+  cursor?: string;
+}
+
+/** The filters a client asks for, as where-fragments over `resources r`. */
+export function requestedFilters(callerId: string, filters: ListFilters): SqlFragment[] {
+  const where: SqlFragment[] = [];
+  if (filters.owner === 'me') where.push({ sql: 'r.owner_id = ?', params: [callerId] });
+  if (filters.q) where.push({ sql: `r.title ilike ?`, params: [`%${escapeLike(filters.q)}%`] });
+  const allOf = [...new Set(filters.tags ?? [])];
+  if (allOf.length > 0) {
+    where.push({
+      sql: `(select count(*) from project_tags pt where pt.project_id = r.id and pt.tag_id in (${allOf.map(() => '?').join(', ')})) = ?`,
+      params: [...allOf, allOf.length],
+    });
+  }
+  const anyOf = [...new Set(filters.tagsAny ?? [])];
+  if (anyOf.length > 0) {
+    where.push({
+      sql: `exists (select 1 from project_tags pt where pt.project_id = r.id and pt.tag_id in (${anyOf.map(() => '?').join(', ')}))`,
+      params: anyOf,
+    });
+  }
+  return where;
+}
+
+interface SummaryRow {
+  id: string;
+  title: string;
+  description: string;
+  organization_id: string | null;
+  owner_id: string;
+  my_role: ResourceRole | null;
+  created_at: string;
+  tags?: TagRefDto[];
+}
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+
+/**
+ * One page of resource summaries of one kind, newest first, in one statement: the where-fragments
+ * (policy filter, tenant, requested filters) are ANDed; keyset on (created_at, id).
+ */
+export async function pageResourceSummaries(
+  em: EntityManager,
+  input: { kind: ResourceKind; callerId: string; where: SqlFragment[]; limit: number; cursor?: string },
+): Promise<Page<ResourceSummaryDto | ProjectSummaryDto>> {
+  const where: SqlFragment[] = [{ sql: 'r.kind = ?', params: [input.kind] }, ...input.where];
+  const after = decodeCursor(input.cursor, 2);
+  if (after) {
+    const [createdAt, id] = after;
+    if (typeof createdAt !== 'string' || !TIMESTAMP.test(createdAt) || !isUuid(id)) {
+      throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
+    }
+    where.push({ sql: '(r.created_at, r.id) < (?::timestamptz, ?::uuid)', params: [createdAt, id] });
+  }
+  const role = effectiveRoleSql(input.kind, input.callerId);
+  const isProject = input.kind === 'project';
+  const sql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
+                      ${role.sql} as my_role${isProject ? `, ${TAGS_SQL} as tags` : ''}
+                 from resources r
+                where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
+                order by r.created_at desc, r.id desc
+                limit ?`;
+  const rows = await em
+    .getConnection()
+    .execute<SummaryRow[]>(sql, [...role.params, ...where.flatMap((w) => w.params), input.limit + 1]);
+  return toPage(
+    rows,
+    input.limit,
+    (row) => [row.created_at, row.id],
+    (row) => ({
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      organizationId: row.organization_id,
+      ownerId: row.owner_id,
+      myRole: row.my_role,
+      createdAt: isoTime(row.created_at),
+      ...(isProject ? { tags: row.tags ?? [] } : {}),
+    }),
+  );
+}
+
+interface DetailRow {
+  id: string;
+  kind: ResourceKind;
+  title: string;
+  description: string;
+  organization_id: string | null;
+  owner_id: string;
+  structure: Record<string, unknown> | null;
+  ontology_id: string | null;
+  created_at: string;
+  updated_at: string;
+  dataset_ids: string[] | null;
+  tags: TagRefDto[] | null;
+}
+
+/** A resource as its readers see it, with the caller's role given by the policy context. */
+export async function findResourceDetail(
+  em: EntityManager,
+  kind: ResourceKind,
+  id: string,
+  myRole: ResourceRole | null,
+): Promise<ResourceDetail | undefined> {
+  const isProject = kind === 'project';
+  const [row] = await em.getConnection().execute<DetailRow[]>(
+    `select r.id, r.kind, r.title, r.description, r.organization_id, r.owner_id, r.structure, r.ontology_id,
+            r.created_at, r.updated_at
+            ${
+              isProject
+                ? `, array(select pd.dataset_id from project_datasets pd where pd.project_id = r.id
+                            order by pd.created_at, pd.dataset_id) as dataset_ids, ${TAGS_SQL} as tags`
+                : ''
+            }
+       from resources r
+      where r.id = ? and r.kind = ?`,
+    [id, kind],
+    'all',
+    em.getTransactionContext(),
+  );
+  if (!row) return undefined;
+  const base = {
+    id: row.id,
+    title: row.title,
+    description: row.description,
+    organizationId: row.organization_id,
+    ownerId: row.owner_id,
+    myRole,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+  if (kind === 'ontology') return { ...base, structure: row.structure ?? {} };
+  if (isProject) {
+    return { ...base, ontologyId: row.ontology_id, datasetIds: row.dataset_ids ?? [], tags: row.tags ?? [] };
+  }
+  return base;
+}

@@ -1,0 +1,199 @@
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { Page } from '../../common/pagination';
+import { RequestPolicy } from '../../policy/current-policy.decorator';
+import { Caller } from '../../policy/policy-context';
+import { accessibleSql } from '../../policy/sql-filter';
+import { AuditService } from '../audit/audit.service';
+import { ProjectTag } from '../tags/entities/project-tag.entity';
+import {
+  CreateOntologyDto,
+  CreateProjectDto,
+  CreateResourceBody,
+  UpdateResourceBody,
+} from './dto/create-resource.dto';
+import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
+import { Collaborator } from './entities/collaborator.entity';
+import { ProjectDataset } from './entities/project-dataset.entity';
+import { Resource } from './entities/resource.entity';
+import { ResourceAccess } from './resource-access.service';
+import { ResourceKind, ResourceRole } from './resource-kind';
+import { ResourceErrors } from './resources.errors';
+import {
+  findResourceDetail,
+  ListFilters,
+  pageResourceSummaries,
+  requestedFilters,
+  RESOURCE_LIST_FIELDS,
+  resourcesOfUserSql,
+} from './resources.query';
+
+type Summary = ResourceSummaryDto | ProjectSummaryDto;
+
+/** The resource's own columns, as the audit log records them before and after a change. */
+const auditedFields = (resource: Resource) => ({
+  title: resource.title,
+  description: resource.description,
+  ...(resource.kind === 'ontology' ? { structure: resource.structure } : {}),
+  ...(resource.kind === 'project' ? { ontologyId: resource.ontology?.id ?? null } : {}),
+});
+
+/** Projects, datasets and ontologies: one implementation, parametrised by kind. */
+@Injectable()
+export class ResourcesService {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly audit: AuditService,
+    private readonly access: ResourceAccess,
+  ) {}
+
+  /**
+   * The resource belongs to the creator's internal organization (none when they are internal
+   * nowhere); the creator is its owner and first admin.
+   */
+  async create(caller: Caller, kind: ResourceKind, input: CreateResourceBody): Promise<ResourceDetail> {
+    const links: Partial<CreateProjectDto> = kind === 'project' ? (input as CreateProjectDto) : {};
+    const datasetIds = [...new Set(links.datasetIds ?? [])];
+    const tagIds = [...new Set(links.tagIds ?? [])];
+    if (links.ontologyId) await this.access.assertReadable(caller, 'ontology', links.ontologyId);
+    for (const datasetId of datasetIds) await this.access.assertReadable(caller, 'dataset', datasetId);
+
+    const id = await this.em.transactional(async (em) => {
+      const [internal] = await em
+        .getConnection()
+        .execute<{ organization_id: string }[]>(
+          `select organization_id from memberships where user_id = ? and type in ('admin', 'member')`,
+          [caller.userId],
+          'all',
+          em.getTransactionContext(),
+        );
+      const organizationId = internal?.organization_id ?? null;
+      const resource = em.create(Resource, {
+        kind,
+        organization: organizationId,
+        owner: caller.userId,
+        title: input.title,
+        description: input.description ?? '',
+        structure: kind === 'ontology' ? ((input as CreateOntologyDto).structure ?? {}) : null,
+        ontology: links.ontologyId ?? null,
+      });
+      em.create(Collaborator, { resource, user: caller.userId, role: 'admin', organization: organizationId });
+      for (const datasetId of datasetIds)
+        em.create(ProjectDataset, { project: resource, dataset: datasetId });
+      if (tagIds.length > 0) {
+        const [{ count }] = await em
+          .getConnection()
+          .execute<{ count: string }[]>(
+            `select count(*) from tags where organization_id = ? and id in (${tagIds.map(() => '?').join(', ')})`,
+            [organizationId, ...tagIds],
+            'all',
+            em.getTransactionContext(),
+          );
+        if (organizationId === null || Number(count) !== tagIds.length) throw ResourceErrors.tagOfOtherOrg();
+        for (const tagId of tagIds)
+          em.create(ProjectTag, { project: resource, tag: tagId, organization: organizationId });
+      }
+      this.audit.record(em, {
+        organizationId,
+        actorId: caller.userId,
+        action: `${kind}.created`,
+        targetType: kind,
+        targetId: resource.id,
+        data: { after: { ...auditedFields(resource), datasetIds, tagIds } },
+      });
+      await em.flush();
+      return resource.id;
+    });
+    return this.detail(kind, id, 'admin');
+  }
+
+  async get(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
+    return this.detail(kind, id, myRole);
+  }
+
+  async update(
+    policy: RequestPolicy,
+    kind: ResourceKind,
+    id: string,
+    input: UpdateResourceBody,
+  ): Promise<ResourceDetail> {
+    await this.em.transactional(async (em) => {
+      const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!resource) throw ResourceErrors.notFound(kind);
+      const before = auditedFields(resource);
+      if (input.title !== undefined) resource.title = input.title;
+      if (input.description !== undefined) resource.description = input.description;
+      if ('structure' in input && input.structure !== undefined) resource.structure = input.structure;
+      this.audit.record(em, {
+        organizationId: resource.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: `${kind}.updated`,
+        targetType: kind,
+        targetId: id,
+        data: { before, after: auditedFields(resource) },
+      });
+      await em.flush();
+    });
+    return this.detail(kind, id, policy.ctx.resource?.role ?? null);
+  }
+
+  /** Its collaborators, group roles, links, tags and notifications go with it. */
+  async remove(policy: RequestPolicy, kind: ResourceKind, id: string): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      if (!resource) throw ResourceErrors.notFound(kind);
+      this.audit.record(em, {
+        organizationId: resource.organization?.id ?? null,
+        actorId: policy.ctx.caller.userId,
+        action: `${kind}.deleted`,
+        targetType: kind,
+        targetId: id,
+        data: { before: auditedFields(resource) },
+      });
+      await em.nativeDelete(Resource, { id, kind });
+      await em.flush();
+    });
+  }
+
+  /** What the caller holds a role on, directly or through a group, in any organization or none. */
+  listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
+    return pageResourceSummaries(this.em.fork(), {
+      kind,
+      callerId: caller.userId,
+      where: [resourcesOfUserSql(caller.userId), ...requestedFilters(caller.userId, filters)],
+      limit: filters.limit,
+      cursor: filters.cursor,
+    });
+  }
+
+  /** The organization's resources the caller may list (admins: all; members: theirs), by the policy's rules. */
+  listOfOrganization(
+    policy: RequestPolicy,
+    organizationId: string,
+    kind: ResourceKind,
+    filters: ListFilters,
+  ): Promise<Page<Summary>> {
+    const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
+    if (!allowed) return Promise.resolve({ items: [], nextCursor: null });
+    const caller = policy.ctx.caller.userId;
+    return pageResourceSummaries(this.em.fork(), {
+      kind,
+      callerId: caller,
+      where: [
+        // The tenant, whatever the rules say: a platform admin's `manage all` must not list other organizations.
+        { sql: 'r.organization_id = ?', params: [organizationId] },
+        allowed,
+        ...requestedFilters(caller, filters),
+      ],
+      limit: filters.limit,
+      cursor: filters.cursor,
+    });
+  }
+
+  private async detail(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
+    const dto = await findResourceDetail(this.em.fork(), kind, id, myRole);
+    if (!dto) throw ResourceErrors.notFound(kind);
+    return dto;
+  }
+}

@@ -1,0 +1,53 @@
+import { join } from 'node:path';
+import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { segmentOf } from '../factories/resources.factory';
+import { describeMatrix, readMatrix } from './permission-matrix';
+import { resourceProbes } from './resource-matrix-probes';
+import {
+  buildResourceWorld,
+  callersOf,
+  RESOURCE_CALLERS,
+  resourceCredentials,
+} from './resource-matrix-world';
+import {
+  buildResourceOrganizationWorld,
+  ORGANIZATION_CALLERS,
+  RESOURCE_ORGANIZATION_PROBES,
+  resourceOrganizationCredentials,
+} from './resource-organization-probes';
+
+const PROJECT_ONLY_ROWS = ['links.manage', 'notifications.manage', 'tags.manage'];
+const resourceRows = readMatrix(join(__dirname, 'resource-matrix.csv'), RESOURCE_CALLERS);
+
+for (const kind of RESOURCE_KINDS) {
+  const segment = segmentOf(kind);
+  describeMatrix({
+    title: `Permission matrix: resource-level actions on ${segment}`,
+    callers: callersOf(kind),
+    rows: resourceRows.filter((row) => kind === 'project' || !PROJECT_ONLY_ROWS.includes(row.id)),
+    probes: resourceProbes(kind),
+    buildWorld: (t) => buildResourceWorld(t, kind),
+    credentials: resourceCredentials,
+    crossTenantCallers: ['P', 'admin'],
+    routeCoverage: {
+      prefixes: [`/${segment}`],
+      exempt: {
+        [`GET /${segment}`]: 'what the caller has a role on: about no resource R (resources e2e suite)',
+        [`POST /${segment}`]: 'any signed-in user creates one: about no resource R (resources e2e suite)',
+      },
+    },
+  });
+}
+
+describeMatrix({
+  title: "Permission matrix: organization-level actions on O's projects, datasets and ontologies",
+  callers: ORGANIZATION_CALLERS,
+  rows: readMatrix(join(__dirname, 'resource-organization-matrix.csv'), ORGANIZATION_CALLERS),
+  probes: RESOURCE_ORGANIZATION_PROBES,
+  buildWorld: buildResourceOrganizationWorld,
+  credentials: resourceOrganizationCredentials,
+  crossTenantCallers: ['P', 'A'],
+  routeCoverage: {
+    prefixes: RESOURCE_KINDS.map((kind) => `/organizations/{orgId}/${segmentOf(kind)}`),
+  },
+});
