@@ -24,6 +24,8 @@ export interface LoadResult {
   p95Ms: number;
   p99Ms: number;
   meanMs: number;
+  /** CPU time per answered request, in ms, of each process on the path; null where unknown. */
+  cpuMsPerRequest?: { server: number | null; postgres: number | null; loadGenerator: number };
 }
 
 export const percentileOf = (sorted: ArrayLike<number>, p: number): number =>

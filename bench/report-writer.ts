@@ -9,6 +9,7 @@ export const TARGETS = { keysetRatio: 1.5, baselineRatio: 0.4, peakRssMb: 300, p
 
 export interface ExplainedStatement extends CapturedStatement {
   plan: string;
+  planningMs: number | null;
   executionMs: number | null;
 }
 
@@ -38,7 +39,17 @@ export interface BenchReport {
   startedAt: string;
   durationSeconds: number;
   commit: string | null;
-  machine: { cpu: string; cores: number; memoryGb: number; node: string; postgres: string; database: string };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGb: number;
+    node: string;
+    postgres: string;
+    database: string;
+    /** One-minute load averages: above 0 before the run, something else was using the CPUs. */
+    loadAverageAtStart: number;
+    loadAverageAtEnd: number;
+  };
   load: { connections: number; warmupSeconds: number; measureSeconds: number };
   seed: {
     seededAt: string;
@@ -72,20 +83,29 @@ const statusText = (status: string, note?: string) =>
     ? `not available yet${note ? `: ${note}` : ''}`
     : `**${status}**${note ? `: ${note}` : ''}`;
 
+const micros = (load: LoadResult) =>
+  load.cpuMsPerRequest?.server == null ? 'unknown' : `${(load.cpuMsPerRequest.server * 1000).toFixed(0)} µs`;
+
+const cpuCell = (load: LoadResult | undefined) => {
+  const cpu = load?.cpuMsPerRequest;
+  if (!cpu || cpu.server === null) return '-';
+  return `${cpu.server.toFixed(2)}, ${cpu.postgres === null ? '?' : cpu.postgres.toFixed(2)}`;
+};
+
 export function dateOf(report: BenchReport): string {
   return report.startedAt.slice(0, 10);
 }
 
 function scenarioTable(report: BenchReport): string[] {
   const lines = [
-    '| scenario | request | target p95 | req/s | p50 ms | p95 ms | p99 ms | status |',
-    '|---|---|---|---|---|---|---|---|',
+    '| scenario | request | target p95 | req/s | p50 ms | p95 ms | p99 ms | CPU ms/request: server, PostgreSQL | status |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const s of report.scenarios) {
     const target = s.p95TargetMs === null ? 'see keyset' : `<= ${s.p95TargetMs} ms`;
     lines.push(
       `| ${s.title} | \`GET ${s.examplePath.replace(/cursor=[^&]+/, 'cursor=...')}\` as ${s.caller} | ${target} | ` +
-        `${rps(s.load)} | ${ms(s.load?.p50Ms)} | ${ms(s.load?.p95Ms)} | ${ms(s.load?.p99Ms)} | ${statusText(s.status, s.status === 'not available' ? undefined : s.note)} |`,
+        `${rps(s.load)} | ${ms(s.load?.p50Ms)} | ${ms(s.load?.p95Ms)} | ${ms(s.load?.p99Ms)} | ${cpuCell(s.load)} | ${statusText(s.status, s.status === 'not available' ? undefined : s.note)} |`,
     );
   }
   return lines;
@@ -118,7 +138,8 @@ function targetsTable(report: BenchReport): string[] {
   );
   lines.push(
     `| NestJS hello vs bare Fastify hello (req/s): the framework's own cost | none | ` +
-      `${baseline.nestToFastifyRatio.toFixed(2)} (${rps(baseline.nestHello)} vs ${rps(baseline.fastifyHello)} req/s) | reported |`,
+      `${baseline.nestToFastifyRatio.toFixed(2)} (${rps(baseline.nestHello)} vs ${rps(baseline.fastifyHello)} req/s; ` +
+      `server CPU per request ${micros(baseline.nestHello)} vs ${micros(baseline.fastifyHello)}) | reported |`,
   );
   for (const p of report.policy) {
     lines.push(
@@ -130,32 +151,61 @@ function targetsTable(report: BenchReport): string[] {
   return lines;
 }
 
+/** Where a request's CPU goes, and the throughput and latency floor that follow on this machine. */
+function cpuText(report: BenchReport, load: LoadResult): string {
+  const cpu = load.cpuMsPerRequest;
+  if (!cpu || cpu.server === null) return '';
+  const total = cpu.server + (cpu.postgres ?? 0) + cpu.loadGenerator;
+  const capacity = (report.machine.cores * 1000) / total;
+  const floor = (report.load.connections / capacity) * 1000;
+  return (
+    `Per request the server process used ${cpu.server.toFixed(2)} ms of CPU, PostgreSQL ` +
+    `${cpu.postgres === null ? 'an unknown amount' : `${cpu.postgres.toFixed(2)} ms`} and the load generator ` +
+    `${cpu.loadGenerator.toFixed(2)} ms: ${report.machine.cores} cores serve at most ${capacity.toFixed(0)} such ` +
+    `requests a second, so with ${report.load.connections} in flight each waits ${floor.toFixed(1)} ms on average at best. `
+  );
+}
+
+function busyMachineText(report: BenchReport): string {
+  const { loadAverageAtStart, cores } = report.machine;
+  return loadAverageAtStart > cores / 2
+    ? `Other work was running on the machine (load average ${loadAverageAtStart.toFixed(1)} at the start, ` +
+        `${cores} cores), which slows every number of this run. `
+    : '';
+}
+
 function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefined): string {
   const load = s.load!;
   const inSystemMs = (report.load.connections / load.requestsPerSecond) * 1000;
   const dbMs = (miss?.explained ?? []).reduce((sum, e) => sum + (e.executionMs ?? 0), 0);
+  const planningMs = (miss?.explained ?? []).reduce((sum, e) => sum + (e.planningMs ?? 0), 0);
   const target = s.p95TargetMs!;
   const alone = s.unloaded;
   let verdict: string;
-  if (dbMs >= target / 2) {
-    verdict = 'The SQL itself takes a large part of the budget: its plan below is where the time goes.';
+  if (dbMs + planningMs >= target / 2) {
+    verdict =
+      'The SQL itself (planning and execution) takes a large part of the budget: the plans below show where.';
   } else if (alone && alone.p95Ms <= target) {
     verdict =
-      'One request at a time meets the target: under load the p95 is queueing for the 2 CPU cores that the ' +
-      'server, PostgreSQL and the load generator share, i.e. the scenario is throughput-bound, not query-bound.';
+      'One request at a time meets the target: under load the p95 is queueing for the CPU cores that the ' +
+      'server, PostgreSQL and the load generator share: the scenario is throughput-bound, not query-bound.';
   } else {
     verdict =
-      "Most of a request's time is spent outside PostgreSQL (Node: framework, guards, ORM, JSON), even alone.";
+      "Most of a request's time is spent outside PostgreSQL's execution (Node: framework, guards, ORM, JSON; " +
+      'PostgreSQL: planning each literal-inlined statement), even one request at a time.';
   }
   return (
     `p95 ${ms(load.p95Ms)} ms against ${target} ms: ${overBy(load.p95Ms, target)}. ` +
     `At ${report.load.connections} connections the server answered ${rps(load)} req/s, so a request spent on average ` +
     `${inSystemMs.toFixed(2)} ms in the system (Little's law: connections / throughput). ` +
+    cpuText(report, load) +
     (alone
       ? `Alone (1 connection) the same requests take p50 ${ms(alone.p50Ms)} ms, p95 ${ms(alone.p95Ms)} ms. `
       : '') +
-    `PostgreSQL executes this request's SQL in ${dbMs.toFixed(2)} ms (EXPLAIN ANALYZE, one request). ${verdict}`
-  );
+    `PostgreSQL plans this request's ${miss?.explained.length ?? 0} statements in ${planningMs.toFixed(2)} ms and ` +
+    `executes them in ${dbMs.toFixed(2)} ms (EXPLAIN ANALYZE, one request; the values are inlined in the SQL, so ` +
+    `every request is planned again). ${verdict} ${busyMachineText(report)}`
+  ).trim();
 }
 
 function planBlocks(explained: ExplainedStatement[]): string[] {
@@ -211,7 +261,9 @@ function missesSection(report: BenchReport): string[] {
         `SQL (limit ${TARGETS.baselineRatio}): ${overBy(TARGETS.baselineRatio, baseline.throughputRatio)} short. ` +
         `The framework alone keeps ${baseline.nestToFastifyRatio.toFixed(2)} of bare Fastify on a constant route; ` +
         'the rest is the service: JWT verification, the policy guard and its scope query, validation, the ORM ' +
-        'and serialization. The SQL is the same on both sides:',
+        'and serialization. ' +
+        `Service: ${cpuText(report, report.scenarios.find((x) => x.key === 'member-list')!.load!)}` +
+        `Baseline: ${baseline.memberList ? cpuText(report, baseline.memberList) : ''}The SQL is the same on both sides:`,
       ...planBlocks(missOf('baseline')?.explained ?? []),
     );
   }
@@ -266,7 +318,9 @@ function setupLines(report: BenchReport): string[] {
   const m = report.machine;
   const c = report.seed.counts;
   return [
-    `- Machine: ${m.cores} x ${m.cpu}, ${m.memoryGb} GB; Node ${m.node}; PostgreSQL ${m.postgres} (${m.database}).`,
+    `- Machine: ${m.cores} x ${m.cpu}, ${m.memoryGb} GB; Node ${m.node}; PostgreSQL ${m.postgres} (${m.database}); ` +
+      `load average ${m.loadAverageAtStart.toFixed(1)} at the start, ${m.loadAverageAtEnd.toFixed(1)} at the end` +
+      (m.loadAverageAtStart > m.cores / 2 ? ' (other work was running: numbers are pessimistic).' : '.'),
     `- Data: ${num(c.users)} users in ${num(c.organizations)} organizations (${num(c.memberships)} memberships, ` +
       `${num(c.member_search_words)} search words), ${num(c.resources)} projects, ${num(c.tags)} tags ` +
       `(${num(c.project_tags)} project tags), ${num(c.collaborators)} collaborators; seeded in ${report.seed.seconds.toFixed(0)} s.`,

@@ -1,12 +1,13 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
-import { cpus, tmpdir, totalmem } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../src/config/app-config';
 import { freePort } from '../src/database/embedded-postgres';
 import { BenchDatabase, openBenchDatabase, withClient } from './bench-database';
 import { signAccessToken } from './bench-jwt';
+import { clusterCpuMs, processCpuMs } from './cpu-time';
 import { BenchState, readBenchState } from './bench-state';
 import { runLoad, LoadResult } from './load';
 import { RunningProcess, startNodeProcess } from './node-process';
@@ -126,12 +127,27 @@ async function cursorOfPage(server: RunningProcess, state: BenchState, token: st
   return { cursor: cursor! };
 }
 
+/** The processes whose CPU time a measurement divides by its requests. */
+interface CpuWatch {
+  serverPid?: number;
+  postmasterPid: number | null;
+}
+
+function cpuSnapshot(watch: CpuWatch) {
+  return {
+    server: watch.serverPid ? processCpuMs(watch.serverPid) : null,
+    postgres: watch.postmasterPid ? clusterCpuMs(watch.postmasterPid) : null,
+    loadGenerator: process.cpuUsage(),
+  };
+}
+
 async function measure(
   baseUrl: string,
   paths: string[],
   token: string | undefined,
+  watch: CpuWatch,
   connections = CONNECTIONS,
-) {
+): Promise<LoadResult> {
   let turn = 0;
   const options = {
     baseUrl,
@@ -140,7 +156,29 @@ async function measure(
     connections,
   };
   await runLoad({ ...options, seconds: WARMUP_SECONDS });
-  return runLoad({ ...options, seconds: MEASURE_SECONDS });
+  const before = cpuSnapshot(watch);
+  const load = await runLoad({ ...options, seconds: MEASURE_SECONDS });
+  const after = cpuSnapshot(watch);
+  const answered = load.ok + Object.values(load.failedByStatus).reduce((a, b) => a + b, 0);
+  const perRequest = (from: number | null, to: number | null) =>
+    from === null || to === null || answered === 0 ? null : (to - from) / answered;
+  const generator = process.cpuUsage(before.loadGenerator);
+  load.cpuMsPerRequest = {
+    server: perRequest(before.server, after.server),
+    postgres: perRequest(before.postgres, after.postgres),
+    loadGenerator: answered ? (generator.user + generator.system) / 1000 / answered : 0,
+  };
+  return load;
+}
+
+/** The embedded cluster's postmaster, whose CPU time the report shows; unknown for DATABASE_URL. */
+function postmasterPidOf(database: BenchDatabase, dataDir: string): number | null {
+  if (!database.embedded) return null;
+  try {
+    return Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]) || null;
+  } catch {
+    return null;
+  }
 }
 
 const loadFailure = (load: LoadResult): string | null => {
@@ -164,10 +202,19 @@ async function explain(url: string, statements: CapturedStatement[]): Promise<Ex
           statement.params,
         );
         const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
-        const match = /Execution Time: ([\d.]+) ms/.exec(plan);
-        explained.push({ ...statement, plan, executionMs: match ? Number(match[1]) : null });
+        const timeOf = (label: string) => {
+          const match = new RegExp(`${label} Time: ([\\d.]+) ms`).exec(plan);
+          return match ? Number(match[1]) : null;
+        };
+        explained.push({
+          ...statement,
+          plan,
+          planningMs: timeOf('Planning'),
+          executionMs: timeOf('Execution'),
+        });
       } catch (error) {
-        explained.push({ ...statement, plan: `EXPLAIN failed: ${String(error)}`, executionMs: null });
+        const plan = `EXPLAIN failed: ${String(error)}`;
+        explained.push({ ...statement, plan, planningMs: null, executionMs: null });
       }
     }
     return explained;
@@ -212,6 +259,8 @@ async function main(): Promise<void> {
       member: signAccessToken(state.sampleMember.userId, JWT_SECRET),
     };
     const dataDir = resolve(config.DATA_DIR);
+    const loadAverageAtStart = loadavg()[0];
+    const postmasterPid = postmasterPidOf(database, dataDir);
 
     log('policy engine micro-benchmark');
     const policy = runPolicyBenchmark();
@@ -261,7 +310,8 @@ async function main(): Promise<void> {
         log(`${scenario.key}: not available yet (${found.reason})`);
         continue;
       }
-      const load = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller]);
+      const watch = { serverPid: server.pid, postmasterPid };
+      const load = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller], watch);
       result.load = load;
       const failure = loadFailure(load);
       if (failure) {
@@ -274,7 +324,7 @@ async function main(): Promise<void> {
       }
       if (result.status === 'missed') {
         // The same requests one at a time: what a request costs without the queue in front of it.
-        result.unloaded = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller], 1);
+        result.unloaded = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller], watch, 1);
       }
       log(
         `${scenario.key}: ${load.requestsPerSecond.toFixed(0)} req/s, p95 ${load.p95Ms.toFixed(2)} ms ` +
@@ -305,9 +355,15 @@ async function main(): Promise<void> {
     cleanups.push(() => fastify.stop());
     let baselineMemberList: LoadResult | undefined;
     if (memberList.load && replayed.length > 0) {
-      baselineMemberList = await measure(fastify.baseUrl, ['/member-projects'], undefined);
+      baselineMemberList = await measure(fastify.baseUrl, ['/member-projects'], undefined, {
+        serverPid: fastify.pid,
+        postmasterPid,
+      });
     }
-    const fastifyHello = await measure(fastify.baseUrl, ['/hello'], undefined);
+    const fastifyHello = await measure(fastify.baseUrl, ['/hello'], undefined, {
+      serverPid: fastify.pid,
+      postmasterPid: null,
+    });
     await fastify.stop();
     const nestPort = await freePort();
     const nest = await startNodeProcess({
@@ -317,7 +373,10 @@ async function main(): Promise<void> {
       env: { BASELINE_PORT: String(nestPort) },
     });
     cleanups.push(() => nest.stop());
-    const nestHello = await measure(nest.baseUrl, ['/hello'], undefined);
+    const nestHello = await measure(nest.baseUrl, ['/hello'], undefined, {
+      serverPid: nest.pid,
+      postmasterPid: null,
+    });
     await nest.stop();
 
     log('explaining the statements of missed targets');
@@ -356,6 +415,8 @@ async function main(): Promise<void> {
         node: process.version,
         postgres: postgresVersion,
         database: database.label,
+        loadAverageAtStart,
+        loadAverageAtEnd: loadavg()[0],
       },
       load: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, measureSeconds: MEASURE_SECONDS },
       seed: {

@@ -73,8 +73,12 @@ const TAG_NOUNS = [
   'Retail', 'Robotics', 'Agriculture', 'Sports', 'Medical', 'Maps', 'Speech', 'Radar', 'Thermal', 'Xray',
 ]; // prettier-ignore
 
-/** The deterministic uuid of row `n` of a kind, as SQL: `md5('user:' || 42)::uuid`. */
-export const uuidSql = (kind: string, n: number | string) => `md5('${kind}:' || ${n})::uuid`;
+/**
+ * The deterministic uuid of row `n` of a kind, as SQL: the md5 of `user:42` with the version (4) and
+ * variant (8) digits set, so it is a valid RFC 4122 uuid that validators accept, like gen_random_uuid()'s.
+ */
+export const uuidSql = (kind: string, n: number | string) =>
+  `overlay(overlay(md5('${kind}:' || ${n}) placing '4' from 13 for 1) placing '8' from 17 for 1)::uuid`;
 export const BIG_ORG_SQL = uuidSql('org', 0);
 const BIG_ORG = BIG_ORG_SQL;
 
@@ -145,8 +149,10 @@ export function seedSteps(scale: Scale, passwordHash: string): SeedStep[] {
                   case i when 1 then 'Ada Admin' when 2 then 'Sam Sample' else n.first || ' ' || n.last end,
                   $3, now(), false
              from generate_series($6::int, $7::int) as i,
-                  lateral (select ($1::text[])[1 + i % cardinality($1::text[])] as first,
-                                  ($2::text[])[1 + (i / cardinality($1::text[])) % cardinality($2::text[])] as last,
+                  -- A multiplicative hash spreads the name combinations, so no surname clusters by join date.
+                  lateral (select (i::bigint * 2654435761) % (cardinality($1::text[]) * cardinality($2::text[])) as combo) as k,
+                  lateral (select ($1::text[])[1 + k.combo % cardinality($1::text[])] as first,
+                                  ($2::text[])[1 + (k.combo / cardinality($1::text[])) % cardinality($2::text[])] as last,
                                   case when i <= ${bigOrgUsers} then '${BIG_DOMAIN}'
                                        else 'smallco-' || ((i - ${bigOrgUsers} - 1) / ${usersPerSmallOrg} + 1) || '.example'
                                   end as domain) as n`,
