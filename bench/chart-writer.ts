@@ -12,40 +12,50 @@ const escapeXml = (text: string) =>
     (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[c]!,
   );
 
-/** A step of 1, 2 or 5 times a power of ten, giving about five grid lines up to `max`. */
-function gridStep(max: number): number {
-  const rough = max / 5;
-  const power = 10 ** Math.floor(Math.log10(rough));
-  return [1, 2, 5, 10].map((m) => m * power).find((step) => step >= rough) ?? power * 10;
+/** Grid values 1, 2, 5 x powers of ten between `min` and `max`. */
+function gridValues(min: number, max: number): number[] {
+  const values: number[] = [];
+  for (let power = Math.floor(Math.log10(min)); 10 ** power <= max; power++) {
+    for (const m of [1, 2, 5]) {
+      const value = m * 10 ** power;
+      if (value >= min && value <= max) values.push(value);
+    }
+  }
+  return values;
 }
 
 /**
- * A horizontal bar chart of p95 latency per scenario, written by hand as SVG text (no chart
- * library, viewable anywhere): green bars meet their target, red ones miss it, the dark tick marks
- * the target.
+ * A horizontal bar chart of p95 latency per scenario on a logarithmic scale (targets of a few ms and
+ * misses of seconds on one chart), written by hand as SVG text, viewable anywhere: green bars meet
+ * their target, red ones miss it, blue ones have none of their own; the dark tick is the target.
  */
 export function p95Chart(title: string, bars: ChartBar[]): string {
   const labelWidth = 230;
   const plotWidth = 480;
   const rowHeight = 34;
   const top = 48;
-  const height = top + bars.length * rowHeight + 40;
+  const height = top + bars.length * rowHeight + 48;
   const width = labelWidth + plotWidth + 120;
-  const max = Math.max(1, ...bars.flatMap((b) => [b.valueMs ?? 0, b.targetMs ?? 0])) * 1.1;
-  const step = gridStep(max);
-  const x = (ms: number) => labelWidth + (Math.min(ms, max) / max) * plotWidth;
+  const values = bars.flatMap((b) => [b.valueMs, b.targetMs]).filter((v): v is number => v !== null && v > 0);
+  const min = 10 ** Math.floor(Math.log10(Math.min(1, ...values)));
+  const max = 10 ** Math.ceil(Math.log10(Math.max(10, ...values) * 1.2));
+  const x = (ms: number) =>
+    labelWidth + (Math.log10(Math.min(Math.max(ms, min), max) / min) / Math.log10(max / min)) * plotWidth;
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="13">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
     `<text x="16" y="26" font-size="16" font-weight="bold">${escapeXml(title)}</text>`,
   ];
-  for (let ms = 0; ms <= max; ms += step) {
+  for (const ms of gridValues(min, max)) {
     const gx = x(ms).toFixed(1);
     parts.push(
-      `<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${height - 34}" stroke="#e3e3e3"/>`,
-      `<text x="${gx}" y="${height - 18}" text-anchor="middle" fill="#666">${+ms.toFixed(3)} ms</text>`,
+      `<line x1="${gx}" y1="${top - 6}" x2="${gx}" y2="${height - 42}" stroke="#e3e3e3"/>`,
+      `<text x="${gx}" y="${height - 26}" text-anchor="middle" fill="#666" font-size="11">${ms}</text>`,
     );
   }
+  parts.push(
+    `<text x="${labelWidth + plotWidth / 2}" y="${height - 4}" text-anchor="middle" fill="#666" font-size="11">ms (log scale)</text>`,
+  );
   bars.forEach((bar, i) => {
     const y = top + i * rowHeight;
     parts.push(`<text x="${labelWidth - 10}" y="${y + 19}" text-anchor="end">${escapeXml(bar.label)}</text>`);
@@ -57,16 +67,13 @@ export function p95Chart(title: string, bars: ChartBar[]): string {
       const missed = bar.targetMs !== null && bar.valueMs > bar.targetMs;
       const color = bar.targetMs === null ? '#5b8def' : missed ? '#d9534f' : '#3fa34d';
       parts.push(
-        `<rect x="${labelWidth}" y="${y + 6}" width="${Math.max(1, x(bar.valueMs) - labelWidth).toFixed(1)}" height="18" fill="${color}"/>`,
+        `<rect x="${labelWidth}" y="${y + 6}" width="${Math.max(1, x(bar.valueMs) - labelWidth).toFixed(1)}" height="18" fill="${color}"><title>p95 ${bar.valueMs.toFixed(2)} ms${bar.targetMs === null ? '' : `, target ${bar.targetMs} ms`}</title></rect>`,
         `<text x="${(x(bar.valueMs) + 6).toFixed(1)}" y="${y + 19}">${bar.valueMs.toFixed(2)} ms</text>`,
       );
     }
     if (bar.targetMs !== null) {
       const tx = x(bar.targetMs).toFixed(1);
-      parts.push(
-        `<line x1="${tx}" y1="${y + 2}" x2="${tx}" y2="${y + 28}" stroke="#222" stroke-width="2"/>`,
-        `<title>target ${bar.targetMs} ms</title>`,
-      );
+      parts.push(`<line x1="${tx}" y1="${y + 2}" x2="${tx}" y2="${y + 28}" stroke="#222" stroke-width="2"/>`);
     }
   });
   parts.push(
