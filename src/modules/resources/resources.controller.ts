@@ -8,6 +8,7 @@ import {
   ApiTags,
   ApiUnprocessableEntityResponse,
 } from '@nestjs/swagger';
+import { Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -23,11 +24,9 @@ import {
 } from './dto/collaborator.dto';
 import { CreateResourceBody, UpdateResourceBody } from './dto/create-resource.dto';
 import { ProjectListQuery } from './dto/list-resources.dto';
-import { ResourceDetail } from './dto/resource.dto';
+import { ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
 import { ResourcesService } from './resources.service';
-import { Page } from '../../common/pagination';
-import { ResourceSummaryDto } from './dto/resource.dto';
 
 /** The routes that projects, datasets and ontologies share, written once for a kind. */
 function resourceController(api: ResourceKindApi) {
