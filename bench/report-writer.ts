@@ -151,11 +151,33 @@ function targetsTable(report: BenchReport): string[] {
   return lines;
 }
 
+const cpuTotal = (load: LoadResult) => {
+  const cpu = load.cpuMsPerRequest;
+  return !cpu || cpu.server === null ? null : cpu.server + (cpu.postgres ?? 0) + cpu.loadGenerator;
+};
+
+/**
+ * What a latency target means with every connection always busy: a mean of `target` ms needs
+ * connections / target requests a second (Little's law), hence a CPU budget per request.
+ */
+function budgetText(report: BenchReport, load: LoadResult, targetMs: number): string {
+  const { connections } = report.load;
+  const neededRps = (connections / targetMs) * 1000;
+  const budgetMs = (report.machine.cores * 1000) / neededRps;
+  const used = cpuTotal(load);
+  return (
+    `With ${connections} requests always in flight, even a mean latency of ${targetMs} ms needs ` +
+    `${neededRps.toFixed(0)} req/s, i.e. at most ${budgetMs.toFixed(2)} ms of CPU per request for the server, ` +
+    `PostgreSQL and the load generator together on ${report.machine.cores} cores` +
+    (used === null ? '. ' : `; this request takes ${used.toFixed(2)} ms. `)
+  );
+}
+
 /** Where a request's CPU goes, and the throughput and latency floor that follow on this machine. */
 function cpuText(report: BenchReport, load: LoadResult): string {
   const cpu = load.cpuMsPerRequest;
-  if (!cpu || cpu.server === null) return '';
-  const total = cpu.server + (cpu.postgres ?? 0) + cpu.loadGenerator;
+  const total = cpuTotal(load);
+  if (!cpu || cpu.server === null || total === null) return '';
   const capacity = (report.machine.cores * 1000) / total;
   const floor = (report.load.connections / capacity) * 1000;
   return (
@@ -199,6 +221,7 @@ function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefin
     `At ${report.load.connections} connections the server answered ${rps(load)} req/s, so a request spent on average ` +
     `${inSystemMs.toFixed(2)} ms in the system (Little's law: connections / throughput). ` +
     cpuText(report, load) +
+    budgetText(report, load, target) +
     (alone
       ? `Alone (1 connection) the same requests take p50 ${ms(alone.p50Ms)} ms, p95 ${ms(alone.p95Ms)} ms. `
       : '') +
