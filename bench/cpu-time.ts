@@ -57,3 +57,15 @@ export function clusterCpuMs(postmasterPid: number): number | null {
   }
   return (ticks / clockTicks()) * 1000;
 }
+
+/** CPU time the whole machine has spent busy (all cores, idle and I/O wait excluded), in milliseconds. */
+export function machineBusyMs(): number | null {
+  try {
+    const [cpu] = readFileSync('/proc/stat', 'utf8').split('\n');
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+    return ((user + nice + system + irq + softirq + (steal || 0)) / clockTicks()) * 1000;
+  } catch {
+    return null;
+  }
+}

@@ -26,6 +26,11 @@ export interface LoadResult {
   meanMs: number;
   /** CPU time per answered request, in ms, of each process on the path; null where unknown. */
   cpuMsPerRequest?: { server: number | null; postgres: number | null; loadGenerator: number };
+  /**
+   * Share of the machine's CPUs (0 to 1) that processes outside the measurement (not the server,
+   * PostgreSQL or the load generator) used meanwhile: anything above a few percent slowed the run.
+   */
+  otherProcessesShare?: number | null;
 }
 
 export const percentileOf = (sorted: ArrayLike<number>, p: number): number =>

@@ -188,12 +188,20 @@ function cpuText(report: BenchReport, load: LoadResult): string {
   );
 }
 
-function busyMachineText(report: BenchReport): string {
-  const { loadAverageAtStart, cores } = report.machine;
-  return loadAverageAtStart > cores / 2
-    ? `Other work was running on the machine (load average ${loadAverageAtStart.toFixed(1)} at the start, ` +
-        `${cores} cores), which slows every number of this run. `
+function busyMachineText(load: LoadResult): string {
+  const share = load.otherProcessesShare;
+  return share != null && share > 0.05
+    ? `Other processes used ${(share * 100).toFixed(0)}% of the machine's CPUs during this measurement, ` +
+        'which slowed it. '
     : '';
+}
+
+/** The mean share of the CPUs that other processes took during the measurements. */
+function othersShare(report: BenchReport): number | null {
+  const shares = report.scenarios
+    .map((s) => s.load?.otherProcessesShare)
+    .filter((share): share is number => typeof share === 'number');
+  return shares.length ? shares.reduce((a, b) => a + b, 0) / shares.length : null;
 }
 
 function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefined): string {
@@ -227,7 +235,7 @@ function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefin
       : '') +
     `PostgreSQL plans this request's ${miss?.explained.length ?? 0} statements in ${planningMs.toFixed(2)} ms and ` +
     `executes them in ${dbMs.toFixed(2)} ms (EXPLAIN ANALYZE, one request; the values are inlined in the SQL, so ` +
-    `every request is planned again). ${verdict} ${busyMachineText(report)}`
+    `every request is planned again). ${verdict} ${busyMachineText(load)}`
   ).trim();
 }
 
@@ -339,11 +347,14 @@ function summary(report: BenchReport): string {
 
 function setupLines(report: BenchReport): string[] {
   const m = report.machine;
+  const others = othersShare(report);
   const c = report.seed.counts;
   return [
     `- Machine: ${m.cores} x ${m.cpu}, ${m.memoryGb} GB; Node ${m.node}; PostgreSQL ${m.postgres} (${m.database}); ` +
-      `load average ${m.loadAverageAtStart.toFixed(1)} at the start, ${m.loadAverageAtEnd.toFixed(1)} at the end` +
-      (m.loadAverageAtStart > m.cores / 2 ? ' (other work was running: numbers are pessimistic).' : '.'),
+      (others === null
+        ? 'the CPU share of other processes is unknown.'
+        : `other processes used ${(others * 100).toFixed(0)}% of the CPUs during the measurements` +
+          (others > 0.05 ? ' (numbers are pessimistic).' : '.')),
     `- Data: ${num(c.users)} users in ${num(c.organizations)} organizations (${num(c.memberships)} memberships, ` +
       `${num(c.member_search_words)} search words), ${num(c.resources)} projects, ${num(c.tags)} tags ` +
       `(${num(c.project_tags)} project tags), ${num(c.collaborators)} collaborators; seeded in ${report.seed.seconds.toFixed(0)} s.`,

@@ -7,7 +7,7 @@ import { AppConfig } from '../src/config/app-config';
 import { freePort } from '../src/database/embedded-postgres';
 import { BenchDatabase, openBenchDatabase, withClient } from './bench-database';
 import { signAccessToken } from './bench-jwt';
-import { clusterCpuMs, processCpuMs } from './cpu-time';
+import { clusterCpuMs, machineBusyMs, processCpuMs } from './cpu-time';
 import { BenchState, readBenchState } from './bench-state';
 import { runLoad, LoadResult } from './load';
 import { RunningProcess, startNodeProcess } from './node-process';
@@ -138,6 +138,8 @@ function cpuSnapshot(watch: CpuWatch) {
     server: watch.serverPid ? processCpuMs(watch.serverPid) : null,
     postgres: watch.postmasterPid ? clusterCpuMs(watch.postmasterPid) : null,
     loadGenerator: process.cpuUsage(),
+    machine: machineBusyMs(),
+    at: Date.now(),
   };
 }
 
@@ -163,11 +165,20 @@ async function measure(
   const perRequest = (from: number | null, to: number | null) =>
     from === null || to === null || answered === 0 ? null : (to - from) / answered;
   const generator = process.cpuUsage(before.loadGenerator);
+  const generatorMs = (generator.user + generator.system) / 1000;
   load.cpuMsPerRequest = {
     server: perRequest(before.server, after.server),
     postgres: perRequest(before.postgres, after.postgres),
-    loadGenerator: answered ? (generator.user + generator.system) / 1000 / answered : 0,
+    loadGenerator: answered ? generatorMs / answered : 0,
   };
+  const ours = [
+    [before.server, after.server],
+    [before.postgres, after.postgres],
+  ].reduce((sum, [from, to]) => sum + (from !== null && to !== null ? to - from : 0), generatorMs);
+  load.otherProcessesShare =
+    before.machine === null || after.machine === null
+      ? null
+      : Math.max(0, (after.machine - before.machine - ours) / ((after.at - before.at) * cpus().length));
   return load;
 }
 
@@ -197,10 +208,10 @@ async function explain(url: string, statements: CapturedStatement[]): Promise<Ex
     const explained: ExplainedStatement[] = [];
     for (const statement of statements.filter(isQuery)) {
       try {
-        const { rows } = await client.query<{ 'QUERY PLAN': string }>(
-          `explain (analyze, buffers) ${statement.sql}`,
-          statement.params,
-        );
+        const explainSql = `explain (analyze, buffers) ${statement.sql}`;
+        // Twice, the second kept: a new connection plans with cold catalog caches, as the server's pooled ones do not.
+        await client.query(explainSql, statement.params);
+        const { rows } = await client.query<{ 'QUERY PLAN': string }>(explainSql, statement.params);
         const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
         const timeOf = (label: string) => {
           const match = new RegExp(`${label} Time: ([\\d.]+) ms`).exec(plan);
