@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { p95Chart } from './chart-writer';
 import type { LoadResult } from './load';
 import type { PolicyBenchResult } from './policy-bench';
-import type { CapturedStatement } from './sql-capture-proxy';
+import type { CapturedRequest, CapturedStatement } from './sql-capture-proxy';
 
 export const TARGETS = { keysetRatio: 1.5, baselineRatio: 0.4, peakRssMb: 300, policyP99Micros: 50 };
 
@@ -13,9 +13,10 @@ export interface ExplainedStatement extends CapturedStatement {
   executionMs: number | null;
 }
 
-/** A missed target and the plans of the statements behind it. */
+/** A missed target: the database time of each of its requests, and the plans of the slowest. */
 export interface Miss {
   key: string;
+  paths: { path: string; planningMs: number; executionMs: number }[];
   explained: ExplainedStatement[];
 }
 
@@ -31,8 +32,10 @@ export interface ScenarioResult {
   load?: LoadResult;
   /** One connection at a time, measured for missed targets only. */
   unloaded?: LoadResult;
-  /** What the server sent PostgreSQL for one request. */
+  /** What the server sent PostgreSQL for one request (the first path). */
   statements: CapturedStatement[];
+  /** The same for each path the scenario sends. */
+  requests: CapturedRequest[];
 }
 
 export interface BenchReport {
@@ -82,6 +85,12 @@ const statusText = (status: string, note?: string) =>
   status === 'not available'
     ? `not available yet${note ? `: ${note}` : ''}`
     : `**${status}**${note ? `: ${note}` : ''}`;
+
+/** A note when other processes took a noticeable share of the CPUs during a measurement. */
+const noisy = (load: LoadResult | undefined) =>
+  load?.otherProcessesShare != null && load.otherProcessesShare > 0.05
+    ? `; other processes used ${(load.otherProcessesShare * 100).toFixed(0)}% of the CPUs meanwhile`
+    : '';
 
 const micros = (load: LoadResult) =>
   load.cpuMsPerRequest?.server == null ? 'unknown' : `${(load.cpuMsPerRequest.server * 1000).toFixed(0)} µs`;
@@ -139,7 +148,8 @@ function targetsTable(report: BenchReport): string[] {
   lines.push(
     `| NestJS hello vs bare Fastify hello (req/s): the framework's own cost | none | ` +
       `${baseline.nestToFastifyRatio.toFixed(2)} (${rps(baseline.nestHello)} vs ${rps(baseline.fastifyHello)} req/s; ` +
-      `server CPU per request ${micros(baseline.nestHello)} vs ${micros(baseline.fastifyHello)}) | reported |`,
+      `server CPU per request ${micros(baseline.nestHello)} vs ${micros(baseline.fastifyHello)})` +
+      `${noisy(baseline.nestHello)}${noisy(baseline.fastifyHello)} | reported |`,
   );
   for (const p of report.policy) {
     lines.push(
@@ -207,8 +217,12 @@ function othersShare(report: BenchReport): number | null {
 function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefined): string {
   const load = s.load!;
   const inSystemMs = (report.load.connections / load.requestsPerSecond) * 1000;
-  const dbMs = (miss?.explained ?? []).reduce((sum, e) => sum + (e.executionMs ?? 0), 0);
-  const planningMs = (miss?.explained ?? []).reduce((sum, e) => sum + (e.planningMs ?? 0), 0);
+  // The load sends every path in turn: their mean is what a request costs PostgreSQL on average.
+  const paths = miss?.paths ?? [];
+  const mean = (pick: (p: Miss['paths'][number]) => number) =>
+    paths.length ? paths.reduce((sum, p) => sum + pick(p), 0) / paths.length : 0;
+  const dbMs = mean((p) => p.executionMs);
+  const planningMs = mean((p) => p.planningMs);
   const target = s.p95TargetMs!;
   const alone = s.unloaded;
   let verdict: string;
@@ -233,10 +247,21 @@ function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefin
     (alone
       ? `Alone (1 connection) the same requests take p50 ${ms(alone.p50Ms)} ms, p95 ${ms(alone.p95Ms)} ms. `
       : '') +
-    `PostgreSQL plans this request's ${miss?.explained.length ?? 0} statements in ${planningMs.toFixed(2)} ms and ` +
-    `executes them in ${dbMs.toFixed(2)} ms (EXPLAIN ANALYZE, one request; the values are inlined in the SQL, so ` +
-    `every request is planned again). ${verdict} ${busyMachineText(load)}`
+    `PostgreSQL plans a request's ${miss?.explained.length ?? 0} statements in ${planningMs.toFixed(2)} ms and ` +
+    `executes them in ${dbMs.toFixed(2)} ms (EXPLAIN ANALYZE, mean over the ${paths.length} paths the load sends; ` +
+    `the values are inlined in the SQL, so every request is planned again). ${verdict} ${busyMachineText(load)}`
   ).trim();
+}
+
+/** Each path's database time, when a scenario sends several; the plans below are the slowest's. */
+function pathTable(miss: Miss | undefined): string[] {
+  if (!miss || miss.paths.length < 2) return [];
+  const lines = ['', '| path | planning ms | execution ms |', '|---|---|---|'];
+  for (const p of miss.paths) {
+    lines.push(`| \`${p.path}\` | ${p.planningMs.toFixed(2)} | ${p.executionMs.toFixed(2)} |`);
+  }
+  lines.push('', 'The plans of the slowest path:');
+  return lines;
 }
 
 function planBlocks(explained: ExplainedStatement[]): string[] {
@@ -267,6 +292,7 @@ function missesSection(report: BenchReport): string[] {
       `### ${s.title}`,
       '',
       whyLatency(report, s, missOf(s.key)),
+      ...pathTable(missOf(s.key)),
       ...planBlocks(missOf(s.key)?.explained ?? []),
     );
   }

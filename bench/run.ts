@@ -9,7 +9,7 @@ import { BenchDatabase, openBenchDatabase, withClient } from './bench-database';
 import { signAccessToken } from './bench-jwt';
 import { clusterCpuMs, machineBusyMs, processCpuMs } from './cpu-time';
 import { BenchState, readBenchState } from './bench-state';
-import { runLoad, LoadResult } from './load';
+import { LoadOptions, LoadResult, runLoad } from './load';
 import { RunningProcess, startNodeProcess } from './node-process';
 import { runPolicyBenchmark } from './policy-bench';
 import { BenchReport, ExplainedStatement, Miss, ScenarioResult, TARGETS, writeReport } from './report-writer';
@@ -21,7 +21,7 @@ import {
   nextCursorOf,
   Scenario,
 } from './scenarios';
-import { CapturedStatement, SqlCaptureProxy } from './sql-capture-proxy';
+import { CapturedRequest, CapturedStatement, SqlCaptureProxy } from './sql-capture-proxy';
 
 /**
  * `npm run bench`: the built server against the seeded database, driven over loopback by
@@ -39,13 +39,15 @@ const CONNECTIONS = 16;
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
 const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const KEYSET_PAGE = 1000;
+/** Above this share of the CPUs used by other processes, a measurement is taken again. */
+const NOISY_SHARE = 0.1;
 
 const log = (message: string) => console.log(`[bench] ${message}`);
 
 interface Probe {
   available: boolean;
   reason?: string;
-  statements: CapturedStatement[];
+  requests: CapturedRequest[];
 }
 
 async function getJson(baseUrl: string, path: string, token?: string) {
@@ -81,9 +83,9 @@ function startServer(databaseUrl: string, dataDir: string, port: number): Promis
 }
 
 /**
- * Sends a scenario's requests to the capturing server: every path must answer 2xx with what the
- * scenario asks for; the statements of the second request to the first path (the first one may
- * open pool connections) are what the scenario runs.
+ * Sends each of a scenario's paths to the capturing server twice (the first may open pool
+ * connections): every answer must be 2xx and what the scenario asks for; the statements of the
+ * second request are what that path runs.
  */
 async function probe(
   server: RunningProcess,
@@ -91,27 +93,24 @@ async function probe(
   scenario: Scenario,
   token: string,
 ): Promise<Probe> {
-  const [first, ...others] = scenario.paths;
-  await getJson(server.baseUrl, first, token);
-  proxy.take();
-  const answer = await getJson(server.baseUrl, first, token);
-  const statements = proxy.take();
-  for (const [path, response] of [
-    [first, answer] as const,
-    ...(await Promise.all(others.map(async (p) => [p, await getJson(server.baseUrl, p, token)] as const))),
-  ]) {
+  const requests: CapturedRequest[] = [];
+  for (const path of scenario.paths) {
+    await getJson(server.baseUrl, path, token);
+    proxy.take();
+    const response = await getJson(server.baseUrl, path, token);
+    requests.push({ path, statements: proxy.take() });
     if (response.status < 200 || response.status >= 300) {
       const code = (response.body as { code?: string } | undefined)?.code;
       return {
         available: false,
         reason: `${path} answers ${response.status}${code ? ` ${code}` : ''}`,
-        statements,
+        requests,
       };
     }
     const wrong = scenario.verify(response.body, path);
-    if (wrong) return { available: false, reason: `${path}: ${wrong}`, statements };
+    if (wrong) return { available: false, reason: `${path}: ${wrong}`, requests };
   }
-  return { available: true, statements };
+  return { available: true, requests };
 }
 
 /** Follows nextCursor from page 1 to the cursor that opens page `page`. */
@@ -158,6 +157,14 @@ async function measure(
     connections,
   };
   await runLoad({ ...options, seconds: WARMUP_SECONDS });
+  const first = await measuredRun(options, watch);
+  // Other work on the machine (a build, another developer's tests) slows a run: one more try, the quieter kept.
+  if ((first.otherProcessesShare ?? 0) <= NOISY_SHARE) return first;
+  const second = await measuredRun(options, watch);
+  return (second.otherProcessesShare ?? 1) < (first.otherProcessesShare ?? 1) ? second : first;
+}
+
+async function measuredRun(options: Omit<LoadOptions, 'seconds'>, watch: CpuWatch): Promise<LoadResult> {
   const before = cpuSnapshot(watch);
   const load = await runLoad({ ...options, seconds: MEASURE_SECONDS });
   const after = cpuSnapshot(watch);
@@ -230,6 +237,25 @@ async function explain(url: string, statements: CapturedStatement[]): Promise<Ex
     }
     return explained;
   });
+}
+
+/**
+ * Every request of a missed target, explained: the time of each path, and the plans of the slowest
+ * (a scenario that rotates its inputs is only as fast as its slow inputs).
+ */
+async function explainMiss(url: string, key: string, requests: CapturedRequest[]): Promise<Miss> {
+  const paths: Miss['paths'] = [];
+  let slowest: { explained: ExplainedStatement[]; total: number } | undefined;
+  for (const request of requests) {
+    const explained = await explain(url, request.statements);
+    const planningMs = explained.reduce((sum, e) => sum + (e.planningMs ?? 0), 0);
+    const executionMs = explained.reduce((sum, e) => sum + (e.executionMs ?? 0), 0);
+    paths.push({ path: request.path, planningMs, executionMs });
+    if (!slowest || planningMs + executionMs > slowest.total) {
+      slowest = { explained, total: planningMs + executionMs };
+    }
+  }
+  return { key, paths, explained: slowest?.explained ?? [] };
 }
 
 function gitCommit(): string | null {
@@ -313,7 +339,8 @@ async function main(): Promise<void> {
         examplePath: scenario.paths[0],
         p95TargetMs: scenario.p95TargetMs,
         status: 'not available',
-        statements: found.statements,
+        statements: found.requests[0]?.statements ?? [],
+        requests: found.requests,
       };
       results.push(result);
       if (!found.available) {
@@ -406,13 +433,15 @@ async function main(): Promise<void> {
         : null;
     const misses: Miss[] = [];
     for (const result of results.filter((r) => r.status === 'missed')) {
-      misses.push({ key: result.key, explained: await explain(database.url, result.statements) });
+      misses.push(await explainMiss(database.url, result.key, result.requests));
     }
     if (keysetRatio !== null && keysetRatio > TARGETS.keysetRatio && page1000) {
-      misses.push({ key: 'keyset', explained: await explain(database.url, page1000.statements) });
+      misses.push(await explainMiss(database.url, 'keyset', page1000.requests));
     }
     if (throughputRatio !== null && throughputRatio < TARGETS.baselineRatio) {
-      misses.push({ key: 'baseline', explained: await explain(database.url, replayed) });
+      misses.push(
+        await explainMiss(database.url, 'baseline', [{ path: '/member-projects', statements: replayed }]),
+      );
     }
 
     const report: BenchReport = {

@@ -6,6 +6,12 @@ export interface CapturedStatement {
   params: (string | null)[];
 }
 
+/** The statements one HTTP request made the server send. */
+export interface CapturedRequest {
+  path: string;
+  statements: CapturedStatement[];
+}
+
 /**
  * A TCP proxy in front of PostgreSQL that reads the statements its clients send (the simple
  * `Query` message, and `Parse` + `Bind` of the extended protocol, which node-pg uses for every
