@@ -264,12 +264,17 @@ function pathTable(miss: Miss | undefined): string[] {
   return lines;
 }
 
+const timing = (e: ExplainedStatement) =>
+  e.executionMs === null
+    ? ''
+    : ` (planned in ${(e.planningMs ?? 0).toFixed(3)} ms, executed in ${e.executionMs.toFixed(3)} ms)`;
+
 function planBlocks(explained: ExplainedStatement[]): string[] {
   const lines: string[] = [];
   explained.forEach((e, i) => {
     lines.push(
       '',
-      `Statement ${i + 1}${e.executionMs === null ? '' : ` (${e.executionMs.toFixed(3)} ms)`}, parameters \`${JSON.stringify(e.params)}\`:`,
+      `Statement ${i + 1}${timing(e)}${e.params.length ? `, parameters \`${JSON.stringify(e.params)}\`` : ''}:`,
       '',
       '```sql',
       e.sql.trim(),
@@ -426,7 +431,8 @@ function markdown(report: BenchReport, chartFile: string): string {
       '',
     );
     for (const s of report.baseline.statements) {
-      lines.push('```sql', s.sql.trim(), '```', `parameters: \`${JSON.stringify(s.params)}\``, '');
+      const params = s.params.length ? [`parameters: \`${JSON.stringify(s.params)}\``] : [];
+      lines.push('```sql', s.sql.trim(), '```', ...params, '');
     }
   }
   lines.push('', '## Seed steps', '', '| step | seconds |', '|---|---|');
@@ -476,7 +482,11 @@ export function writeReport(report: BenchReport, root: string): string[] {
     join(resultsDir, `${date}.svg`),
   ];
   writeFileSync(files[0], markdown(report, `${date}.svg`));
-  writeFileSync(files[1], JSON.stringify(report, null, 2) + '\n');
+  // Each path's captured statements stay out: the per-path times are in `misses`, the first path's SQL in `statements`.
+  writeFileSync(
+    files[1],
+    JSON.stringify(report, (key, value) => (key === 'requests' ? undefined : value), 2) + '\n',
+  );
   writeFileSync(files[2], svg);
   const readme = join(benchDir, 'README.md');
   if (existsSync(readme)) {
