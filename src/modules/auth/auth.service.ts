@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
@@ -80,7 +80,7 @@ export class AuthService {
       const record = await em.findOne(
         EmailVerificationToken,
         { tokenHash: sha256(token), usedAt: null, expiresAt: { $gt: new Date() } },
-        { populate: ['user'], lockMode: 4 /* pessimistic write */ },
+        { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE },
       );
       if (!record) throw AuthErrors.invalidToken();
       record.usedAt = new Date();

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
 import { Page } from '../../common/pagination';
@@ -74,7 +74,9 @@ export class PlatformService {
     input: UpdateOrganizationDto,
   ): Promise<OrganizationDto> {
     await this.em.transactional(async (em) => {
-      const organization = await em.findOne(Organization, organizationId, { lockMode: 4 });
+      const organization = await em.findOne(Organization, organizationId, {
+        lockMode: LockMode.PESSIMISTIC_WRITE,
+      });
       if (!organization) throw CommonErrors.notFound('Organization');
       const before = { name: organization.name, isWorkforce: organization.isWorkforce };
       if (input.name !== undefined && input.name.toLowerCase() !== organization.name.toLowerCase()) {

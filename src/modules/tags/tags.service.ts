@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
@@ -198,7 +198,7 @@ export class TagsService {
     const tag = await em.findOne(
       Tag,
       { id: tagId, organization: organizationId },
-      lock ? { lockMode: 4 } : {},
+      lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {},
     );
     if (!tag) throw TagErrors.notFound();
     return tag;
