@@ -4,7 +4,8 @@ import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
 import { isUuid } from '../../policy/scope-loader';
 import { FieldSql, SqlFragment } from '../../policy/sql-filter';
-import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto, TagRefDto } from './dto/resource.dto';
+import { TagRefDto } from '../tags/dto/tag.dto';
+import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { projectTagConditions } from '../tags/project-tag-filter';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './resource-kind';
 

@@ -4,7 +4,7 @@ import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
-import { DeleteTagQuery, ProjectTagDto, TagDto, TagNameDto, TagPage, TagProjectDto } from './dto/tag.dto';
+import { DeleteTagQuery, TagRefDto, TagDto, TagNameDto, TagPage, TagProjectDto } from './dto/tag.dto';
 import { TagsService } from './tags.service';
 
 const ORG = { type: 'organization' } as const;
@@ -75,7 +75,7 @@ export class ProjectTagsController {
     @UuidParam('id') _id: string,
     @Body() body: TagProjectDto,
     @CurrentPolicy() policy: RequestPolicy,
-  ): Promise<ProjectTagDto> {
+  ): Promise<TagRefDto> {
     return this.tags.tagProject(policy.ctx.caller.userId, policy.ctx.resource!, body.tagId);
   }
 

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { Organization } from '../organizations/entities/organization.entity';
-import { ProjectTagDto, TagDto } from './dto/tag.dto';
+import { TagRefDto, TagDto } from './dto/tag.dto';
 import { Tag } from './entities/tag.entity';
 import { TagErrors } from './tags.errors';
 
@@ -121,7 +121,7 @@ export class TagsService {
     actorId: string,
     project: { id: string; organizationId: string | null },
     tagId: string,
-  ): Promise<ProjectTagDto> {
+  ): Promise<TagRefDto> {
     return this.em.transactional(async (em) => {
       const tag = await em.findOne(Tag, tagId);
       // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.

@@ -1,10 +1,6 @@
 import { PageOf } from '../../../common/pagination';
+import { TagRefDto } from '../../tags/dto/tag.dto';
 import type { ResourceRole } from '../resource-kind';
-
-export class TagRefDto {
-  id: string;
-  name: string;
-}
 
 class ResourceDto {
   id: string;

@@ -34,7 +34,8 @@ export class TagProjectDto {
   tagId: string;
 }
 
-export class ProjectTagDto {
+/** A tag as projects carry it. */
+export class TagRefDto {
   id: string;
   name: string;
 }
