@@ -98,6 +98,31 @@ describe('Organization members: autocomplete', () => {
     expect(await search('jovi')).toEqual([]);
   });
 
+  it('splits typed ASCII text exactly as the database splits the indexed names and emails', async () => {
+    const samples = [
+      'jo',
+      'Mary.Jones@ACME.com',
+      "o'brien-smith",
+      'a+b_c~d|e',
+      '  x  y  ',
+      '100% {sure}',
+      '',
+      '!!!',
+      'Jo jo JO',
+    ];
+    for (const text of samples) {
+      const rows = await t.sql<{ word: string }>(
+        `select word from member_search_words_of(?, '') as w(word)`,
+        [text],
+      );
+      const fromDatabase = rows.map((row) => row.word).sort();
+      expect({ text, words: [...(await searchWordsOf(t.em(), text))].sort() }).toEqual({
+        text,
+        words: fromDatabase,
+      });
+    }
+  });
+
   it('finds no one who left the organization', async () => {
     const leaver = await createMember(t, org.id, 'member', 'Quentin Leaver');
     expect(await search('quentin')).toEqual([leaver.email]);

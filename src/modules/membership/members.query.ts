@@ -77,12 +77,35 @@ export function memberListSql(
  * the planner and turn the index range into a scan. The longest eight words are kept: more narrow
  * nothing down in practice and each one is a subquery.
  */
+/** At most this many words of the query are searched: the longest, the most selective. */
+const MAX_SEARCH_WORDS = 8;
+
+/**
+ * The query text split the way names and emails are indexed (member_search_words_of: lowercased,
+ * unaccented, split on spaces and punctuation). Printable ASCII, what people type nearly always, is
+ * split here: unaccent changes no ASCII character and ASCII's punctuation and spaces are every
+ * character but letters and digits, so the answer is the same without a round trip. Anything else
+ * goes through the database function itself.
+ */
 export async function searchWordsOf(em: EntityManager, text: string): Promise<string[]> {
+  if (/^[\x20-\x7e]*$/.test(text)) {
+    const words = [
+      ...new Set(
+        text
+          .toLowerCase()
+          .split(/[^a-z0-9]+/)
+          .filter(Boolean),
+      ),
+    ];
+    return words
+      .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
+      .slice(0, MAX_SEARCH_WORDS);
+  }
   const rows = await em
     .getConnection()
     .execute<{ word: string }[]>(
-      `select word from member_search_words_of(?, '') as w(word) order by length(word) desc, word limit 8`,
-      [text],
+      `select word from member_search_words_of(?, '') as w(word) order by length(word) desc, word limit ?`,
+      [text, MAX_SEARCH_WORDS],
       'all',
       em.getTransactionContext(),
     );
