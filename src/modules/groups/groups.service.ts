@@ -6,6 +6,7 @@ import { AddGroupMembersDto, CreateGroupDto, UpdateGroupDto } from './dto/group-
 import { GroupDetailDto, GroupDto } from './dto/group.dto';
 import { GroupErrors } from './groups.errors';
 import { findGroupDetail, pageGroups } from './groups.query';
+import { execSql } from '../../database/exec-sql';
 
 interface GroupState {
   name: string;
@@ -36,7 +37,7 @@ export class GroupsService {
 
   async create(actorId: string, organizationId: string, input: CreateGroupDto): Promise<GroupDetailDto> {
     const groupId = await this.em.transactional(async (em) => {
-      const [{ id }] = await this.run<{ id: string }>(
+      const [{ id }] = await execSql<{ id: string }>(
         em,
         `insert into groups (id, organization_id, name, description, created_at)
          values (gen_random_uuid(), ?, ?, ?, now()) returning id`,
@@ -67,7 +68,7 @@ export class GroupsService {
       const before = await this.lockGroup(em, organizationId, groupId, 'update');
       const after = { name: input.name ?? before.name, description: input.description ?? before.description };
       if (after.name === before.name && after.description === before.description) return;
-      await this.run(em, `update groups set name = ?, description = ? where id = ? and organization_id = ?`, [
+      await execSql(em, `update groups set name = ?, description = ? where id = ? and organization_id = ?`, [
         after.name,
         after.description,
         groupId,
@@ -89,7 +90,7 @@ export class GroupsService {
   /** Deletes the group; its members' roles through it on resources go with it (FK cascade). */
   async delete(actorId: string, organizationId: string, groupId: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const [deleted] = await this.run<GroupState & { member_ids: string[] }>(
+      const [deleted] = await execSql<GroupState & { member_ids: string[] }>(
         em,
         `delete from groups g where g.id = ? and g.organization_id = ?
          returning g.name, g.description,
@@ -142,7 +143,7 @@ export class GroupsService {
   ): Promise<void> {
     await this.em.transactional(async (em) => {
       await this.lockGroup(em, organizationId, groupId, 'share');
-      const removed = await this.run(
+      const removed = await execSql(
         em,
         `delete from group_members where group_id = ? and organization_id = ? and user_id = ? returning id`,
         [groupId, organizationId, userId],
@@ -173,7 +174,7 @@ export class GroupsService {
   ): Promise<string[]> {
     const wanted = [...new Set(userIds.map((id) => id.toLowerCase()))];
     if (wanted.length === 0) return [];
-    const eligible = await this.run<{ user_id: string }>(
+    const eligible = await execSql<{ user_id: string }>(
       em,
       `select user_id from memberships
         where organization_id = ? and user_id in (?) and type in ('admin', 'member', 'workforce')
@@ -183,7 +184,7 @@ export class GroupsService {
     const eligibleIds = new Set(eligible.map((row) => row.user_id));
     const refused = wanted.filter((id) => !eligibleIds.has(id));
     if (refused.length > 0) throw GroupErrors.notOrgUser(refused);
-    const inserted = await this.run<{ user_id: string }>(
+    const inserted = await execSql<{ user_id: string }>(
       em,
       `insert into group_members (id, group_id, user_id, organization_id, created_at)
        select gen_random_uuid(), ?, u, ?, now() from unnest(array[?]::uuid[]) as u
@@ -201,16 +202,12 @@ export class GroupsService {
     groupId: string,
     mode: 'update' | 'share',
   ): Promise<GroupState> {
-    const [group] = await this.run<GroupState>(
+    const [group] = await execSql<GroupState>(
       em,
       `select name, description from groups where id = ? and organization_id = ? for ${mode === 'update' ? 'update' : 'share'}`,
       [groupId, organizationId],
     );
     if (!group) throw GroupErrors.groupNotFound();
     return group;
-  }
-
-  private run<T = unknown>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
   }
 }

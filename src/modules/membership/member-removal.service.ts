@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { ResourceKind } from '../resources/resource-kind';
 import { SoleAdminResourceDto } from './dto/member.dto';
+import { execSql } from '../../database/exec-sql';
 
 export interface DetachedCounts {
   collaborations: number;
@@ -27,7 +28,7 @@ export class MemberRemovalService {
     organizationId: string,
     userId: string,
   ): Promise<SoleAdminResourceDto[]> {
-    const rows = await this.run<{ id: string; kind: ResourceKind; title: string }>(
+    const rows = await execSql<{ id: string; kind: ResourceKind; title: string }>(
       em,
       `select r.id, r.kind, r.title
          from collaborators c
@@ -44,7 +45,7 @@ export class MemberRemovalService {
   /** Whether the user can take over: an internal user (admin or member) of the organization. */
   async isInternalUser(em: EntityManager, organizationId: string, userId: string): Promise<boolean> {
     // Locked so that the replacement cannot leave the organization before this transaction commits.
-    const rows = await this.run(
+    const rows = await execSql(
       em,
       `select 1 from memberships where organization_id = ? and user_id = ? and type in ('admin', 'member') for share`,
       [organizationId, userId],
@@ -59,7 +60,7 @@ export class MemberRemovalService {
     replacementUserId: string,
   ): Promise<{ resourceId: string; previousRole: string | null }[]> {
     if (resources.length === 0) return [];
-    return this.run<{ resourceId: string; previousRole: string | null }>(
+    return execSql<{ resourceId: string; previousRole: string | null }>(
       em,
       `with previous as (
          select resource_id, role from collaborators where user_id = ? and resource_id in (?)
@@ -79,19 +80,19 @@ export class MemberRemovalService {
    * concurrent grant that waited on that row sees the user gone.
    */
   async detach(em: EntityManager, organizationId: string, userId: string): Promise<DetachedCounts> {
-    const collaborations = await this.run(
+    const collaborations = await execSql(
       em,
       `delete from collaborators c using resources r
         where r.id = c.resource_id and r.organization_id = ? and c.user_id = ? returning c.id`,
       [organizationId, userId],
     );
-    const groupMemberships = await this.run(
+    const groupMemberships = await execSql(
       em,
       `delete from group_members gm using groups g
         where g.id = gm.group_id and g.organization_id = ? and gm.user_id = ? returning gm.id`,
       [organizationId, userId],
     );
-    const notificationRecipients = await this.run(
+    const notificationRecipients = await execSql(
       em,
       `delete from notification_recipients nr using notifications n, resources r
         where n.id = nr.notification_id and r.id = n.project_id and r.organization_id = ? and nr.user_id = ?
@@ -103,9 +104,5 @@ export class MemberRemovalService {
       groupMemberships: groupMemberships.length,
       notificationRecipients: notificationRecipients.length,
     };
-  }
-
-  private run<T = unknown>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
   }
 }

@@ -15,6 +15,7 @@ import { MembershipType } from './entities/membership.entity';
 import { MemberRemovalService } from './member-removal.service';
 import { findMemberDto, MemberRow, memberListSql, searchWordsOf, toMemberDto } from './members.query';
 import { MembershipErrors } from './membership.errors';
+import { execSql } from '../../database/exec-sql';
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
 @Injectable()
@@ -48,7 +49,7 @@ export class MembersService {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const userId = await this.em.transactional(async (em) => {
       const user = await this.users.findOrInvite(em, input.email);
-      const [existing] = await this.run<{ type: MembershipType }>(
+      const [existing] = await execSql<{ type: MembershipType }>(
         em,
         `select type from memberships where organization_id = ? and user_id = ?`,
         [organizationId, user.id],
@@ -58,7 +59,7 @@ export class MembersService {
         throw MembershipErrors.alreadyInternalElsewhere(user.email);
       if (input.type === 'workforce' && !(await this.isWorkforceEligible(em, organizationId, user.id)))
         throw MembershipErrors.notWorkforceEligible();
-      await this.run(
+      await execSql(
         em,
         `insert into memberships (id, organization_id, user_id, type, created_at)
          values (gen_random_uuid(), ?, ?, ?, clock_timestamp())`,
@@ -101,7 +102,7 @@ export class MembersService {
       // guarantees they are internal nowhere else: promotion needs no further check.
       if (current === 'admin' && (await this.adminCount(em, organizationId)) <= 1)
         throw MembershipErrors.lastAdmin();
-      await this.run(em, `update memberships set type = ? where organization_id = ? and user_id = ?`, [
+      await execSql(em, `update memberships set type = ? where organization_id = ? and user_id = ?`, [
         input.type,
         organizationId,
         userId,
@@ -157,7 +158,7 @@ export class MembersService {
       const handedOver = replacementUserId
         ? await this.removal.handOver(em, soleAdminOf, replacementUserId)
         : [];
-      await this.run(em, `delete from memberships where organization_id = ? and user_id = ?`, [
+      await execSql(em, `delete from memberships where organization_id = ? and user_id = ?`, [
         organizationId,
         userId,
       ]);
@@ -207,7 +208,7 @@ export class MembersService {
     userId: string,
     options = { lock: true },
   ): Promise<MembershipType> {
-    const [row] = await this.run<{ type: MembershipType }>(
+    const [row] = await execSql<{ type: MembershipType }>(
       em,
       `select type from memberships where organization_id = ? and user_id = ?${options.lock ? ' for update' : ''}`,
       [organizationId, userId],
@@ -217,7 +218,7 @@ export class MembersService {
   }
 
   private async adminCount(em: EntityManager, organizationId: string): Promise<number> {
-    const [row] = await this.run<{ count: string }>(
+    const [row] = await execSql<{ count: string }>(
       em,
       `select count(*) from memberships where organization_id = ? and type = 'admin'`,
       [organizationId],
@@ -230,7 +231,7 @@ export class MembersService {
     organizationId: string,
     userId: string,
   ): Promise<boolean> {
-    const rows = await this.run(
+    const rows = await execSql(
       em,
       `select 1 from memberships where user_id = ? and organization_id <> ? and type in ('admin', 'member')`,
       [userId, organizationId],
@@ -248,7 +249,7 @@ export class MembersService {
     organizationId: string,
     userId: string,
   ): Promise<boolean> {
-    const rows = await this.run(
+    const rows = await execSql(
       em,
       `select 1 from memberships m join organizations o on o.id = m.organization_id
         where m.user_id = ? and m.type in ('admin', 'member') and o.is_workforce and o.id <> ?
@@ -256,9 +257,5 @@ export class MembersService {
       [userId, organizationId],
     );
     return rows.length > 0;
-  }
-
-  private run<T = unknown>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
-    return em.getConnection().execute<T[]>(sql, params, 'all', em.getTransactionContext());
   }
 }
