@@ -16,6 +16,7 @@ import { MemberRemovalService } from './member-removal.service';
 import { findMemberDto, MemberRow, memberListSql, searchWordsOf, toMemberDto } from './members.query';
 import { MembershipErrors } from './membership.errors';
 import { execSql } from '../../database/exec-sql';
+import { WORKFORCE_ELIGIBILITY_SQL } from './memberships.query';
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
 @Injectable()
@@ -249,13 +250,10 @@ export class MembersService {
     organizationId: string,
     userId: string,
   ): Promise<boolean> {
-    const rows = await execSql(
-      em,
-      `select 1 from memberships m join organizations o on o.id = m.organization_id
-        where m.user_id = ? and m.type in ('admin', 'member') and o.is_workforce and o.id <> ?
-        for share of m, o`,
-      [userId, organizationId],
-    );
+    const rows = await execSql(em, `${WORKFORCE_ELIGIBILITY_SQL} for share of i, w`, [
+      userId,
+      organizationId,
+    ]);
     return rows.length > 0;
   }
 }

@@ -19,3 +19,10 @@ export async function membershipsOf(em: EntityManager, userId: string): Promise<
     type: row.type,
   }));
 }
+
+/**
+ * The rule for being `workforce` in an organization: internal in a workforce organization other than
+ * it. Parameters: the user id, then the organization id.
+ */
+export const WORKFORCE_ELIGIBILITY_SQL = `select 1 from memberships i join organizations w on w.id = i.organization_id
+  where i.user_id = ? and i.type in ('admin', 'member') and w.is_workforce and w.id <> ?`;

@@ -4,6 +4,7 @@ import { AuditService } from '../audit/audit.service';
 import type { MembershipType } from '../membership/entities/membership.entity';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { WORKFORCE_ELIGIBILITY_SQL } from '../membership/memberships.query';
 
 export interface InvitedUser {
   user: User;
@@ -55,10 +56,7 @@ export class ResourceInvitations {
     const [created] = await connection.execute<{ type: MembershipType }[]>(
       `insert into memberships (id, organization_id, user_id, type, created_at)
        select gen_random_uuid(), ?, ?,
-              case when exists (select 1 from memberships i join organizations w on w.id = i.organization_id
-                                 where i.user_id = ? and i.type in ('admin', 'member')
-                                   and w.is_workforce and w.id <> ?)
-                   then 'workforce' else 'external' end,
+              case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
               clock_timestamp()
         where not exists (select 1 from memberships m where m.organization_id = ? and m.user_id = ?)
        on conflict (organization_id, user_id) do nothing
