@@ -1,5 +1,10 @@
 import { subject } from '@casl/ability';
 import { AbilityFactory } from '../src/policy/ability.factory';
+import { PolicyRules } from '../src/policy/policy-rules';
+import { defineMembershipRules } from '../src/modules/membership/membership.rules';
+import { defineOrganizationRules } from '../src/modules/organizations/organizations.rules';
+import { definePlatformRules } from '../src/modules/platform/platform.rules';
+import { defineResourceRules } from '../src/modules/resources/resources.rules';
 import { Action, SubjectType } from '../src/policy/actions';
 import { PolicyContext } from '../src/policy/policy-context';
 
@@ -48,7 +53,9 @@ const percentile = (sorted: Float64Array, p: number) =>
  * the JIT settle; GC pauses stay in, as a request would meet them.
  */
 export function runPolicyBenchmark(iterations = 100_000, warmup = 20_000): PolicyBenchResult[] {
-  const factory = new AbilityFactory();
+  const rules = new PolicyRules();
+  rules.add(definePlatformRules, defineOrganizationRules, defineMembershipRules, defineResourceRules);
+  const factory = new AbilityFactory(rules);
   return CASES.map((c) => {
     const target = subject(c.subjectType as 'Resource', { ...c.row } as Record<string, unknown>);
     let allowed = 0;

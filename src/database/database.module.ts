@@ -1,19 +1,14 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { ENTITIES } from './entities';
-import { ormOptions } from './orm-options';
+import { appOrmOptions } from './orm-options';
 
 @Module({})
 export class DatabaseModule {
+  /** The ORM and its request-scoped entity manager, global through MikroORM's core module. */
   static forUrl(databaseUrl: string) {
     return {
       module: DatabaseModule,
-      imports: [
-        MikroOrmModule.forRoot({ ...ormOptions(databaseUrl), registerRequestContext: true }),
-        MikroOrmModule.forFeature(ENTITIES),
-      ],
-      exports: [MikroOrmModule],
-      global: true,
+      imports: [MikroOrmModule.forRoot({ ...appOrmOptions(databaseUrl), registerRequestContext: true })],
     };
   }
 }

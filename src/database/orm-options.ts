@@ -1,18 +1,30 @@
 import { join } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
-import { ENTITIES } from './entities';
 
 /** Committed migrations live in src/migrations; from dist the compiled copies are used. */
 const migrationsDir = join(__dirname, '..', 'migrations');
 
+/**
+ * Where the features keep their entities. The app registers them through the module system
+ * (`MikroOrmModule.forFeature` in each feature module); tools that run without the app (migrations,
+ * MikroORM's CLI) find the same files by this convention. A test holds the two equal.
+ */
+export const ENTITY_FILES = join(__dirname, '..', 'modules', '*', 'entities', '*.entity.{js,ts}');
+
+/** The app's options: entities come from the feature modules. */
+export function appOrmOptions(clientUrl: string) {
+  return { ...ormOptions(clientUrl), entities: [], entitiesTs: [], autoLoadEntities: true };
+}
+
+/** Options for tools that run without the app: entities found by the file convention. */
 export function ormOptions(clientUrl: string, options: { debug?: boolean } = {}) {
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
-    entities: ENTITIES,
+    entities: [ENTITY_FILES],
+    entitiesTs: [ENTITY_FILES],
     extensions: [Migrator],
-    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     forceUtcTimezone: true,
     debug: options.debug ?? false,
     allowGlobalContext: false,

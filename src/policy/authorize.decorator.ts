@@ -5,7 +5,7 @@ import {
   ApiNotFoundResponse,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import type { ResourceKind } from '../modules/resources/resource-kind';
+import type { ResourceKind } from './vocabulary';
 import { Action, SubjectType } from './actions';
 
 /**

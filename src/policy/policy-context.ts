@@ -1,5 +1,5 @@
-import type { MembershipType } from '../modules/membership/entities/membership.entity';
-import type { ResourceKind, ResourceRole } from '../modules/resources/resource-kind';
+import type { MembershipType } from './vocabulary';
+import type { ResourceKind, ResourceRole } from './vocabulary';
 
 export interface Caller {
   userId: string;

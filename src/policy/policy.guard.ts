@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { CommonErrors } from '../common/app-error';
-import { IS_PUBLIC } from '../modules/auth/public.decorator';
+import { IS_PUBLIC } from './public.decorator';
 import { AbilityFactory } from './ability.factory';
 import { AppAbility } from './actions';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';

@@ -1,7 +1,28 @@
-import { Global, Module } from '@nestjs/common';
+import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AbilityFactory } from './ability.factory';
+import { DefineRules, PolicyRules } from './policy-rules';
 import { ScopeLoader } from './scope-loader';
 
 @Global()
-@Module({ providers: [AbilityFactory, ScopeLoader], exports: [AbilityFactory, ScopeLoader] })
-export class PolicyModule {}
+@Module({
+  providers: [PolicyRules, AbilityFactory, ScopeLoader],
+  exports: [PolicyRules, AbilityFactory, ScopeLoader],
+})
+export class PolicyModule {
+  /** A feature adds its rules to the one policy by importing `PolicyModule.forFeature(defineItsRules)`. */
+  static forFeature(...defines: DefineRules[]): DynamicModule {
+    return {
+      module: PolicyFeatureModule,
+      providers: [
+        {
+          provide: Symbol('policy rules'),
+          useFactory: (rules: PolicyRules) => rules.add(...defines),
+          inject: [PolicyRules],
+        },
+      ],
+    };
+  }
+}
+
+@Module({})
+class PolicyFeatureModule {}

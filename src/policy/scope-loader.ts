@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import type { MembershipType } from '../modules/membership/entities/membership.entity';
-import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../modules/resources/resource-kind';
+import type { MembershipType } from './vocabulary';
+import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
 import { PolicyContext } from './policy-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,4 +1,4 @@
-import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { RESOURCE_KINDS } from '../../src/policy/vocabulary';
 import { addGroupMember, createGroup } from '../factories/groups.factory';
 import { addMembership, createMember, createOrganization } from '../factories/organizations.factory';
 import {

@@ -1,7 +1,7 @@
 import { RequestMethod } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
-import { IS_PUBLIC } from '../../src/modules/auth/public.decorator';
+import { IS_PUBLIC } from '../../src/policy/public.decorator';
 import { POLICY_REQUIREMENT, PolicyRequirement } from '../../src/policy/authorize.decorator';
 import { TestApp } from '../support/test-app';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { MembershipType } from '../../src/modules/membership/entities/membership.entity';
+import type { MembershipType } from '../../src/policy/vocabulary';
 import { TestApp } from '../support/test-app';
 import { createPlatformAdmin, createUser, TestUser } from './users.factory';
 

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ResourceKind, ResourceRole } from '../../src/modules/resources/resource-kind';
+import { ResourceKind, ResourceRole } from '../../src/policy/vocabulary';
 import { RESOURCE_KIND_APIS } from '../../src/modules/resources/resource-kind-api';
 import { TestApp } from '../support/test-app';
 import { TestUser } from './users.factory';

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { ResourceKind } from '../../src/modules/resources/resource-kind';
+import { ResourceKind } from '../../src/policy/vocabulary';
 import { createGroup } from '../factories/groups.factory';
 import {
   addCollaborator,

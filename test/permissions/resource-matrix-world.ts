@@ -1,5 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ResourceKind, ResourceRole } from '../../src/modules/resources/resource-kind';
+import { ResourceKind, ResourceRole } from '../../src/policy/vocabulary';
 import { createGroup } from '../factories/groups.factory';
 import {
   addMembership,

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { RESOURCE_KINDS } from '../../src/policy/vocabulary';
 import { segmentOf } from '../factories/resources.factory';
 import { describeMatrix, readMatrix } from './permission-matrix';
 import { resourceProbes } from './resource-matrix-probes';

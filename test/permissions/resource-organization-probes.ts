@@ -1,4 +1,4 @@
-import { RESOURCE_KINDS } from '../../src/modules/resources/resource-kind';
+import { RESOURCE_KINDS } from '../../src/policy/vocabulary';
 import { addCollaborator, insertResource, segmentOf } from '../factories/resources.factory';
 import { TestApp } from '../support/test-app';
 import { buildOrganizationWorld, OrganizationWorld } from './organization-world';

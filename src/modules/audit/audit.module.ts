@@ -1,3 +1,5 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { AuditEvent } from './entities/audit-event.entity';
 import { Global, Module } from '@nestjs/common';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
@@ -5,6 +7,8 @@ import { AuditService } from './audit.service';
 
 @Global()
 @Module({
+  imports: [MikroOrmModule.forFeature([AuditEvent])],
+
   controllers: [AuditController],
   providers: [AuditService, AuditLogService],
   exports: [AuditService],

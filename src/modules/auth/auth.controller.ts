@@ -6,7 +6,7 @@ import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decora
 import { AuthService } from './auth.service';
 import { MeDto, SignupResponseDto, TokenResponseDto, VerifyEmailResponseDto } from './dto/auth-responses.dto';
 import { LoginDto, SignupDto, VerifyEmailDto } from './dto/signup.dto';
-import { Public } from './public.decorator';
+import { Public } from '../../policy/public.decorator';
 import { RateLimiter } from './rate-limiter';
 
 @ApiTags('auth')

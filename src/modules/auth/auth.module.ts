@@ -1,3 +1,5 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { EmailVerificationToken } from './entities/email-verification-token.entity';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
@@ -10,6 +12,7 @@ import { RateLimiter } from './rate-limiter';
 
 @Module({
   imports: [
+    MikroOrmModule.forFeature([EmailVerificationToken]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [JwtKeys],

@@ -2,7 +2,7 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { CommonErrors } from '../../common/app-error';
-import { IS_PUBLIC } from './public.decorator';
+import { IS_PUBLIC } from '../../policy/public.decorator';
 
 /** Global: every route needs a valid bearer token unless marked @Public(). */
 @Injectable()

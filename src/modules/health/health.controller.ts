@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get, Res } from '@nestjs/common';
 import { ApiProperty, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Public } from '../auth/public.decorator';
+import { Public } from '../../policy/public.decorator';
 
 export class HealthDto {
   @ApiProperty({ enum: ['ok', 'degraded'] })

@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { ResourceKind } from '../resources/resource-kind';
+import { ResourceKind } from '../../policy/vocabulary';
 import { SoleAdminResourceDto } from './dto/member.dto';
 import { execSql } from '../../database/exec-sql';
 

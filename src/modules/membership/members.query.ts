@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { preciseTimeSql } from '../../common/keyset-time';
 import { escapeLike, isoTime } from '../../common/sql';
 import { MemberDto } from './dto/member.dto';
-import { MembershipType } from './entities/membership.entity';
+import { MembershipType } from '../../policy/vocabulary';
 
 export interface MemberRow {
   user_id: string;

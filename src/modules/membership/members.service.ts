@@ -11,7 +11,7 @@ import { lockOrganization } from '../organizations/organizations.query';
 import { UsersService } from '../users/users.service';
 import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
-import { MembershipType } from './entities/membership.entity';
+import { MembershipType } from '../../policy/vocabulary';
 import { MemberRemovalService } from './member-removal.service';
 import { findMemberDto, MemberRow, memberListSql, searchWordsOf, toMemberDto } from './members.query';
 import { MembershipErrors } from './membership.errors';

@@ -1,4 +1,4 @@
-import type { DefineRules } from '../../policy/ability.factory';
+import type { DefineRules } from '../../policy/policy-rules';
 import { isInternal } from '../../policy/policy-context';
 
 /**

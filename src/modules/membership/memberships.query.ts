@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { MyMembershipDto } from '../auth/dto/auth-responses.dto';
-import { MembershipType } from './entities/membership.entity';
+import { MembershipType } from '../../policy/vocabulary';
 
 /** A user's memberships with their organizations, for /me and the verification answer. */
 export async function membershipsOf(em: EntityManager, userId: string): Promise<MyMembershipDto[]> {

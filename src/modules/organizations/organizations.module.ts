@@ -1,6 +1,18 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Organization } from './entities/organization.entity';
+import { OrganizationDomain } from './entities/organization-domain.entity';
+import { PolicyModule } from '../../policy/policy.module';
+import { defineOrganizationRules } from './organizations.rules';
 import { Module } from '@nestjs/common';
 import { OrganizationsController } from './organizations.controller';
 import { OrganizationsService } from './organizations.service';
 
-@Module({ controllers: [OrganizationsController], providers: [OrganizationsService] })
+@Module({
+  imports: [
+    MikroOrmModule.forFeature([Organization, OrganizationDomain]),
+    PolicyModule.forFeature(defineOrganizationRules),
+  ],
+  controllers: [OrganizationsController],
+  providers: [OrganizationsService],
+})
 export class OrganizationsModule {}

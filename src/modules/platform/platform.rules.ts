@@ -1,4 +1,4 @@
-import type { DefineRules } from '../../policy/ability.factory';
+import type { DefineRules } from '../../policy/policy-rules';
 
 /** Platform admins operate the service: anything an organization admin can do, and more. */
 export const definePlatformRules: DefineRules = ({ can }, { caller }) => {

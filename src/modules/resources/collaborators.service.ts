@@ -18,7 +18,7 @@ import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceInvitations } from './resource-invitations.service';
-import { isRoleOf, ResourceKind, ResourceRole } from './resource-kind';
+import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { ResourceErrors } from './resources.errors';
 
 /**

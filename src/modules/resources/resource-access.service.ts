@@ -5,7 +5,7 @@ import { asSubject } from '../../policy/enforce';
 import { Caller } from '../../policy/policy-context';
 import { ScopeLoader } from '../../policy/scope-loader';
 import { kindLabel, ResourceErrors } from './resources.errors';
-import { ResourceKind } from './resource-kind';
+import { ResourceKind } from '../../policy/vocabulary';
 
 /**
  * The policy engine's answer about a second resource named in a request (the dataset attached to a

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '../audit/audit.service';
-import type { MembershipType } from '../membership/entities/membership.entity';
+import type { MembershipType } from '../../policy/vocabulary';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { WORKFORCE_ELIGIBILITY_SQL } from '../membership/memberships.query';

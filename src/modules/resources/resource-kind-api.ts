@@ -15,7 +15,7 @@ import {
   ProjectDto,
   ProjectSummaryPage,
 } from './dto/resource.dto';
-import { ResourceKind } from './resource-kind';
+import { ResourceKind } from '../../policy/vocabulary';
 
 /** What differs between the kinds at the HTTP edge: the path, and the classes of bodies and answers. */
 export interface ResourceKindApi {

@@ -1,5 +1,5 @@
 import { AppError } from '../../common/app-error';
-import { ResourceKind, ROLES_BY_KIND } from './resource-kind';
+import { ResourceKind, ROLES_BY_KIND } from '../../policy/vocabulary';
 
 export const kindLabel = (kind: ResourceKind) => kind[0].toUpperCase() + kind.slice(1);
 

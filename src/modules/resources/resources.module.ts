@@ -1,3 +1,12 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Resource } from './entities/resource.entity';
+import { Collaborator } from './entities/collaborator.entity';
+import { ResourceGroup } from './entities/resource-group.entity';
+import { ProjectDataset } from './entities/project-dataset.entity';
+import { Notification } from './entities/notification.entity';
+import { NotificationRecipient } from './entities/notification-recipient.entity';
+import { PolicyModule } from '../../policy/policy.module';
+import { defineResourceRules } from './resources.rules';
 import { Module } from '@nestjs/common';
 import { CollaboratorsService } from './collaborators.service';
 import {
@@ -15,6 +24,18 @@ import { DatasetsController, OntologiesController, ProjectsController } from './
 import { ResourcesService } from './resources.service';
 
 @Module({
+  imports: [
+    MikroOrmModule.forFeature([
+      Resource,
+      Collaborator,
+      ResourceGroup,
+      ProjectDataset,
+      Notification,
+      NotificationRecipient,
+    ]),
+    PolicyModule.forFeature(defineResourceRules),
+  ],
+
   controllers: [
     ProjectsController,
     DatasetsController,

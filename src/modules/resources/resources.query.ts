@@ -7,7 +7,7 @@ import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { TagRefDto } from '../tags/dto/tag.dto';
 import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { projectTagConditions } from '../tags/project-tag-filter';
-import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './resource-kind';
+import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
 
 /** Roles are constants of the code, never user input: safe to write into the statement. */
 const roleOrder = (kind: ResourceKind) =>

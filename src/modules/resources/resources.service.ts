@@ -18,7 +18,7 @@ import { Collaborator } from './entities/collaborator.entity';
 import { ProjectDataset } from './entities/project-dataset.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
-import { ResourceKind, ResourceRole } from './resource-kind';
+import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { TagErrors } from '../tags/tags.errors';
 import { ResourceErrors } from './resources.errors';
 import {

@@ -1,6 +1,13 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { Tag } from './entities/tag.entity';
+import { ProjectTag } from './entities/project-tag.entity';
 import { Module } from '@nestjs/common';
 import { ProjectTagsController, TagsController } from './tags.controller';
 import { TagsService } from './tags.service';
 
-@Module({ controllers: [TagsController, ProjectTagsController], providers: [TagsService] })
+@Module({
+  imports: [MikroOrmModule.forFeature([Tag, ProjectTag])],
+  controllers: [TagsController, ProjectTagsController],
+  providers: [TagsService],
+})
 export class TagsModule {}

@@ -1,6 +1,12 @@
+import { MikroOrmModule } from '@mikro-orm/nestjs';
+import { User } from './entities/user.entity';
 import { Global, Module } from '@nestjs/common';
 import { UsersService } from './users.service';
 
 @Global()
-@Module({ providers: [UsersService], exports: [UsersService] })
+@Module({
+  imports: [MikroOrmModule.forFeature([User])],
+  providers: [UsersService],
+  exports: [UsersService],
+})
 export class UsersModule {}

@@ -1,5 +1,5 @@
 import { UserDto } from '../../users/dto/user.dto';
-import { MembershipType, MEMBERSHIP_TYPES } from '../../membership/entities/membership.entity';
+import { MembershipType, MEMBERSHIP_TYPES } from '../../../policy/vocabulary';
 import { ApiProperty } from '@nestjs/swagger';
 
 export class SignupResponseDto {

@@ -11,7 +11,7 @@ import {
   MaxLength,
 } from 'class-validator';
 import { PageQuery } from '../../../common/pagination';
-import { INTERNAL_TYPES, MEMBERSHIP_TYPES, MembershipType } from '../entities/membership.entity';
+import { INTERNAL_TYPES, MEMBERSHIP_TYPES, MembershipType } from '../../../policy/vocabulary';
 
 const commaList = ({ value }: { value: unknown }) =>
   [value]

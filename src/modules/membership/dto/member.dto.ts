@@ -1,8 +1,8 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { PageOf } from '../../../common/pagination';
-import { RESOURCE_KINDS, ResourceKind } from '../../resources/resource-kind';
+import { RESOURCE_KINDS, ResourceKind } from '../../../policy/vocabulary';
 import { UserStatus } from '../../users/entities/user.entity';
-import { MEMBERSHIP_TYPES, MembershipType } from '../entities/membership.entity';
+import { MEMBERSHIP_TYPES, MembershipType } from '../../../policy/vocabulary';
 
 /** A user of the organization, with their type in it. */
 export class MemberDto {

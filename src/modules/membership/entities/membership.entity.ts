@@ -2,10 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Ref, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../../database/base.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
 import { User } from '../../users/entities/user.entity';
-
-export const MEMBERSHIP_TYPES = ['admin', 'member', 'workforce', 'external'] as const;
-export type MembershipType = (typeof MEMBERSHIP_TYPES)[number];
-export const INTERNAL_TYPES: readonly MembershipType[] = ['admin', 'member'];
+import { MEMBERSHIP_TYPES, type MembershipType } from '../../../policy/vocabulary';
 
 @Entity({ tableName: 'memberships' })
 @Unique({ name: 'memberships_org_user_unique', properties: ['organization', 'user'] })

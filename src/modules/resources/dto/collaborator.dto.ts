@@ -1,7 +1,7 @@
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsUUID } from 'class-validator';
-import type { MembershipType } from '../../membership/entities/membership.entity';
-import { ALL_RESOURCE_ROLES, type ResourceRole } from '../resource-kind';
+import type { MembershipType } from '../../../policy/vocabulary';
+import { ALL_RESOURCE_ROLES, type ResourceRole } from '../../../policy/vocabulary';
 import { lowerEach } from './input-transforms';
 
 export class InviteCollaboratorsDto {

@@ -1,6 +1,6 @@
 import { PageOf } from '../../../common/pagination';
 import { TagRefDto } from '../../tags/dto/tag.dto';
-import type { ResourceRole } from '../resource-kind';
+import type { ResourceRole } from '../../../policy/vocabulary';
 
 class ResourceDto {
   id: string;

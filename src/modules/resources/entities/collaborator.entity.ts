@@ -2,7 +2,7 @@ import { Entity, Index, ManyToOne, Property, Ref, Unique } from '@mikro-orm/core
 import { BaseEntity } from '../../../database/base.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
 import { User } from '../../users/entities/user.entity';
-import { ResourceRole } from '../resource-kind';
+import { ResourceRole } from '../../../policy/vocabulary';
 import { Resource } from './resource.entity';
 
 @Entity({ tableName: 'collaborators' })

@@ -2,7 +2,7 @@ import { Entity, Index, ManyToOne, Property, Ref, Unique } from '@mikro-orm/core
 import { BaseEntity } from '../../../database/base.entity';
 import { Group } from '../../groups/entities/group.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
-import { ResourceRole } from '../resource-kind';
+import { ResourceRole } from '../../../policy/vocabulary';
 import { Resource } from './resource.entity';
 
 /** A group given a role on a resource: each of its members holds that role. */

@@ -2,7 +2,7 @@ import { Entity, Enum, Index, ManyToOne, Opt, Property, Ref } from '@mikro-orm/c
 import { BaseEntity } from '../../../database/base.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
 import { User } from '../../users/entities/user.entity';
-import { RESOURCE_KINDS, ResourceKind } from '../resource-kind';
+import { RESOURCE_KINDS, ResourceKind } from '../../../policy/vocabulary';
 
 /**
  * Projects, datasets and ontologies in one table: they share ownership, collaborators, groups and
