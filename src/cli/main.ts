@@ -25,8 +25,16 @@ async function withDatabase<T>(run: (url: string) => Promise<T>): Promise<T> {
   }
 }
 
-async function withOrm<T>(url: string, run: (orm: MikroORM) => Promise<T>): Promise<T> {
-  const orm = await MikroORM.init(ormOptions(url));
+async function withOrm<T>(
+  url: string,
+  run: (orm: MikroORM) => Promise<T>,
+  options: { compareWithDatabase?: boolean } = {},
+): Promise<T> {
+  const defaults = ormOptions(url);
+  // Without the snapshot, the migrator compares the entities with the schema the migrations built,
+  // which also catches a migration whose SQL does not match its entities.
+  const migrations = { ...defaults.migrations, snapshot: !options.compareWithDatabase };
+  const orm = await MikroORM.init({ ...defaults, migrations });
   try {
     return await run(orm);
   } finally {
@@ -57,28 +65,33 @@ async function platformAdmin(action: string | undefined, email: string | undefin
 
 async function migration(action: string | undefined, name: string | undefined): Promise<void> {
   await withDatabase(async (url) => {
-    await withOrm(url, async (orm) => {
-      const migrator = orm.getMigrator();
-      if (action === 'up') {
-        await migrator.up();
-        console.log('migrations applied');
-      } else if (action === 'create') {
-        await migrator.up();
-        const result = await migrator.createMigration(undefined, false, false, name);
-        console.log(result.fileName ? `created ${result.fileName}` : 'no changes: nothing to create');
-      } else if (action === 'check') {
-        await migrator.up();
-        if (await migrator.checkMigrationNeeded()) {
-          const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
-          console.error(`entities and migrations disagree; a migration is needed:\n${diff}`);
-          process.exitCode = 1;
+    const options = { compareWithDatabase: action === 'check' };
+    await withOrm(
+      url,
+      async (orm) => {
+        const migrator = orm.getMigrator();
+        if (action === 'up') {
+          await migrator.up();
+          console.log('migrations applied');
+        } else if (action === 'create') {
+          await migrator.up();
+          const result = await migrator.createMigration(undefined, false, false, name);
+          console.log(result.fileName ? `created ${result.fileName}` : 'no changes: nothing to create');
+        } else if (action === 'check') {
+          await migrator.up();
+          if (await migrator.checkMigrationNeeded()) {
+            const diff = await orm.getSchemaGenerator().getUpdateSchemaSQL({ wrap: false });
+            console.error(`entities and migrations disagree; a migration is needed:\n${diff}`);
+            process.exitCode = 1;
+          } else {
+            console.log('entities and migrations agree');
+          }
         } else {
-          console.log('entities and migrations agree');
+          throw new Error(USAGE);
         }
-      } else {
-        throw new Error(USAGE);
-      }
-    });
+      },
+      options,
+    );
   });
 }
 
