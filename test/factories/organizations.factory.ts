@@ -56,3 +56,28 @@ export async function createMember(
 ): Promise<TestUser> {
   return addMembership(t, organizationId, await createUser(t, name ? { name } : {}), type);
 }
+
+export const membersUrl = (org: { id: string }) => `/organizations/${org.id}/members`;
+export const memberUrl = (org: { id: string }, user: { id: string }) =>
+  `/organizations/${org.id}/members/${user.id}`;
+
+/** The user's membership type in the organization, or null when they have none. */
+export async function membershipTypeOf(
+  t: TestApp,
+  org: { id: string },
+  user: { id: string },
+): Promise<string | null> {
+  const [row] = await t.sql<{ type: string }>(
+    `select type from memberships where organization_id = ? and user_id = ?`,
+    [org.id, user.id],
+  );
+  return row?.type ?? null;
+}
+
+export async function adminCount(t: TestApp, org: { id: string }): Promise<number> {
+  const [row] = await t.sql<{ count: number }>(
+    `select count(*)::int as count from memberships where organization_id = ? and type = 'admin'`,
+    [org.id],
+  );
+  return row.count;
+}
