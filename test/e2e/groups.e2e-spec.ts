@@ -7,6 +7,7 @@ import {
 } from '../factories/organizations.factory';
 import { addCollaborator, giveGroupRole, insertResource } from '../factories/resources.factory';
 import { createUser, TestUser } from '../factories/users.factory';
+import { auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
 describe('Groups', () => {
@@ -28,11 +29,7 @@ describe('Groups', () => {
 
   const groupsUrl = `/organizations/${'$ORG'}/groups`;
   const url = (path = '') => groupsUrl.replace('$ORG', org.id) + path;
-  const auditOf = (groupId: string) =>
-    t.sql<{ action: string; actor_id: string; data: any }>(
-      `select action, actor_id, data from audit_events where organization_id = ? and target_id = ? order by created_at, id`,
-      [org.id, groupId],
-    );
+  const auditOf = (groupId: string) => auditEvents(t, { organizationId: org.id, targetId: groupId });
 
   it('an admin creates a group with members; it is shown with them and audited', async () => {
     const response = await t.post(
@@ -51,7 +48,7 @@ describe('Groups', () => {
     const [event] = await auditOf(response.body.id);
     expect(event).toMatchObject({
       action: 'group.created',
-      actor_id: org.admin.id,
+      actorId: org.admin.id,
       data: { after: { name: 'Annotators', description: 'Day shift' } },
     });
     expect(event.data.memberIds.sort()).toEqual([member.id, workforce.id, org.admin.id].sort());
@@ -91,10 +88,10 @@ describe('Groups', () => {
     expect(recased.status).toBe(200);
     expect(recased.body.name).toBe('CHECKERS');
     const events = await auditOf(group.id);
-    expect(events).toEqual([
+    expect(events).toMatchObject([
       {
         action: 'group.updated',
-        actor_id: org.admin.id,
+        actorId: org.admin.id,
         data: { before: { name: 'Checkers', description: '' }, after: { name: 'CHECKERS', description: '' } },
       },
     ]);
@@ -128,8 +125,8 @@ describe('Groups', () => {
     );
     expect(response.status).toBe(200);
     expect(response.body.memberCount).toBe(2);
-    expect(await auditOf(group.id)).toEqual([
-      { action: 'group.members_added', actor_id: org.admin.id, data: { userIds: [workforce.id] } },
+    expect(await auditOf(group.id)).toMatchObject([
+      { action: 'group.members_added', actorId: org.admin.id, data: { userIds: [workforce.id] } },
     ]);
   });
 
@@ -154,10 +151,10 @@ describe('Groups', () => {
     expect(await t.sql(`select 1 from resource_groups where group_id = ?`, [group.id])).toHaveLength(0);
     expect(await t.sql(`select 1 from group_members where group_id = ?`, [group.id])).toHaveLength(0);
     expect(await t.sql(`select 1 from collaborators where resource_id = ?`, [project.id])).toHaveLength(2);
-    expect(await auditOf(group.id)).toEqual([
+    expect(await auditOf(group.id)).toMatchObject([
       {
         action: 'group.deleted',
-        actor_id: org.admin.id,
+        actorId: org.admin.id,
         data: { before: { name: group.name, description: '', memberIds: [member.id] } },
       },
     ]);

@@ -1,5 +1,6 @@
 import { createOrganization } from '../factories/organizations.factory';
 import { createPlatformAdmin, createUser, TestUser, uniqueEmail } from '../factories/users.factory';
+import { auditActions, auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
 describe('Platform organizations', () => {
@@ -40,10 +41,9 @@ describe('Platform organizations', () => {
         { email: 'new.boss@acme-robotics.test', invited: true, type: 'admin' },
       ].sort((a, b) => a.email.localeCompare(b.email)),
     );
-    const audit = await t.sql(`select action, actor_id from audit_events where organization_id = ?`, [
-      response.body.id,
+    expect(await auditEvents(t, { organizationId: response.body.id })).toMatchObject([
+      { action: 'organization.created', actorId: operator.id },
     ]);
-    expect(audit).toEqual([{ action: 'organization.created', actor_id: operator.id }]);
   });
 
   it('a domain that belongs to another organization is refused with DOMAIN_TAKEN and nothing is written', async () => {
@@ -142,11 +142,7 @@ describe('Platform organizations', () => {
     expect(
       (await t.delete(`/platform/organizations/${org.id}/domains/more.renamed.test`, operator.token)).status,
     ).toBe(404);
-    const actions = await t.sql(
-      `select action from audit_events where organization_id = ? order by created_at`,
-      [org.id],
-    );
-    expect(actions.map((a) => a.action)).toEqual([
+    expect(await auditActions(t, { organizationId: org.id })).toEqual([
       'organization.created',
       'organization.updated',
       'organization.domain_added',

@@ -2,6 +2,7 @@ import { createGroup } from '../factories/groups.factory';
 import { addMembership, createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource, insertResource, roleOf } from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, signUpThroughApi, uniqueEmail } from '../factories/users.factory';
+import { auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
 describe('Resource collaborators', () => {
@@ -63,16 +64,10 @@ describe('Resource collaborators', () => {
           { email: newcomer, type: 'external' },
         ]),
       );
-      const audited = await t.sql(
-        `select count(*)::int as n from audit_events where organization_id = ? and action = 'membership.added_by_invitation'`,
-        [org.id],
-      );
-      expect(audited[0].n).toBe(3);
-      const added = await t.sql(
-        `select count(*)::int as n from audit_events where target_id = ? and action = 'collaborator.added'`,
-        [project.id],
-      );
-      expect(added[0].n).toBe(5);
+      expect(
+        await auditEvents(t, { organizationId: org.id, action: 'membership.added_by_invitation' }),
+      ).toHaveLength(3);
+      expect(await auditEvents(t, { targetId: project.id, action: 'collaborator.added' })).toHaveLength(5);
     });
 
     it('a workforce user of O stays workforce, and inviting to a resource of no organization gives no type', async () => {
@@ -157,10 +152,7 @@ describe('Resource collaborators', () => {
       );
       expect(invited.status).toBe(201);
       expect(await roleOf(t, project.id, annotator.id)).toBe('reviewer');
-      const [event] = await t.sql(
-        `select data from audit_events where target_id = ? and action = 'collaborator.role_changed'`,
-        [project.id],
-      );
+      const [event] = await auditEvents(t, { targetId: project.id, action: 'collaborator.role_changed' });
       expect(event.data).toMatchObject({
         userId: annotator.id,
         before: { role: 'annotator' },
@@ -381,12 +373,9 @@ describe('Resource collaborators', () => {
         (await t.delete(`/projects/${project.id}/collaborators/${reviewer.id}`, owner.token)).status,
       ).toBe(204);
       expect((await t.get(`/projects/${project.id}`, reviewer.token)).status).toBe(404);
-      const [event] = await t.sql(
-        `select actor_id, data from audit_events where target_id = ? and action = 'collaborator.removed'`,
-        [project.id],
-      );
-      expect(event).toEqual({
-        actor_id: owner.id,
+      const [event] = await auditEvents(t, { targetId: project.id, action: 'collaborator.removed' });
+      expect(event).toMatchObject({
+        actorId: owner.id,
         data: { userId: reviewer.id, before: { role: 'reviewer' } },
       });
     });

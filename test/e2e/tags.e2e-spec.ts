@@ -6,6 +6,7 @@ import {
 } from '../factories/organizations.factory';
 import { addCollaborator, insertResource } from '../factories/resources.factory';
 import { createPlatformAdmin, TestUser } from '../factories/users.factory';
+import { auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
 describe('Project tags', () => {
@@ -141,10 +142,7 @@ describe('Project tags', () => {
         (await t.delete(`/organizations/${org.id}/tags/${tag.id}?confirm=true`, admin.token)).status,
       ).toBe(204);
       expect(await t.sql('select 1 from project_tags where tag_id = ?', [tag.id])).toHaveLength(0);
-      const [event] = await t.sql(
-        `select data from audit_events where action = 'tag.deleted' and target_id = ?`,
-        [tag.id],
-      );
+      const [event] = await auditEvents(t, { targetId: tag.id, action: 'tag.deleted' });
       expect(event.data).toEqual({ name: 'Doomed', projectCount: 3 });
     });
 
