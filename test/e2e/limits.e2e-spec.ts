@@ -35,7 +35,7 @@ describe('Resource use limits', () => {
   afterAll(() => t.close());
 
   describe('size caps', () => {
-    it('an ontology structure over 512 KiB is refused with VALIDATION_FAILED on structure, and nothing is written', async () => {
+    it('an ontology structure over 512 KiB is refused with VALIDATION_FAILED on structure and nothing is written; one under it is kept whole', async () => {
       const structure = structureOf(600 * 1024);
       expect(jsonBytes(structure)).toBeLessThan(1024 * 1024);
       const created = await t.post('/ontologies', { title: 'Too big', structure }, member.token);
@@ -51,17 +51,15 @@ describe('Resource use limits', () => {
       expect(updated.status).toBe(400);
       expect(updated.body.errors[0].path).toBe('structure');
       expect((await t.get(`/ontologies/${ontology.id}`, member.token)).body.structure).toEqual({ v: 1 });
+
+      const justUnder = structureOf(500 * 1024);
+      expect(jsonBytes(justUnder)).toBeLessThanOrEqual(512 * 1024);
+      const kept = await t.post('/ontologies', { title: 'Large', structure: justUnder }, member.token);
+      expect(kept.status).toBe(201);
+      expect(kept.body.structure).toEqual(justUnder);
     });
 
-    it('a structure just under the cap is kept whole', async () => {
-      const structure = structureOf(500 * 1024);
-      expect(jsonBytes(structure)).toBeLessThanOrEqual(512 * 1024);
-      const created = await t.post('/ontologies', { title: 'Large', structure }, member.token);
-      expect(created.status).toBe(201);
-      expect(created.body.structure).toEqual(structure);
-    });
-
-    it('a structure nested deeper than 32 levels is a 400, however deep, never a 500', async () => {
+    it('a structure nested deeper than 32 levels is a 400, and any body however deep is a 400, never a 500', async () => {
       for (const depth of [33, 100_000]) {
         const body = deepOntologyBody(depth);
         const created = await t.request('POST', '/ontologies', { token: member.token, body });
@@ -82,6 +80,14 @@ describe('Resource use limits', () => {
         body: deepOntologyBody(32),
       });
       expect(flatEnough.status).toBe(201);
+      // Any body: the depth is checked before validation walks it.
+      const junk = `{"name":"Deep","junk":${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
+      const tag = await t.request('POST', `/organizations/${org.id}/tags`, {
+        token: org.admin.token,
+        body: junk,
+      });
+      expect(tag.status).toBe(400);
+      expect(tag.body.errors).toEqual([{ path: 'junk', message: expect.stringContaining('64 levels') }]);
     });
 
     it('a domain longer than 253 characters is refused with VALIDATION_FAILED', async () => {
@@ -245,11 +251,9 @@ describe('Per-organization quotas', () => {
   });
   afterAll(() => t.close());
 
-  /** The statuses of `count` requests sent at once, sorted. */
-  const race = async (count: number, send: (i: number) => Promise<{ status: number; body: any }>) => {
-    const answers = await Promise.all(Array.from({ length: count }, (_, i) => send(i)));
-    return answers;
-  };
+  /** The answers to `count` requests sent at once. */
+  const race = (count: number, send: (i: number) => Promise<{ status: number; body: any }>) =>
+    Promise.all(Array.from({ length: count }, (_, i) => send(i)));
 
   const quotaRefusal = (quota: string, limit: number) => ({
     status: 409,
@@ -301,7 +305,7 @@ describe('Per-organization quotas', () => {
     );
   });
 
-  it('projects created at once past the quota: exactly the quota; datasets count apart; nothing half-written', async () => {
+  it('projects created at once past the quota: exactly the quota; datasets and projects of no organization count apart; nothing half-written', async () => {
     const members = await Promise.all(Array.from({ length: 10 }, () => createMember(t, org.id, 'member')));
     const answers = await race(10, (i) => t.post('/projects', { title: `Project ${i}` }, members[i].token));
     expect(answers.filter((a) => a.status === 201)).toHaveLength(LIMITS.resources);
@@ -323,12 +327,10 @@ describe('Per-organization quotas', () => {
     ).toHaveLength(LIMITS.resources);
 
     expect((await t.post('/datasets', { title: 'Data' }, members[0].token)).status).toBe(201);
-  });
-
-  it('resources of no organization count against no quota', async () => {
+    // Resources of no organization count against no quota.
     const loner = await createUser(t);
     for (let i = 0; i <= LIMITS.resources; i++)
-      expect((await t.post('/datasets', { title: `Mine ${i}` }, loner.token)).status).toBe(201);
+      expect((await t.post('/projects', { title: `Mine ${i}` }, loner.token)).status).toBe(201);
   });
 
   it('a quota that is not a positive whole number stops the start, naming the variable', () => {
