@@ -49,11 +49,17 @@ export function changedFields<T extends Record<string, unknown>>(
   };
 }
 
+/** Dates and other class instances are left for JSON serialization to write as it always does. */
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  value !== null &&
+  typeof value === 'object' &&
+  [Object.prototype, null].includes(Object.getPrototypeOf(value) as object | null);
+
 /** Every string of an event's data longer than AUDIT_MAX_STRING_LENGTH, at any depth, becomes its size and hash. */
 export function withLongStringsOmitted(value: unknown): unknown {
   if (typeof value === 'string') return value.length > AUDIT_MAX_STRING_LENGTH ? omitted(value) : value;
   if (Array.isArray(value)) return value.map(withLongStringsOmitted);
-  if (value !== null && typeof value === 'object')
+  if (isPlainObject(value))
     return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, withLongStringsOmitted(v)]));
   return value;
 }
