@@ -13,6 +13,7 @@ import { MailModule } from './modules/mail/mail.module';
 import { MembershipModule } from './modules/membership/membership.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PlatformModule } from './modules/platform/platform.module';
+import { QuotasModule } from './modules/quotas/quotas.module';
 import { TagsModule } from './modules/tags/tags.module';
 import { ResourcesModule } from './modules/resources/resources.module';
 import { UsersModule } from './modules/users/users.module';
@@ -31,6 +32,7 @@ export class AppModule {
         MailModule,
         UsersModule,
         AuditModule,
+        QuotasModule,
         HealthModule,
         AuthModule,
         PlatformModule,

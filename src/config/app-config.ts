@@ -83,6 +83,22 @@ export class AppConfig {
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
+  /** Projects an organization may hold; the same number again for datasets, and for ontologies. */
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  QUOTA_RESOURCES_PER_ORGANIZATION = 10000;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  QUOTA_TAGS_PER_ORGANIZATION = 1000;
+
+  @Transform(({ value }) => (value === undefined ? value : Number(value)))
+  @IsInt()
+  @Min(1)
+  QUOTA_GROUPS_PER_ORGANIZATION = 1000;
+
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const present = Object.fromEntries(
       Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),

@@ -36,14 +36,15 @@ export interface Probe<World> {
   okStatus: number;
   /**
    * Builds the call, first creating whatever the call uses up (a fresh member to remove, a fresh
-   * group to delete), so that every test stands alone whatever ran before it.
+   * group to delete), so that every test stands alone whatever ran before it. `token` is the
+   * credential the call will be made with, for actions on oneself (leaving a resource).
    */
-  call: (world: World) => Promise<HttpCall> | HttpCall;
+  call: (world: World, token: string | undefined) => Promise<HttpCall> | HttpCall;
   /**
    * The same route with the ids of another tenant in this tenant's path. Never served: the
    * generator expects 404 for each of the suite's `crossTenantCallers`.
    */
-  crossTenant?: (world: World) => Promise<HttpCall> | HttpCall;
+  crossTenant?: (world: World, token: string | undefined) => Promise<HttpCall> | HttpCall;
   /**
    * Further checks of an allowed answer, e.g. that a list holds what the cell's note says
    * (`ok: all`, `ok: only theirs`). Throw (or fail an `expect`) to report a mismatch.
@@ -178,7 +179,7 @@ export function describeMatrix<World, C extends string>(suite: MatrixSuite<World
     afterAll(() => t?.close());
 
     const run = async (build: Probe<World>['call'], token: string | undefined) => {
-      const call = await build(world);
+      const call = await build(world, token);
       const response = await t.request(call.method, call.url, { token, body: call.body });
       return { call, response };
     };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { ResourceKind } from '../../src/policy/vocabulary';
 import { createGroup } from '../factories/groups.factory';
 import {
@@ -9,7 +9,7 @@ import {
 } from '../factories/resources.factory';
 import { createUser, uniqueEmail } from '../factories/users.factory';
 import { HttpCall, Probe } from './permission-matrix';
-import { freshResource, plainRole, ResourceWorld } from './resource-matrix-world';
+import { freshResource, holderOf, plainRole, ResourceWorld } from './resource-matrix-world';
 
 type ResourceProbe = Probe<ResourceWorld>;
 
@@ -127,6 +127,25 @@ export function resourceProbes(kind: ResourceKind): Record<string, ResourceProbe
         call: async (w) => {
           const { path, userId } = await freshWithCollaborator(w, 'admin');
           return del(`${path}/collaborators/${userId}`);
+        },
+      },
+    ],
+
+    'collaborators.leave': [
+      {
+        route: route('DELETE', '/collaborators/{userId}'),
+        okStatus: 204,
+        call: async (w, token) => {
+          const resourceId = await freshResource(w);
+          // A second direct admin, so that an admin who leaves is not the last one.
+          await addCollaborator(w.t, resourceId, (await createUser(w.t)).id, 'admin');
+          // Leaving removes one's direct role: those holding theirs through a group (and the platform
+          // admin, who holds none) are given one first.
+          const holder = holderOf(w, token);
+          if (holder && !holder.direct) await addCollaborator(w.t, resourceId, holder.user.id, holder.role);
+          const self = [w.organization.admin, ...w.nobody].find((user) => user.token === token);
+          const userId = holder?.user.id ?? self?.id ?? randomUUID();
+          return del(`/${w.segment}/${resourceId}/collaborators/${userId}`);
         },
       },
     ],

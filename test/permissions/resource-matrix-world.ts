@@ -228,6 +228,23 @@ export async function freshResource(w: ResourceWorld): Promise<string> {
   return row.id;
 }
 
+/** The role holder (or platform admin) presenting this token, with the role they hold on every fresh R. */
+export function holderOf(
+  w: ResourceWorld,
+  token: string | undefined,
+): { user: TestUser; role: ResourceRole; direct: boolean } | undefined {
+  if (token === w.platformAdmin.token)
+    return { user: w.platformAdmin, role: plainRole(w.kind), direct: false };
+  for (const holders of Object.values(w.holders)) {
+    const direct = holders.direct.find((d) => d.user.token === token);
+    if (direct) return { ...direct, direct: true };
+    const viaGroup = holders.viaGroup;
+    if (viaGroup && viaGroup.user.token === token)
+      return { user: viaGroup.user, role: viaGroup.role, direct: false };
+  }
+  return undefined;
+}
+
 /** Each caller presents every credential of their column: direct and group-granted roles, every kind of outsider. */
 export function resourceCredentials(w: ResourceWorld, caller: ResourceCaller): (string | undefined)[] {
   switch (caller) {

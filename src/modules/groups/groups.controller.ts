@@ -30,7 +30,7 @@ export class GroupsController {
   /** Creates a group, optionally with its first members (admins only). */
   @Post()
   @Authorize('create', 'Group', ORGANIZATION)
-  @ApiConflictResponse({ description: '`GROUP_NAME_TAKEN`' })
+  @ApiConflictResponse({ description: '`GROUP_NAME_TAKEN`; `QUOTA_EXCEEDED` with `quota` and `limit`' })
   @ApiUnprocessableEntityResponse({ description: '`NOT_ORG_USER`, with the refused `userIds`' })
   create(
     @UuidParam('orgId') orgId: string,

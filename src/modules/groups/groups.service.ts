@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Page, PageQuery } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { QuotasService } from '../quotas/quotas.service';
 import { AddGroupMembersDto, CreateGroupDto, UpdateGroupDto } from './dto/group-requests.dto';
 import { GroupDetailDto, GroupDto } from './dto/group.dto';
 import { GroupErrors } from './groups.errors';
@@ -23,6 +24,7 @@ export class GroupsService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly quotas: QuotasService,
   ) {}
 
   list(organizationId: string, query: PageQuery): Promise<Page<GroupDto>> {
@@ -37,6 +39,7 @@ export class GroupsService {
 
   async create(actorId: string, organizationId: string, input: CreateGroupDto): Promise<GroupDetailDto> {
     const groupId = await this.em.transactional(async (em) => {
+      await this.quotas.assertRoomFor(em, organizationId, 'groups');
       const [{ id }] = await execSql<{ id: string }>(
         em,
         `insert into groups (id, organization_id, name, description, created_at)

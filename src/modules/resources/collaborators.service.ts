@@ -155,8 +155,9 @@ export class CollaboratorsService {
     await this.em.transactional(async (em) => {
       const resource = await this.lock(em, kind, id);
       const collaborator = await em.findOne(Collaborator, { resource, user: userId });
+      // Checked before "not found", so that those who may not remove others cannot probe who collaborates.
+      enforce(policy.ability, 'delete', 'Collaborator', { role: collaborator?.role ?? null, userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
-      enforce(policy.ability, 'delete', 'Collaborator', { role: collaborator.role });
       await this.assertKeepsAnAdmin(em, resource, collaborator, null);
       this.audit.record(em, {
         organizationId: resource.organization?.id ?? null,

@@ -51,6 +51,9 @@ function resourceController(api: ResourceKindApi) {
     @ApiNotFoundResponse({ description: 'A dataset or ontology the caller may not see' })
     @ApiForbiddenResponse({ description: 'A dataset or ontology the caller may see but not read' })
     @ApiUnprocessableEntityResponse({ description: 'TAG_OF_OTHER_ORG' })
+    @ApiConflictResponse({
+      description: "QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind",
+    })
     create(
       @Body() body: CreateResourceBody,
       @CurrentPolicy() policy: RequestPolicy,
@@ -133,7 +136,7 @@ function resourceController(api: ResourceKindApi) {
       return this.collaborators.changeRole(policy, kind, id, userId, body.role);
     }
 
-    /** 409 LAST_ADMIN when it would leave no admin. */
+    /** Anyone may remove themselves (leave); 409 LAST_ADMIN when it would leave no admin. */
     @Delete(':id/collaborators/:userId')
     @HttpCode(204)
     @Authorize('delete', 'Collaborator', scope)

@@ -5,7 +5,7 @@ import { isInternal } from '../../policy/policy-context';
  * Resource-level rules from the caller's effective role on the resource (direct or through a
  * group) and their type in the resource's organization.
  */
-export const defineResourceRules: DefineRules = ({ can }, { resource, organization }) => {
+export const defineResourceRules: DefineRules = ({ can }, { caller, resource, organization }) => {
   if (!resource) return;
   const orgType = organization?.id === resource.organizationId ? organization.membershipType : null;
   const isOrgAdmin = orgType === 'admin';
@@ -18,6 +18,8 @@ export const defineResourceRules: DefineRules = ({ can }, { resource, organizati
   }
   if (!role) return;
   can('read', 'Resource');
+  // Anyone may leave: remove their own direct role. The last admin cannot (LAST_ADMIN, in the service).
+  can('delete', 'Collaborator', { userId: caller.userId });
   if (role === 'admin') {
     can(
       ['update', 'delete', 'readCollaborators', 'manageGroups', 'manageLinks', 'manageNotifications'],

@@ -5,7 +5,9 @@ import { Page } from '../../common/pagination';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { Caller } from '../../policy/policy-context';
 import { accessibleSql } from '../../policy/sql-filter';
+import { auditedJson, changedFields } from '../audit/audit-data';
 import { AuditService } from '../audit/audit.service';
+import { QuotasService, resourceQuota } from '../quotas/quotas.service';
 import { ProjectTag } from '../tags/entities/project-tag.entity';
 import {
   CreateOntologyDto,
@@ -33,10 +35,10 @@ import {
 type Summary = ResourceSummaryDto | ProjectSummaryDto;
 
 /** The resource's own columns, as the audit log records them before and after a change. */
-const auditedFields = (resource: Resource) => ({
+const auditedFields = (resource: Resource): Record<string, unknown> => ({
   title: resource.title,
   description: resource.description,
-  ...(resource.kind === 'ontology' ? { structure: resource.structure } : {}),
+  ...(resource.kind === 'ontology' ? { structure: auditedJson(resource.structure) } : {}),
   ...(resource.kind === 'project' ? { ontologyId: resource.ontology?.id ?? null } : {}),
 });
 
@@ -47,6 +49,7 @@ export class ResourcesService {
     private readonly em: EntityManager,
     private readonly audit: AuditService,
     private readonly access: ResourceAccess,
+    private readonly quotas: QuotasService,
   ) {}
 
   /**
@@ -70,6 +73,7 @@ export class ResourcesService {
           em.getTransactionContext(),
         );
       const organizationId = internal?.organization_id ?? null;
+      await this.quotas.assertRoomFor(em, organizationId, resourceQuota(kind));
       const resource = em.create(Resource, {
         kind,
         organization: organizationId,
@@ -126,13 +130,15 @@ export class ResourcesService {
       if (input.title !== undefined) resource.title = input.title;
       if (input.description !== undefined) resource.description = input.description;
       if ('structure' in input && input.structure !== undefined) resource.structure = input.structure;
+      const changes = changedFields(before, auditedFields(resource));
+      if (Object.keys(changes.after).length === 0) return;
       this.audit.record(em, {
         organizationId: resource.organization?.id ?? null,
         actorId: policy.ctx.caller.userId,
         action: `${kind}.updated`,
         targetType: kind,
         targetId: id,
-        data: { before, after: auditedFields(resource) },
+        data: changes,
       });
       await em.flush();
     });

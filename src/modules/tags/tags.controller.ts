@@ -25,7 +25,7 @@ export class TagsController {
   /** Creates a tag (admins). */
   @Post()
   @Authorize('create', 'Tag', ORG)
-  @ApiConflictResponse({ description: 'TAG_NAME_TAKEN' })
+  @ApiConflictResponse({ description: 'TAG_NAME_TAKEN; QUOTA_EXCEEDED with `quota` and `limit`' })
   create(
     @UuidParam('orgId') orgId: string,
     @Body() body: TagNameDto,

@@ -2,6 +2,7 @@ import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
+import { QuotasService } from '../quotas/quotas.service';
 import { Organization } from '../organizations/entities/organization.entity';
 import { TagRefDto, TagDto } from './dto/tag.dto';
 import { Tag } from './entities/tag.entity';
@@ -24,6 +25,7 @@ export class TagsService {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
+    private readonly quotas: QuotasService,
   ) {}
 
   /** The organization's tags by name, each with the number of projects carrying it. */
@@ -43,6 +45,7 @@ export class TagsService {
 
   async create(actorId: string, organizationId: string, name: string): Promise<TagDto> {
     return this.em.transactional(async (em) => {
+      await this.quotas.assertRoomFor(em, organizationId, 'tags');
       await this.assertNameFree(em, organizationId, name);
       const tag = em.create(Tag, { organization: em.getReference(Organization, organizationId), name });
       this.audit.record(em, {

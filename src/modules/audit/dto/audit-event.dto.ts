@@ -13,7 +13,11 @@ export class AuditEventDto {
   targetType: string;
   @ApiProperty({ type: String, nullable: true })
   targetId: string | null;
-  /** Details, with `before` and `after` where something was changed. */
+  /**
+   * Details, with `before` and `after` where something was changed (for resources, only the fields that
+   * changed). Strings over 1,000 characters and JSON documents over 2 KiB appear as
+   * `{ "$omitted": { "bytes", "sha256" } }`.
+   */
   @ApiProperty({ type: 'object', additionalProperties: true })
   data: Record<string, unknown>;
   createdAt: string;

@@ -28,6 +28,7 @@ export class CreateOrganizationDto {
   @IsArray()
   @ArrayMaxSize(50)
   @IsFQDN({ require_tld: true }, { each: true })
+  @MaxLength(253, { each: true })
   domains: string[];
 
   /** At least one: they become the organization's first admins (invited when they have no account). */
@@ -36,6 +37,7 @@ export class CreateOrganizationDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(50)
   @IsEmail({}, { each: true })
+  @MaxLength(254, { each: true })
   adminEmails: string[];
 
   @IsOptional()
@@ -59,5 +61,6 @@ export class UpdateOrganizationDto {
 export class AddDomainDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsFQDN({ require_tld: true })
+  @MaxLength(253)
   domain: string;
 }

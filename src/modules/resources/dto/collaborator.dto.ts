@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsUUID } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsUUID, MaxLength } from 'class-validator';
 import type { MembershipType } from '../../../policy/vocabulary';
 import { ALL_RESOURCE_ROLES, type ResourceRole } from '../../../policy/vocabulary';
 import { lowerEach } from './input-transforms';
@@ -11,6 +11,7 @@ export class InviteCollaboratorsDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsEmail({}, { each: true })
+  @MaxLength(254, { each: true })
   emails: string[];
 
   /** Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user. */

@@ -1,6 +1,10 @@
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsObject, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
+import { IsJsonObjectWithin } from '../../../common/json-document';
 import { IsOmittable, trim } from './input-transforms';
+
+/** Room for a large labelling schema, under the 1 MB request body limit with room to spare. */
+export const ONTOLOGY_STRUCTURE_LIMITS = { maxBytes: 512 * 1024, maxDepth: 32 };
 
 class CreateResourceDto {
   @Transform(trim)
@@ -18,9 +22,9 @@ class CreateResourceDto {
 export class CreateDatasetDto extends CreateResourceDto {}
 
 export class CreateOntologyDto extends CreateResourceDto {
-  /** The labelling schema, a JSON object (an empty object when left out). */
+  /** The labelling schema, a JSON object (an empty object when left out): at most 512 KiB as JSON, 32 levels deep. */
   @IsOmittable()
-  @IsObject()
+  @IsJsonObjectWithin(ONTOLOGY_STRUCTURE_LIMITS)
   structure?: Record<string, unknown>;
 }
 
@@ -60,9 +64,9 @@ export class UpdateResourceDto {
 }
 
 export class UpdateOntologyDto extends UpdateResourceDto {
-  /** Replaces the labelling schema as a whole. */
+  /** Replaces the labelling schema as a whole: at most 512 KiB as JSON, 32 levels deep. */
   @IsOmittable()
-  @IsObject()
+  @IsJsonObjectWithin(ONTOLOGY_STRUCTURE_LIMITS)
   structure?: Record<string, unknown>;
 }
 

@@ -24,6 +24,7 @@ export class CreateNotificationDto {
   /** task.submitted, task.reviewed, task.rejected, project.completed. */
   @IsArray()
   @ArrayMinSize(1)
+  @ArrayMaxSize(NOTIFICATION_EVENTS.length)
   @ArrayUnique()
   @IsIn(NOTIFICATION_EVENTS, { each: true })
   events: NotificationEvent[];
@@ -34,6 +35,7 @@ export class CreateNotificationDto {
   @ArrayMinSize(1)
   @ArrayMaxSize(100)
   @IsEmail({}, { each: true })
+  @MaxLength(254, { each: true })
   recipientEmails: string[];
 }
 
