@@ -145,6 +145,8 @@ export class MembersService {
   ): Promise<void> {
     await this.em.transactional(async (em) => {
       if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      // Locked `for update` from here: grants of rights to this user (which key-share-lock this row)
+      // either committed before, and are taken away below, or wait and then find the user gone.
       const type = await this.membershipType(em, organizationId, userId);
       // Organization admins are refused an admin (demote first); platform admins may remove one.
       if (policy.ability.cannot('delete', asSubject('Member', { type })))
