@@ -21,7 +21,28 @@ const BY_CONSTRAINT: Record<string, () => AppError> = {
     new AppError(409, 'GROUP_NAME_TAKEN', 'A group with this name already exists in the organization'),
   tags_org_name_unique: () =>
     new AppError(409, 'TAG_NAME_TAKEN', 'A tag with this name already exists in the organization'),
+  // Rights need a membership (the *_need_membership triggers): the user was removed meanwhile.
+  collaborators_need_membership: () => notOrgMember(),
+  notification_recipients_need_membership: () => notOrgMember(),
+  group_members_need_membership: () =>
+    new AppError(
+      422,
+      'NOT_ORG_USER',
+      'Group members must be admins, members or workforce users of the organization',
+    ),
+  // What was named was deleted while the request ran: the answer it gets when sent afterwards.
+  project_tags_tag_id_foreign: () =>
+    new AppError(422, 'TAG_OF_OTHER_ORG', "Only tags of the project's own organization can be put on it"),
+  project_tags_project_id_foreign: () => new AppError(404, 'NOT_FOUND', 'Project not found'),
 };
+
+function notOrgMember(): AppError {
+  return new AppError(
+    409,
+    'NOT_ORG_MEMBER',
+    'This user was removed from the organization while the request ran; nothing was granted',
+  );
+}
 
 /** Raised by the database's own invariant triggers (see migrations): `raise exception using message = 'LAST_ADMIN'`. */
 const BY_RAISED_CODE: Record<string, () => AppError> = {

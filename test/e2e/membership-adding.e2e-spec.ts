@@ -1,3 +1,4 @@
+import { insertResource } from '../factories/resources.factory';
 import {
   createMember,
   createOrganization,
@@ -80,6 +81,45 @@ describe('Organization members: adding users', () => {
       expect(await membershipTypeOf(t, org, internal)).toBeNull();
     },
   );
+
+  it.each(['admin', 'member'])(
+    "making someone %s whose email's domain belongs to another organization is DOMAIN_OF_OTHER_ORGANIZATION, and nothing is written",
+    async (type) => {
+      const owner = await createOrganization(t);
+      const email = uniqueEmail(owner.domains[0]).toUpperCase();
+      const response = await t.post(membersUrl(org), { email, type }, org.admin.token);
+      expect(response.status).toBe(409);
+      expect(response.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(response.body.code).toBe('DOMAIN_OF_OTHER_ORGANIZATION');
+      expect(await t.sql(`select 1 from users where email = ?`, [email.toLowerCase()])).toHaveLength(0);
+      expect(
+        await t.sql(`select 1 from audit_events where data->>'email' = ?`, [email.toLowerCase()]),
+      ).toHaveLength(0);
+    },
+  );
+
+  it("people of another organization's domain can still be external here, and resource invitations make them external", async () => {
+    const owner = await createOrganization(t);
+    const added = await t.post(
+      membersUrl(org),
+      { email: uniqueEmail(owner.domains[0]), type: 'external' },
+      member.token,
+    );
+    expect(added.status).toBe(201);
+    expect(added.body.type).toBe('external');
+    const project = await insertResource(t, {
+      kind: 'project',
+      organizationId: org.id,
+      ownerId: org.admin.id,
+    });
+    const invited = await t.post(
+      `/projects/${project.id}/collaborators`,
+      { emails: [uniqueEmail(owner.domains[0])], role: 'annotator' },
+      org.admin.token,
+    );
+    expect(invited.status).toBe(201);
+    expect(invited.body.added[0].organizationType).toBe('external');
+  });
 
   it('someone internal elsewhere can still be external here', async () => {
     const elsewhere = await createOrganization(t);

@@ -91,6 +91,22 @@ describe('Platform organizations', () => {
     expect(await t.sql(`select 1 from organizations where name = 'Poacher'`)).toHaveLength(0);
   });
 
+  it("a first admin whose email's domain belongs to another organization is refused with DOMAIN_OF_OTHER_ORGANIZATION and nothing is written", async () => {
+    const owner = await createOrganization(t, { domains: ['owned-people.test'] });
+    const email = uniqueEmail('owned-people.test');
+    const response = await create({
+      name: 'Claimant',
+      domains: ['claimant.test'],
+      adminEmails: [uniqueEmail('claimant.test'), email],
+    });
+    expect(response.status).toBe(409);
+    expect(response.body.code).toBe('DOMAIN_OF_OTHER_ORGANIZATION');
+    expect(await t.sql(`select 1 from organizations where name = 'Claimant'`)).toHaveLength(0);
+    expect(await t.sql(`select 1 from users where email = ?`, [email])).toHaveLength(0);
+    expect(await t.sql(`select 1 from organization_domains where domain = 'claimant.test'`)).toHaveLength(0);
+    expect(owner.domains).toEqual(['owned-people.test']);
+  });
+
   it('a name already used, in any letter case, is refused', async () => {
     await create({ name: 'Unique Name Inc', domains: [], adminEmails: [uniqueEmail()] });
     const response = await create({ name: 'unique name INC', domains: [], adminEmails: [uniqueEmail()] });

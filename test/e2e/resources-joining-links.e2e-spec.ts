@@ -1,6 +1,6 @@
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource, insertResource } from '../factories/resources.factory';
-import { createUser } from '../factories/users.factory';
+import { createPlatformAdmin, createUser } from '../factories/users.factory';
 import { auditActions, auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
@@ -52,6 +52,30 @@ describe('Resources: joining, datasets and ontology links', () => {
         org.admin.id,
       ]);
       expect(row.role).toBe('admin');
+    });
+
+    it('a platform admin who joins becomes an external user of the organization, visible in its member list, and removable with the role', async () => {
+      const org = await createOrganization(t);
+      const operator = await createPlatformAdmin(t);
+      const project = await createResource(t, await createMember(t, org.id, 'member'), 'project');
+      const join = await t.post(
+        `/organizations/${org.id}/projects/${project.id}/join`,
+        undefined,
+        operator.token,
+      );
+      expect(join.status).toBe(200);
+      const members = await t.get(`/organizations/${org.id}/members?type=external`, org.admin.token);
+      expect(members.body.items.map((m: { userId: string }) => m.userId)).toEqual([operator.id]);
+      expect(await auditActions(t, { targetId: operator.id })).toEqual(['membership.added_by_invitation']);
+      expect(
+        (await t.delete(`/organizations/${org.id}/members/${operator.id}`, org.admin.token)).status,
+      ).toBe(204);
+      expect(
+        await t.sql('select 1 from collaborators where resource_id = ? and user_id = ?', [
+          project.id,
+          operator.id,
+        ]),
+      ).toHaveLength(0);
     });
 
     it("members cannot join, and nobody joins another organization's resource through this one", async () => {

@@ -146,6 +146,24 @@ describe('Project tags', () => {
       expect(event.data).toEqual({ name: 'Doomed', projectCount: 3 });
     });
 
+    it('30 rounds of a tag removed while projects are tagged with it and created with it: 204, 201 or 422 TAG_OF_OTHER_ORG, never a 500, and no project keeps the tag', async () => {
+      const statuses: number[] = [];
+      for (let round = 0; round < 30; round++) {
+        const tag = (await createTag(`Removed while used ${round}`)).body;
+        const p = await project(org.id, admin);
+        const answers = await Promise.all([
+          t.delete(`/organizations/${org.id}/tags/${tag.id}?confirm=true`, admin.token),
+          t.post(`/projects/${p}/tags`, { tagId: tag.id }, admin.token),
+          t.post('/projects', { title: `Race ${round}`, tagIds: [tag.id] }, admin.token),
+        ]);
+        for (const answer of answers.slice(1).filter((a) => a.status === 422))
+          expect(answer.body.code).toBe('TAG_OF_OTHER_ORG');
+        statuses.push(...answers.map((answer) => answer.status));
+        expect(await t.sql('select 1 from project_tags where tag_id = ?', [tag.id])).toHaveLength(0);
+      }
+      expect(statuses.filter((status) => ![201, 204, 422].includes(status))).toEqual([]);
+    });
+
     it('an unused tag goes without confirmation', async () => {
       const tag = (await createTag('Idle')).body;
       expect((await t.delete(`/organizations/${org.id}/tags/${tag.id}`, admin.token)).status).toBe(204);

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ResourceKind, ResourceRole } from '../../src/policy/vocabulary';
+import { WORKFORCE_ELIGIBILITY_SQL } from '../../src/modules/membership/memberships.query';
 import { RESOURCE_KIND_APIS } from '../../src/modules/resources/resource-kind-api';
 import { TestApp } from '../support/test-app';
 import { TestUser } from './users.factory';
@@ -43,17 +44,37 @@ export async function insertResource(
   return { id: row.id, kind: options.kind, title };
 }
 
-/** A direct role on a resource; the tenant key is the resource's organization. */
+/**
+ * A direct role on a resource; the tenant key is the resource's organization. Someone with no
+ * membership there gets the one an invitation would give (workforce or external): rights in an
+ * organization need a membership in it.
+ */
 export async function addCollaborator(
   t: TestApp,
   resourceId: string,
   userId: string,
   role: ResourceRole,
 ): Promise<void> {
+  await joinResourceOrganization(t, resourceId, userId);
   await t.sql(
     `insert into collaborators (id, resource_id, user_id, role, organization_id, created_at)
      select gen_random_uuid(), r.id, ?, ?, r.organization_id, clock_timestamp() from resources r where r.id = ?`,
     [userId, role, resourceId],
+  );
+}
+
+async function joinResourceOrganization(t: TestApp, resourceId: string, userId: string): Promise<void> {
+  const [{ organization_id: organizationId }] = await t.sql<{ organization_id: string | null }>(
+    `select organization_id from resources where id = ?`,
+    [resourceId],
+  );
+  if (!organizationId) return;
+  await t.sql(
+    `insert into memberships (id, organization_id, user_id, type, created_at)
+     select gen_random_uuid(), ?, ?,
+            case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end, clock_timestamp()
+     on conflict (organization_id, user_id) do nothing`,
+    [organizationId, userId, userId, organizationId],
   );
 }
 
@@ -79,10 +100,11 @@ export async function insertNotification(
     [projectId],
   );
   for (const userId of recipientIds) {
+    await joinResourceOrganization(t, projectId, userId);
     await t.sql(
-      `insert into notification_recipients (id, notification_id, user_id, created_at)
-       values (gen_random_uuid(), ?, ?, now())`,
-      [row.id, userId],
+      `insert into notification_recipients (id, notification_id, user_id, organization_id, created_at)
+       select gen_random_uuid(), n.id, ?, n.organization_id, now() from notifications n where n.id = ?`,
+      [userId, row.id],
     );
   }
   return row;

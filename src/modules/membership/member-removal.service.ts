@@ -76,29 +76,18 @@ export class MemberRemovalService {
 
   /**
    * Takes away the user's collaborator roles on the organization's resources, their places in its
-   * groups and in its projects' notifications. Run after the membership row is deleted, so that a
-   * concurrent grant that waited on that row sees the user gone.
+   * groups and in its projects' notifications: every row naming them under the organization's
+   * tenant key. The caller holds the membership row locked, so no grant can add one meanwhile.
    */
   async detach(em: EntityManager, organizationId: string, userId: string): Promise<DetachedCounts> {
-    const collaborations = await execSql(
-      em,
-      `delete from collaborators c using resources r
-        where r.id = c.resource_id and r.organization_id = ? and c.user_id = ? returning c.id`,
-      [organizationId, userId],
-    );
-    const groupMemberships = await execSql(
-      em,
-      `delete from group_members gm using groups g
-        where g.id = gm.group_id and g.organization_id = ? and gm.user_id = ? returning gm.id`,
-      [organizationId, userId],
-    );
-    const notificationRecipients = await execSql(
-      em,
-      `delete from notification_recipients nr using notifications n, resources r
-        where n.id = nr.notification_id and r.id = n.project_id and r.organization_id = ? and nr.user_id = ?
-        returning nr.id`,
-      [organizationId, userId],
-    );
+    const remove = (table: string) =>
+      execSql(em, `delete from ${table} where organization_id = ? and user_id = ? returning id`, [
+        organizationId,
+        userId,
+      ]);
+    const collaborations = await remove('collaborators');
+    const groupMemberships = await remove('group_members');
+    const notificationRecipients = await remove('notification_recipients');
     return {
       collaborations: collaborations.length,
       groupMemberships: groupMemberships.length,

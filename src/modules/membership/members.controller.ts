@@ -43,7 +43,10 @@ export class MembersController {
   /** Adds a user by email with a type; members may not add admins. */
   @Post()
   @Authorize('create', 'Member', ORGANIZATION)
-  @ApiConflictResponse({ description: '`ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`' })
+  @ApiConflictResponse({
+    description:
+      '`ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (an admin or member whose email domain belongs to another organization)',
+  })
   @ApiUnprocessableEntityResponse({ description: '`NOT_WORKFORCE_ELIGIBLE`' })
   add(
     @UuidParam('orgId') orgId: string,

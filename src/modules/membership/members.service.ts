@@ -7,7 +7,7 @@ import { enforce, asSubject } from '../../policy/enforce';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { isInternal } from '../../policy/policy-context';
 import { AuditService } from '../audit/audit.service';
-import { lockOrganization } from '../organizations/organizations.query';
+import { isDomainOfOtherOrganization, lockOrganization } from '../organizations/organizations.query';
 import { UsersService } from '../users/users.service';
 import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
@@ -44,11 +44,15 @@ export class MembersService {
   /**
    * Adds a user by email (an unknown email becomes an invited user). Concurrent adds of one email
    * are settled by memberships_org_user_unique; internal-in-two-organizations by
-   * memberships_one_internal_org: the losers get the same 409 the checks give.
+   * memberships_one_internal_org: the losers get the same 409 the checks give. A domain given to
+   * another organization while this runs is not waited for: the outcome is the one of this add
+   * committing first, which a domain added later leaves in place too.
    */
   async add(policy: RequestPolicy, organizationId: string, input: AddMemberDto): Promise<MemberDto> {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const userId = await this.em.transactional(async (em) => {
+      if (isInternal(input.type) && (await isDomainOfOtherOrganization(em, input.email, organizationId)))
+        throw MembershipErrors.domainOfOtherOrganization(input.email);
       const user = await this.users.findOrInvite(em, input.email);
       const [existing] = await execSql<{ type: MembershipType }>(
         em,
@@ -141,6 +145,8 @@ export class MembersService {
   ): Promise<void> {
     await this.em.transactional(async (em) => {
       if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      // Locked `for update` from here: grants of rights to this user (which key-share-lock this row)
+      // either committed before, and are taken away below, or wait and then find the user gone.
       const type = await this.membershipType(em, organizationId, userId);
       // Organization admins are refused an admin (demote first); platform admins may remove one.
       if (policy.ability.cannot('delete', asSubject('Member', { type })))

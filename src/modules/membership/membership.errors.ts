@@ -38,5 +38,17 @@ export const MembershipErrors = {
       'INVALID_REPLACEMENT',
       'The replacement must be another internal user of the organization',
     ),
+  notOrgMember: () =>
+    new AppError(
+      409,
+      'NOT_ORG_MEMBER',
+      'This user was removed from the organization while the request ran; nothing was granted',
+    ),
+  domainOfOtherOrganization: (email: string) =>
+    new AppError(
+      409,
+      'DOMAIN_OF_OTHER_ORGANIZATION',
+      `The domain of ${email} belongs to another organization: its people can be admins or members there only (they can still be invited to resources here)`,
+    ),
   memberNotFound: () => new AppError(404, 'NOT_FOUND', 'Member not found'),
 };

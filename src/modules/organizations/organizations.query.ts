@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isoTime } from '../../common/sql';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { emailDomain } from '../users/users.service';
 import { OrganizationDto } from './dto/organization.dto';
 
 interface OrganizationRow {
@@ -77,6 +78,26 @@ export async function lockOrganization(em: EntityManager, id: string): Promise<b
     .execute(
       `select 1 from organizations where id = ? for no key update`,
       [id],
+      'all',
+      em.getTransactionContext(),
+    );
+  return rows.length > 0;
+}
+
+/**
+ * Whether the email's domain belongs to an organization other than this one: its people are that
+ * organization's to make internal (domain.md, "Rules on types").
+ */
+export async function isDomainOfOtherOrganization(
+  em: EntityManager,
+  email: string,
+  organizationId: string,
+): Promise<boolean> {
+  const rows = await em
+    .getConnection()
+    .execute(
+      `select 1 from organization_domains where domain = ? and organization_id <> ?`,
+      [emailDomain(email), organizationId],
       'all',
       em.getTransactionContext(),
     );

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { UuidParam } from '../../common/uuid-param';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -18,6 +18,10 @@ export class PlatformController {
   /** Creates an organization with its domains and first admins (platform admins only). */
   @Post()
   @Authorize('create', 'Organization', PLATFORM)
+  @ApiConflictResponse({
+    description:
+      '`DOMAIN_TAKEN`, `ORGANIZATION_NAME_TAKEN`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (a first admin whose email domain belongs to another organization)',
+  })
   create(
     @Body() body: CreateOrganizationDto,
     @CurrentPolicy() policy: RequestPolicy,

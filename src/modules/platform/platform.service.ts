@@ -11,7 +11,11 @@ import { OrganizationDomain } from '../organizations/entities/organization-domai
 import { Organization } from '../organizations/entities/organization.entity';
 import { FREE_MAIL_DOMAINS } from '../organizations/free-mail-domains';
 import { OrganizationErrors } from '../organizations/organizations.errors';
-import { findOrganizationDto, pageOrganizations } from '../organizations/organizations.query';
+import {
+  findOrganizationDto,
+  isDomainOfOtherOrganization,
+  pageOrganizations,
+} from '../organizations/organizations.query';
 import { UsersService } from '../users/users.service';
 import { AddDomainDto, CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
 
@@ -41,6 +45,8 @@ export class PlatformService {
       for (const user of await this.users.findOrInviteMany(em, input.adminEmails)) {
         const internalElsewhere = await em.count(Membership, { user, type: { $in: ['admin', 'member'] } });
         if (internalElsewhere) throw MembershipErrors.alreadyInternalElsewhere(user.email);
+        if (await isDomainOfOtherOrganization(em, user.email, organization.id))
+          throw MembershipErrors.domainOfOtherOrganization(user.email);
         em.create(Membership, { organization, user, type: 'admin' });
       }
       this.audit.record(em, {

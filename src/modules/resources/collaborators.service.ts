@@ -5,6 +5,7 @@ import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { enforce } from '../../policy/enforce';
 import { AuditService } from '../audit/audit.service';
 import { Group } from '../groups/entities/group.entity';
+import { lockMembershipType } from '../membership/memberships.query';
 import {
   AddResourceGroupDto,
   CollaboratorRoleDto,
@@ -241,6 +242,16 @@ export class CollaboratorsService {
       );
       if (!resource) throw ResourceErrors.notFound(kind);
       enforce(policy.ability, 'join', 'Resource', { organizationId });
+      // Rights in an organization need a membership there: a platform admin who is not a user of it
+      // becomes one (as a resource invitation would make them); an organization admin's membership is
+      // locked against a removal running now, and one removed meanwhile finds nothing to join.
+      const membership = policy.ctx.caller.isPlatformAdmin
+        ? await this.invitations.typeInOrganization(em, organizationId, actorId, actorId, {
+            targetType: kind,
+            targetId: id,
+          })
+        : await lockMembershipType(em, organizationId, actorId);
+      if (!membership) throw ResourceErrors.notFound(kind);
       const current = await em.findOne(Collaborator, { resource, user: actorId });
       if (current?.role === 'admin') return;
       this.audit.record(em, {

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
 import { decodeCursor, Page, toPage } from '../../common/pagination';
@@ -71,7 +71,13 @@ export class ProjectNotificationsService {
   ): Promise<NotificationDto> {
     const actorId = policy.ctx.caller.userId;
     const id = await this.em.transactional(async (em) => {
-      const project = await em.findOne(Resource, { id: projectId, kind: 'project' });
+      // The project's row first, as every write to who holds what on it does (collaborators.service):
+      // locking it after the recipients' memberships deadlocked with a concurrent invitation.
+      const project = await em.findOne(
+        Resource,
+        { id: projectId, kind: 'project' },
+        { lockMode: LockMode.PESSIMISTIC_WRITE },
+      );
       if (!project) throw ResourceErrors.notFound('project');
       const organizationId = project.organization?.id ?? null;
       const notification = em.create(Notification, {
@@ -86,7 +92,8 @@ export class ProjectNotificationsService {
         actorId,
         via: { targetType: 'project', targetId: projectId },
       });
-      for (const { user } of invited) em.create(NotificationRecipient, { notification, user });
+      for (const { user } of invited)
+        em.create(NotificationRecipient, { notification, user, organization: organizationId });
       this.audit.record(em, {
         organizationId,
         actorId,

@@ -4,7 +4,9 @@ import { AuditService } from '../audit/audit.service';
 import type { MembershipType } from '../../policy/vocabulary';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
-import { WORKFORCE_ELIGIBILITY_SQL } from '../membership/memberships.query';
+import { MembershipErrors } from '../membership/membership.errors';
+import { lockMembershipType, WORKFORCE_ELIGIBILITY_SQL } from '../membership/memberships.query';
+import { execSql } from '../../database/exec-sql';
 
 export interface InvitedUser {
   user: User;
@@ -44,44 +46,45 @@ export class ResourceInvitations {
     return invited;
   }
 
-  private async typeInOrganization(
+  /**
+   * The user's type in the organization, giving them a `workforce` or `external` membership when
+   * they have none. The membership row stays locked until the transaction ends, so that a removal
+   * running at the same time waits for the grant (then takes it away) or finishes first (then the
+   * user joins anew, as an invitation after the removal would make them).
+   */
+  async typeInOrganization(
     em: EntityManager,
     organizationId: string,
     userId: string,
     actorId: string,
     via: { targetType: string; targetId: string },
   ): Promise<MembershipType> {
-    const connection = em.getConnection();
+    const current = await lockMembershipType(em, organizationId, userId);
+    if (current) return current;
     // A concurrent invitation may insert the membership first: then `on conflict` leaves it as it is.
-    const [created] = await connection.execute<{ type: MembershipType }[]>(
+    const [created] = await execSql<{ type: MembershipType }>(
+      em,
       `insert into memberships (id, organization_id, user_id, type, created_at)
        select gen_random_uuid(), ?, ?,
               case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
               clock_timestamp()
-        where not exists (select 1 from memberships m where m.organization_id = ? and m.user_id = ?)
        on conflict (organization_id, user_id) do nothing
        returning type`,
-      [organizationId, userId, userId, organizationId, organizationId, userId],
-      'all',
-      em.getTransactionContext(),
+      [organizationId, userId, userId, organizationId],
     );
-    if (created) {
-      this.audit.record(em, {
-        organizationId,
-        actorId,
-        action: 'membership.added_by_invitation',
-        targetType: 'user',
-        targetId: userId,
-        data: { after: { type: created.type }, via },
-      });
-      return created.type;
+    if (!created) {
+      const raced = await lockMembershipType(em, organizationId, userId);
+      if (!raced) throw MembershipErrors.notOrgMember();
+      return raced;
     }
-    const [existing] = await connection.execute<{ type: MembershipType }[]>(
-      'select type from memberships where organization_id = ? and user_id = ?',
-      [organizationId, userId],
-      'all',
-      em.getTransactionContext(),
-    );
-    return existing.type;
+    this.audit.record(em, {
+      organizationId,
+      actorId,
+      action: 'membership.added_by_invitation',
+      targetType: 'user',
+      targetId: userId,
+      data: { after: { type: created.type }, via },
+    });
+    return created.type;
   }
 }

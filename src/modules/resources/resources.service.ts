@@ -21,6 +21,7 @@ import { ProjectDataset } from './entities/project-dataset.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
+import { lockInternalOrganization } from '../membership/memberships.query';
 import { TagErrors } from '../tags/tags.errors';
 import { ResourceErrors } from './resources.errors';
 import {
@@ -64,15 +65,9 @@ export class ResourcesService {
     for (const datasetId of datasetIds) await this.access.assertReadable(caller, 'dataset', datasetId);
 
     const id = await this.em.transactional(async (em) => {
-      const [internal] = await em
-        .getConnection()
-        .execute<{ organization_id: string }[]>(
-          `select organization_id from memberships where user_id = ? and type in ('admin', 'member')`,
-          [caller.userId],
-          'all',
-          em.getTransactionContext(),
-        );
-      const organizationId = internal?.organization_id ?? null;
+      // Locked: a removal from the organization running now either waits for this creation (and
+      // then asks for a replacement admin) or finishes first (and the resource belongs to none).
+      const organizationId = await lockInternalOrganization(em, caller.userId);
       await this.quotas.assertRoomFor(em, organizationId, resourceQuota(kind));
       const resource = em.create(Resource, {
         kind,
@@ -87,15 +82,16 @@ export class ResourcesService {
       for (const datasetId of datasetIds)
         em.create(ProjectDataset, { project: resource, dataset: datasetId });
       if (tagIds.length > 0) {
-        const [{ count }] = await em
+        // Locked as the insert's foreign key would: a tag being deleted now is waited for, then missing.
+        const tags = await em
           .getConnection()
-          .execute<{ count: string }[]>(
-            `select count(*) from tags where organization_id = ? and id in (${tagIds.map(() => '?').join(', ')})`,
+          .execute<{ id: string }[]>(
+            `select id from tags where organization_id = ? and id in (${tagIds.map(() => '?').join(', ')}) for key share`,
             [organizationId, ...tagIds],
             'all',
             em.getTransactionContext(),
           );
-        if (organizationId === null || Number(count) !== tagIds.length) throw TagErrors.ofOtherOrganization();
+        if (organizationId === null || tags.length !== tagIds.length) throw TagErrors.ofOtherOrganization();
         for (const tagId of tagIds)
           em.create(ProjectTag, { project: resource, tag: tagId, organization: organizationId });
       }

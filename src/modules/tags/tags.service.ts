@@ -126,7 +126,9 @@ export class TagsService {
     tagId: string,
   ): Promise<TagRefDto> {
     return this.em.transactional(async (em) => {
-      const tag = await em.findOne(Tag, tagId);
+      // Share-locked until commit: a removal of the tag waits for this tagging (and then counts it), or
+      // runs first and the tag is gone here.
+      const tag = await em.findOne(Tag, tagId, { lockMode: LockMode.PESSIMISTIC_READ });
       // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.
       if (!tag || !project.organizationId || tag.organization.id !== project.organizationId)
         throw TagErrors.ofOtherOrganization();
