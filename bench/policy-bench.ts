@@ -20,7 +20,7 @@ const CASES: { name: string; ctx: PolicyContext; action: Action; subjectType: Su
   {
     name: 'member opens a project they annotate (GET /projects/{id})',
     ctx: {
-      caller: { userId: USER, isPlatformAdmin: false },
+      caller: { userId: USER, credentialVersion: 0, isPlatformAdmin: false },
       organization: { id: ORG, isWorkforce: false, membershipType: 'member' },
       resource: { id: PROJECT, kind: 'project', organizationId: ORG, role: 'annotator' },
     },
@@ -31,7 +31,7 @@ const CASES: { name: string; ctx: PolicyContext; action: Action; subjectType: Su
   {
     name: "member lists the organization's projects",
     ctx: {
-      caller: { userId: USER, isPlatformAdmin: false },
+      caller: { userId: USER, credentialVersion: 0, isPlatformAdmin: false },
       organization: { id: ORG, isWorkforce: false, membershipType: 'member' },
     },
     action: 'list',

@@ -1,5 +1,5 @@
 import { AuditEvent } from '../modules/audit/entities/audit-event.entity';
-import { EmailVerificationToken } from '../modules/auth/entities/email-verification-token.entity';
+import { EmailToken } from '../modules/auth/entities/email-token.entity';
 import { GroupMember } from '../modules/groups/entities/group-member.entity';
 import { Group } from '../modules/groups/entities/group.entity';
 import { MemberSearchWord } from '../modules/membership/entities/member-search-word.entity';
@@ -19,7 +19,7 @@ import { User } from '../modules/users/entities/user.entity';
 /** Every entity, listed rather than globbed so the same list serves ts (tests) and js (dist). */
 export const ENTITIES = [
   User,
-  EmailVerificationToken,
+  EmailToken,
   Organization,
   OrganizationDomain,
   Membership,

@@ -1,8 +1,13 @@
 import type { MembershipType } from '../modules/membership/entities/membership.entity';
 import type { ResourceKind, ResourceRole } from '../modules/resources/resource-kind';
 
-export interface Caller {
+/** Who a bearer token names: the user, and their credential version when it was issued. */
+export interface TokenSubject {
   userId: string;
+  credentialVersion: number;
+}
+
+export interface Caller extends TokenSubject {
   isPlatformAdmin: boolean;
 }
 

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { hashPassword } from '../../src/modules/auth/password-hasher';
 import { createOrganization } from '../factories/organizations.factory';
 import {
   createUser,
@@ -17,6 +18,7 @@ function signJwt(header: object, payload: object, secret = TEST_JWT_SECRET): str
 const now = () => Math.floor(Date.now() / 1000);
 const claims = (sub: string, extra: object = {}) => ({
   sub,
+  ver: 0,
   iss: 'orgs-access-service',
   aud: 'orgs-access-api',
   iat: now(),
@@ -82,7 +84,7 @@ describe('Auth', () => {
       await t.post('/auth/signup', { email, password: DEFAULT_PASSWORD, name: 'Late' });
       const token = await mailedToken(t, email);
       await t.sql(
-        `update email_verification_tokens set expires_at = now() - interval '1 second'
+        `update email_tokens set expires_at = now() - interval '1 second'
           where user_id = (select id from users where email = ?)`,
         [email],
       );
@@ -95,9 +97,7 @@ describe('Auth', () => {
       const email = uniqueEmail();
       await t.post('/auth/signup', { email, password: DEFAULT_PASSWORD, name: 'Hash' });
       const token = await mailedToken(t, email);
-      const rows = await t.sql(`select token_hash from email_verification_tokens where token_hash = ?`, [
-        token,
-      ]);
+      const rows = await t.sql(`select token_hash from email_tokens where token_hash = ?`, [token]);
       expect(rows).toHaveLength(0);
     });
 
@@ -136,9 +136,10 @@ describe('Auth', () => {
         [first.id, user.id],
       );
       await t.sql(
-        `insert into email_verification_tokens (id, user_id, token_hash, expires_at, created_at)
-                   values (gen_random_uuid(), ?, encode(sha256('tok-second'::bytea), 'hex'), now() + interval '1 hour', now())`,
-        [user.id],
+        `insert into email_tokens (id, user_id, purpose, token_hash, expires_at, password_hash, name, created_at)
+              values (gen_random_uuid(), ?, 'verify_email', encode(sha256('tok-second'::bytea), 'hex'),
+                      now() + interval '1 hour', ?, 'Second', now())`,
+        [user.id, await hashPassword(DEFAULT_PASSWORD)],
       );
       const verify = await t.post('/auth/verify-email', { token: 'tok-second' });
       expect(verify.status).toBe(200);
