@@ -228,6 +228,11 @@ describe('Auth', () => {
       expect((await t.get('/me', expired)).status).toBe(401);
     });
 
+    it('a token without a credential version is refused: it cannot be checked against a password change', async () => {
+      const { ver: _ver, ...unversioned } = claims(userId);
+      expect((await t.get('/me', signJwt({ alg: 'HS256', typ: 'JWT' }, unversioned))).status).toBe(401);
+    });
+
     it('alg none is refused', async () => {
       const unsigned = `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims(userId))}.`;
       expect((await t.get('/me', unsigned)).status).toBe(401);
@@ -326,5 +331,40 @@ describe('Auth rate limits', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
     expect(last.body.code).toBe('RATE_LIMITED');
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  /** A request from a client IP of its own, so that each test has its own per-IP count. */
+  const postFrom = async (remoteAddress: string, url: string, body: object) =>
+    (
+      await t.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      })
+    ).statusCode;
+
+  it.each([
+    ['/auth/signup', '10.0.0.1'],
+    ['/auth/verify-email', '10.0.0.2'],
+    ['/auth/resend-verification', '10.0.0.3'],
+    ['/auth/password-reset', '10.0.0.4'],
+    ['/auth/password-reset/confirm', '10.0.0.5'],
+    ['/auth/login', '10.0.0.6'],
+  ])('invalid bodies sent to %s count against the limit of the client IP', async (path, ip) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push(await postFrom(ip, path, { unexpected: i }));
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
+  it('invalid bodies naming an email count against the limit of that email, whatever the IP', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        await postFrom(`10.0.1.${i}`, '/auth/signup', { email: 'Flooded@Example.test', password: 'short' }),
+      );
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
   });
 });
