@@ -11,7 +11,9 @@ export class Migration20261128100000_mailed_credentials extends Migration {
     this.addSql(
       `create table "email_tokens" ("id" uuid not null default gen_random_uuid(), "created_at" timestamptz not null default now(), "user_id" uuid not null, "purpose" text check ("purpose" in ('verify_email', 'password_reset')) not null, "token_hash" text not null, "expires_at" timestamptz not null, "password_hash" text null, "name" text null, constraint "email_tokens_pkey" primary key ("id"), constraint email_tokens_sign_up_only_on_verification check ((purpose = 'verify_email') = (password_hash is not null) and (purpose = 'verify_email') = (name is not null)));`,
     );
-    this.addSql(`alter table "email_tokens" add constraint "email_tokens_hash_unique" unique ("token_hash");`);
+    this.addSql(
+      `alter table "email_tokens" add constraint "email_tokens_hash_unique" unique ("token_hash");`,
+    );
     this.addSql(
       `alter table "email_tokens" add constraint "email_tokens_user_purpose_unique" unique ("user_id", "purpose");`,
     );
@@ -32,7 +34,9 @@ export class Migration20261128100000_mailed_credentials extends Migration {
         join users u on u.id = t.user_id
        where t.used_at is null and u.email_verified_at is null and u.password_hash is not null
        order by t.user_id, t.created_at desc;`);
-    this.addSql(`update users set password_hash = null where email_verified_at is null and password_hash is not null;`);
+    this.addSql(
+      `update users set password_hash = null where email_verified_at is null and password_hash is not null;`,
+    );
     this.addSql(
       `alter table "users" add constraint users_password_needs_verified_email check(password_hash is null or email_verified_at is not null);`,
     );

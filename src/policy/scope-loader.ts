@@ -24,10 +24,13 @@ export class ScopeLoader {
   async forCaller({ userId, credentialVersion }: TokenSubject): Promise<PolicyContext | undefined> {
     const [row] = await this.em
       .getConnection()
-      .execute<
-        { is_platform_admin: boolean }[]
-      >('select is_platform_admin from users where id = ? and credential_version = ?', [userId, credentialVersion]);
-    return row ? { caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin } } : undefined;
+      .execute<{ is_platform_admin: boolean }[]>(
+        'select is_platform_admin from users where id = ? and credential_version = ?',
+        [userId, credentialVersion],
+      );
+    return row
+      ? { caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin } }
+      : undefined;
   }
 
   async forOrganization(

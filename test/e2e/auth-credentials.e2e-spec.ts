@@ -310,7 +310,7 @@ describe('Auth: passwords set through mailed tokens', () => {
           unverified,
           (await createUser(t)).email,
         ];
-        const answers = [];
+        const answers: { status: number; body: unknown; type: unknown }[] = [];
         for (const email of emails) {
           const answer = await t.post(path, { email });
           answers.push({

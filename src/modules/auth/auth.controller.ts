@@ -90,7 +90,9 @@ export class AuthController {
   @PublicAuthRoute()
   @Post('auth/login')
   @HttpCode(200)
-  @ApiUnauthorizedResponse({ description: '`INVALID_CREDENTIALS`, the same for unknown email and wrong password' })
+  @ApiUnauthorizedResponse({
+    description: '`INVALID_CREDENTIALS`, the same for unknown email and wrong password',
+  })
   @ApiForbiddenResponse({ description: '`EMAIL_NOT_VERIFIED`' })
   login(@Body() body: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(body);

@@ -37,7 +37,12 @@ export class EmailTokensRepository {
   constructor(private readonly users: UsersService) {}
 
   /** A new token replacing the user's previous one for this purpose. Returns the secret to mail. */
-  async issue(em: EntityManager, userId: string, purpose: EmailTokenPurpose, signUp?: SignUp): Promise<string> {
+  async issue(
+    em: EntityManager,
+    userId: string,
+    purpose: EmailTokenPurpose,
+    signUp?: SignUp,
+  ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
     await execSql(
       em,

@@ -1,4 +1,11 @@
-import { applyDecorators, CanActivate, ExecutionContext, Header, Injectable, UseGuards } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Header,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
 import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../users/users.service';
