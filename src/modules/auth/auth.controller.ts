@@ -25,11 +25,7 @@ export class AuthController {
     private readonly passwordReset: PasswordResetService,
   ) {}
 
-  /**
-   * Mails a verification link. The chosen password is kept with the link, not on the account: it is
-   * set when the mailbox owner opens the link. A sign-up of an address still unverified replaces the
-   * previous one.
-   */
+  /** Mails a verification link that carries the chosen password; the account gets it when the link is opened. */
   @PublicAuthRoute()
   @Post('auth/signup')
   @ApiConflictResponse({ description: '`EMAIL_TAKEN`: an active account has this email' })
@@ -37,10 +33,7 @@ export class AuthController {
     return this.auth.signup(body);
   }
 
-  /**
-   * Confirms the email with the mailed token and sets the password chosen at that sign-up; joins the
-   * organization owning the email's domain.
-   */
+  /** Confirms the email, sets the password chosen at that sign-up, joins the organization owning the domain. */
   @PublicAuthRoute()
   @Post('auth/verify-email')
   @HttpCode(200)
@@ -49,39 +42,34 @@ export class AuthController {
     return this.auth.verifyEmail(body.token);
   }
 
-  /**
-   * Mails a new verification link to an address whose sign-up is not verified yet; older links stop
-   * working. The same answer whether or not the email exists or is verified.
-   */
+  /** Mails a new link for an unverified sign-up, voiding older ones; the same answer for any email. */
   @PublicAuthRoute()
   @Post('auth/resend-verification')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Accepted; a mail is sent when there is a sign-up to verify' })
+  @ApiBadRequestResponse({ description: '`VALIDATION_FAILED`' })
   resendVerification(@Body() body: EmailOnlyDto): Promise<void> {
     return this.auth.resendVerification(body.email);
   }
 
-  /**
-   * Mails a single-use password reset link, valid one hour. The same answer whether or not the email
-   * exists.
-   */
+  /** Mails a single-use password reset link valid one hour; the same answer for any email. */
   @PublicAuthRoute()
   @Post('auth/password-reset')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Accepted; a mail is sent when an account has this email' })
+  @ApiBadRequestResponse({ description: '`VALIDATION_FAILED`' })
   requestPasswordReset(@Body() body: EmailOnlyDto): Promise<void> {
     return this.passwordReset.request(body.email);
   }
 
-  /**
-   * Sets a new password with the mailed token. Every access token issued before stops working; the
-   * email counts as verified.
-   */
+  /** Sets a new password with the mailed token; every access token issued before stops working. */
   @PublicAuthRoute()
   @Post('auth/password-reset/confirm')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The new password is set' })
-  @ApiBadRequestResponse({ description: '`INVALID_TOKEN`: unknown, used, replaced or expired' })
+  @ApiBadRequestResponse({
+    description: '`INVALID_TOKEN`: unknown, used, replaced or expired; `VALIDATION_FAILED`',
+  })
   confirmPasswordReset(@Body() body: PasswordResetConfirmDto): Promise<void> {
     return this.passwordReset.confirm(body.token, body.password);
   }
