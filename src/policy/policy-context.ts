@@ -1,8 +1,13 @@
 import type { MembershipType } from './vocabulary';
 import type { ResourceKind, ResourceRole } from './vocabulary';
 
-export interface Caller {
+/** Who a bearer token names: the user, and their credential version when it was issued. */
+export interface TokenSubject {
   userId: string;
+  credentialVersion: number;
+}
+
+export interface Caller extends TokenSubject {
   isPlatformAdmin: boolean;
 }
 

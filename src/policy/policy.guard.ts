@@ -7,12 +7,12 @@ import { AbilityFactory } from './ability.factory';
 import { AppAbility } from './actions';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
 import { asSubject } from './enforce';
-import { PolicyContext } from './policy-context';
+import { PolicyContext, TokenSubject } from './policy-context';
 import { PolicyErrors } from './policy.errors';
 import { isUuid, ScopeLoader } from './scope-loader';
 
 export interface AuthorizedRequest extends FastifyRequest {
-  user?: { userId: string };
+  user?: TokenSubject;
   policy?: { ctx: PolicyContext; ability: AppAbility };
 }
 
@@ -40,10 +40,10 @@ export class PolicyGuard implements CanActivate {
       this.logger.error(`route ${request.routeOptions.url} declares no policy: refused`);
       throw CommonErrors.forbidden();
     }
-    const userId = request.user?.userId;
-    if (!userId) throw CommonErrors.unauthenticated();
+    const subject = request.user;
+    if (!subject) throw CommonErrors.unauthenticated();
 
-    const ctx = await this.loadContext(requirement, userId, request.params as Record<string, string>);
+    const ctx = await this.loadContext(requirement, subject, request.params as Record<string, string>);
     const ability = this.abilities.build(ctx);
     request.policy = { ctx, ability };
     this.check(requirement, ctx, ability);
@@ -52,23 +52,23 @@ export class PolicyGuard implements CanActivate {
 
   private async loadContext(
     requirement: PolicyRequirement,
-    userId: string,
+    subject: TokenSubject,
     params: Record<string, string>,
   ): Promise<PolicyContext> {
     const { scope } = requirement;
     let ctx: PolicyContext | undefined;
     if (scope.type === 'organization') {
       ctx = isUuid(params.orgId)
-        ? await this.scopes.forOrganization(userId, params.orgId)
-        : await this.scopes.forCaller(userId);
+        ? await this.scopes.forOrganization(subject, params.orgId)
+        : await this.scopes.forCaller(subject);
     } else if (scope.type === 'resource') {
       ctx = isUuid(params.id)
-        ? await this.scopes.forResource(userId, scope.kind, params.id)
-        : await this.scopes.forCaller(userId);
+        ? await this.scopes.forResource(subject, scope.kind, params.id)
+        : await this.scopes.forCaller(subject);
     } else {
-      ctx = await this.scopes.forCaller(userId);
+      ctx = await this.scopes.forCaller(subject);
     }
-    // A valid token for an account that no longer exists is no credential.
+    // A valid token for an account that no longer exists, or whose password changed since, is no credential.
     if (!ctx) throw CommonErrors.unauthenticated();
     return ctx;
   }

@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { MembershipType } from './vocabulary';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
-import { PolicyContext } from './policy-context';
+import { PolicyContext, TokenSubject } from './policy-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
@@ -15,22 +15,28 @@ export function strongestRole(kind: ResourceKind, roles: readonly string[]): Res
 /**
  * Loads what the rules need, in one round trip per request: the caller, and the organization or the
  * resource the request is about with the caller's relation to it. Undefined means the caller's
- * account no longer exists.
+ * account no longer exists, or its password changed after the token was issued.
  */
 @Injectable()
 export class ScopeLoader {
   constructor(private readonly em: EntityManager) {}
 
-  async forCaller(userId: string): Promise<PolicyContext | undefined> {
+  async forCaller({ userId, credentialVersion }: TokenSubject): Promise<PolicyContext | undefined> {
     const [row] = await this.em
       .getConnection()
-      .execute<{ is_platform_admin: boolean }[]>('select is_platform_admin from users where id = ?', [
-        userId,
-      ]);
-    return row ? { caller: { userId, isPlatformAdmin: row.is_platform_admin } } : undefined;
+      .execute<{ is_platform_admin: boolean }[]>(
+        'select is_platform_admin from users where id = ? and credential_version = ?',
+        [userId, credentialVersion],
+      );
+    return row
+      ? { caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin } }
+      : undefined;
   }
 
-  async forOrganization(userId: string, organizationId: string): Promise<PolicyContext | undefined> {
+  async forOrganization(
+    { userId, credentialVersion }: TokenSubject,
+    organizationId: string,
+  ): Promise<PolicyContext | undefined> {
     const [row] = await this.em.getConnection().execute<
       {
         is_platform_admin: boolean;
@@ -43,12 +49,12 @@ export class ScopeLoader {
          from users u
          left join organizations o on o.id = ?
          left join memberships m on m.organization_id = o.id and m.user_id = u.id
-        where u.id = ?`,
-      [organizationId, userId],
+        where u.id = ? and u.credential_version = ?`,
+      [organizationId, userId, credentialVersion],
     );
     if (!row) return undefined;
     return {
-      caller: { userId, isPlatformAdmin: row.is_platform_admin },
+      caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin },
       organization: row.organization_id
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
@@ -56,7 +62,7 @@ export class ScopeLoader {
   }
 
   async forResource(
-    userId: string,
+    { userId, credentialVersion }: TokenSubject,
     kind: ResourceKind,
     resourceId: string,
   ): Promise<PolicyContext | undefined> {
@@ -80,11 +86,13 @@ export class ScopeLoader {
          left join resources r on r.id = ? and r.kind = ?
          left join organizations o on o.id = r.organization_id
          left join memberships m on m.organization_id = o.id and m.user_id = u.id
-        where u.id = ?`,
-      [resourceId, kind, userId],
+        where u.id = ? and u.credential_version = ?`,
+      [resourceId, kind, userId, credentialVersion],
     );
     if (!row) return undefined;
-    const ctx: PolicyContext = { caller: { userId, isPlatformAdmin: row.is_platform_admin } };
+    const ctx: PolicyContext = {
+      caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin },
+    };
     if (!row.resource_id) return ctx;
     ctx.resource = {
       id: row.resource_id,

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { hashPassword } from '../../src/modules/auth/password-hasher';
 import { createOrganization } from '../factories/organizations.factory';
 import {
   createUser,
@@ -17,6 +18,7 @@ function signJwt(header: object, payload: object, secret = TEST_JWT_SECRET): str
 const now = () => Math.floor(Date.now() / 1000);
 const claims = (sub: string, extra: object = {}) => ({
   sub,
+  ver: 0,
   iss: 'orgs-access-service',
   aud: 'orgs-access-api',
   iat: now(),
@@ -82,7 +84,7 @@ describe('Auth', () => {
       await t.post('/auth/signup', { email, password: DEFAULT_PASSWORD, name: 'Late' });
       const token = await mailedToken(t, email);
       await t.sql(
-        `update email_verification_tokens set expires_at = now() - interval '1 second'
+        `update email_tokens set expires_at = now() - interval '1 second'
           where user_id = (select id from users where email = ?)`,
         [email],
       );
@@ -95,9 +97,7 @@ describe('Auth', () => {
       const email = uniqueEmail();
       await t.post('/auth/signup', { email, password: DEFAULT_PASSWORD, name: 'Hash' });
       const token = await mailedToken(t, email);
-      const rows = await t.sql(`select token_hash from email_verification_tokens where token_hash = ?`, [
-        token,
-      ]);
+      const rows = await t.sql(`select token_hash from email_tokens where token_hash = ?`, [token]);
       expect(rows).toHaveLength(0);
     });
 
@@ -136,9 +136,10 @@ describe('Auth', () => {
         [first.id, user.id],
       );
       await t.sql(
-        `insert into email_verification_tokens (id, user_id, token_hash, expires_at, created_at)
-                   values (gen_random_uuid(), ?, encode(sha256('tok-second'::bytea), 'hex'), now() + interval '1 hour', now())`,
-        [user.id],
+        `insert into email_tokens (id, user_id, purpose, token_hash, expires_at, password_hash, name, created_at)
+              values (gen_random_uuid(), ?, 'verify_email', encode(sha256('tok-second'::bytea), 'hex'),
+                      now() + interval '1 hour', ?, 'Second', now())`,
+        [user.id, await hashPassword(DEFAULT_PASSWORD)],
       );
       const verify = await t.post('/auth/verify-email', { token: 'tok-second' });
       expect(verify.status).toBe(200);
@@ -225,6 +226,12 @@ describe('Auth', () => {
     it('an expired token is refused', async () => {
       const expired = signJwt({ alg: 'HS256' }, claims(userId, { iat: now() - 7200, exp: now() - 3600 }));
       expect((await t.get('/me', expired)).status).toBe(401);
+    });
+
+    it('a token without a credential version is refused: it cannot be checked against a password change', async () => {
+      const unversioned: Partial<ReturnType<typeof claims>> = claims(userId);
+      delete unversioned.ver;
+      expect((await t.get('/me', signJwt({ alg: 'HS256', typ: 'JWT' }, unversioned))).status).toBe(401);
     });
 
     it('alg none is refused', async () => {
@@ -325,5 +332,40 @@ describe('Auth rate limits', () => {
     expect(statuses).toEqual([401, 401, 401, 429]);
     expect(last.body.code).toBe('RATE_LIMITED');
     expect(Number(last.headers['retry-after'])).toBeGreaterThan(0);
+  });
+
+  /** A request from a client IP of its own, so that each test has its own per-IP count. */
+  const postFrom = async (remoteAddress: string, url: string, body: object) =>
+    (
+      await t.app.inject({
+        method: 'POST',
+        url,
+        remoteAddress,
+        headers: { 'content-type': 'application/json' },
+        payload: JSON.stringify(body),
+      })
+    ).statusCode;
+
+  it.each([
+    ['/auth/signup', '10.0.0.1'],
+    ['/auth/verify-email', '10.0.0.2'],
+    ['/auth/resend-verification', '10.0.0.3'],
+    ['/auth/password-reset', '10.0.0.4'],
+    ['/auth/password-reset/confirm', '10.0.0.5'],
+    ['/auth/login', '10.0.0.6'],
+  ])('invalid bodies sent to %s count against the limit of the client IP', async (path, ip) => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) statuses.push(await postFrom(ip, path, { unexpected: i }));
+    expect(statuses).toEqual([400, 400, 400, 429]);
+  });
+
+  it('invalid bodies naming an email count against the limit of that email, whatever the IP', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      statuses.push(
+        await postFrom(`10.0.1.${i}`, '/auth/signup', { email: 'Flooded@Example.test', password: 'short' }),
+      );
+    }
+    expect(statuses).toEqual([400, 400, 400, 429]);
   });
 });

@@ -16,7 +16,11 @@ const unique = () => randomBytes(4).toString('hex');
 export const uniqueEmail = (domain = 'example.test') => `user-${unique()}@${domain}`;
 export const uniqueName = (prefix: string) => `${prefix} ${unique()}`;
 
-/** A verified, active user written straight to the database, with a token: one line per caller. */
+/**
+ * A verified, active user written straight to the database, with a token: one line per caller.
+ * `verified: false` writes an account that never verified, so it has no password (the database
+ * refuses a password on an unverified email).
+ */
 export async function createUser(
   t: TestApp,
   options: { email?: string; name?: string; platformAdmin?: boolean; verified?: boolean } = {},
@@ -27,7 +31,7 @@ export async function createUser(
   const [row] = await t.sql<{ id: string }>(
     `insert into users (id, email, name, password_hash, email_verified_at, is_platform_admin, created_at)
      values (gen_random_uuid(), ?, ?, ?, ${options.verified === false ? 'null' : 'now()'}, ?, now()) returning id`,
-    [email, name, await passwordHash, options.platformAdmin ?? false],
+    [email, name, options.verified === false ? null : await passwordHash, options.platformAdmin ?? false],
   );
   return { id: row.id, email, name, token: t.tokenFor(row.id) };
 }
@@ -58,9 +62,14 @@ export async function signUpThroughApi(
   };
 }
 
-export async function mailedToken(t: TestApp, email: string): Promise<string> {
+/** The token of the newest mail's link to that page: `verify-email` (the default) or `reset-password`. */
+export async function mailedToken(
+  t: TestApp,
+  email: string,
+  page: 'verify-email' | 'reset-password' = 'verify-email',
+): Promise<string> {
   const mail = await t.lastMailTo(email);
-  const match = /verify-email\?token=([A-Za-z0-9_-]+)/.exec(mail.text);
-  if (!match) throw new Error('no verification link in the mail');
+  const match = new RegExp(`${page}\\?token=([A-Za-z0-9_-]+)`).exec(mail.text);
+  if (!match) throw new Error(`no ${page} link in the mail`);
   return match[1];
 }

@@ -10,6 +10,7 @@ import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { withDatabase } from '../../src/database/database-url';
 import { JwtKeys } from '../../src/modules/auth/jwt-keys';
+import { MailService } from '../../src/modules/mail/mail.service';
 
 export const PLATFORM_ADMIN_EMAIL = 'root@platform.test';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -71,12 +72,12 @@ export class TestApp {
     return this.orm.em.getConnection().execute<T[]>(query, params);
   }
 
-  /** A signed access token for a user id, as login would issue it. */
-  tokenFor(userId: string): string {
+  /** A signed access token for a user id, as login would issue it (for a password never changed). */
+  tokenFor(userId: string, credentialVersion = 0): string {
     return this.app
       .get(JwtService)
       .sign(
-        { sub: userId },
+        { sub: userId, ver: credentialVersion },
         { algorithm: 'HS256', issuer: JwtKeys.ISSUER, audience: JwtKeys.AUDIENCE, expiresIn: 3600 },
       );
   }
@@ -121,6 +122,7 @@ export class TestApp {
 
   /** The newest mail sent to an address, through the file transport. */
   async lastMailTo(email: string): Promise<{ to: string; subject: string; text: string }> {
+    await this.app.get(MailService).idle();
     const files = (await readdir(this.mailDir)).filter((f) => f.endsWith('.json')).sort();
     for (const file of files.reverse()) {
       const mail = JSON.parse(await readFile(join(this.mailDir, file), 'utf8'));

@@ -1,18 +1,23 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { EmailVerificationToken } from './entities/email-verification-token.entity';
+import { EmailToken } from './entities/email-token.entity';
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { MembershipModule } from '../membership/membership.module';
 import { AuthController } from './auth.controller';
+import { AuthMails } from './auth.mails';
 import { AuthService } from './auth.service';
+import { CredentialsService } from './credentials.service';
+import { EmailTokensRepository } from './email-tokens.repository';
 import { JwtKeys } from './jwt-keys';
 import { JwtStrategy } from './jwt.strategy';
+import { PasswordResetService } from './password-reset.service';
+import { AuthRateLimitGuard } from './public-auth-route.decorator';
 import { RateLimiter } from './rate-limiter';
 
 @Module({
   imports: [
-    MikroOrmModule.forFeature([EmailVerificationToken]),
+    MikroOrmModule.forFeature([EmailToken]),
     PassportModule,
     JwtModule.registerAsync({
       inject: [JwtKeys],
@@ -22,6 +27,16 @@ import { RateLimiter } from './rate-limiter';
     MembershipModule,
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtKeys, JwtStrategy, RateLimiter],
+  providers: [
+    AuthService,
+    PasswordResetService,
+    CredentialsService,
+    EmailTokensRepository,
+    AuthMails,
+    JwtKeys,
+    JwtStrategy,
+    RateLimiter,
+    AuthRateLimitGuard,
+  ],
 })
 export class AuthModule {}

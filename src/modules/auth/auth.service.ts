@@ -1,24 +1,21 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { EntityManager, LockMode } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { MailService } from '../mail/mail.service';
-import { DomainJoinService } from '../membership/domain-join.service';
 import { membershipsOf } from '../membership/memberships.query';
 import { UserDto } from '../users/dto/user.dto';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { AuthErrors } from './auth.errors';
-import { LoginDto, SignupDto } from './dto/signup.dto';
+import { AuthMails } from './auth.mails';
+import { CredentialsService } from './credentials.service';
 import { MeDto, SignupResponseDto, TokenResponseDto, VerifyEmailResponseDto } from './dto/auth-responses.dto';
-import { EmailVerificationToken } from './entities/email-verification-token.entity';
+import { LoginDto, SignupDto } from './dto/signup.dto';
+import { EmailTokensRepository } from './email-tokens.repository';
 import { JwtKeys } from './jwt-keys';
+import { JwtPayload } from './jwt.strategy';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
-
-const TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
-const sha256 = (value: string) => createHash('sha256').update(value).digest('hex');
 
 @Injectable()
 export class AuthService {
@@ -26,36 +23,26 @@ export class AuthService {
     private readonly em: EntityManager,
     private readonly config: AppConfig,
     private readonly jwt: JwtService,
-    private readonly mail: MailService,
     private readonly users: UsersService,
-    private readonly domainJoin: DomainJoinService,
+    private readonly tokens: EmailTokensRepository,
+    private readonly credentials: CredentialsService,
+    private readonly mails: AuthMails,
     private readonly audit: AuditService,
   ) {}
 
   /**
-   * Creates the account, or claims an `invited` one (keeping what was granted to that email), and
-   * mails a verification link. An active account with the email is a conflict.
+   * Mails a verification link that carries the chosen password and name; the account itself does not
+   * change until the link is opened, so nobody can pre-register an address they do not own. A new
+   * sign-up of an address still unverified replaces the previous one (its link stops working).
+   * An account with a password is a conflict.
    */
   async signup(input: SignupDto): Promise<SignupResponseDto> {
     const passwordHash = await hashPassword(input.password);
     const { user, token } = await this.em.transactional(async (em) => {
-      const user = await this.users.findOrInvite(em, input.email);
-      // Row lock: two sign-ups racing for one invited account cannot both claim it.
-      await em
-        .getConnection()
-        .execute('select 1 from users where id = ? for update', [user.id], 'all', em.getTransactionContext());
-      await em.refresh(user);
+      const invited = await this.users.findOrInvite(em, input.email);
+      const user = await this.users.lock(em, invited.id);
       if (user.passwordHash !== null) throw AuthErrors.emailTaken();
-      user.passwordHash = passwordHash;
-      user.name = input.name;
-      const token = randomBytes(32).toString('base64url');
-      em.persist(
-        em.create(EmailVerificationToken, {
-          user,
-          tokenHash: sha256(token),
-          expiresAt: new Date(Date.now() + TOKEN_TTL_MS),
-        }),
-      );
+      const token = await this.tokens.issue(em, user.id, 'verify_email', { passwordHash, name: input.name });
       this.audit.record(em, {
         organizationId: null,
         actorId: user.id,
@@ -65,51 +52,58 @@ export class AuthService {
       });
       return { user, token };
     });
-    const link = new URL(`verify-email?token=${token}`, this.config.PUBLIC_URL).toString();
-    await this.mail.send({
-      to: user.email,
-      subject: 'Verify your email',
-      text: `Hello ${user.name},\n\nConfirm your email address by opening this link within 24 hours:\n${link}\n`,
-    });
-    return { user: UserDto.from(user) };
+    this.mails.verification(user.email, input.name, token);
+    return { user: UserDto.signingUp(user, input.name) };
   }
 
-  /** Single use, 24 hours. Verification joins the organization that owns the email's domain. */
+  /** Sets the sign-up's password and name; joins the organization that owns the email's domain. */
   async verifyEmail(token: string): Promise<VerifyEmailResponseDto> {
     return this.em.transactional(async (em) => {
-      const record = await em.findOne(
-        EmailVerificationToken,
-        { tokenHash: sha256(token), usedAt: null, expiresAt: { $gt: new Date() } },
-        { populate: ['user'], lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!record) throw AuthErrors.invalidToken();
-      record.usedAt = new Date();
-      const user = record.user.getEntity();
-      user.emailVerifiedAt ??= new Date();
-      if (this.config.PLATFORM_ADMIN_EMAILS.includes(user.email)) user.isPlatformAdmin = true;
-      await em.flush();
-      await this.domainJoin.joinByDomain(em, user);
-      await em.flush();
+      const spent = await this.tokens.spend(em, token, 'verify_email');
+      if (!spent?.signUp) throw AuthErrors.invalidToken();
+      const { user, signUp } = spent;
+      user.name = signUp.name;
+      await this.credentials.setPasswordProvenByMail(em, user, signUp.passwordHash);
       return { user: UserDto.from(user), memberships: await membershipsOf(em, user.id) };
     });
   }
 
-  /** The same answer, after the same work, for an unknown email and a wrong password. */
+  /**
+   * Mails a new link for the sign-up waiting for verification, voiding the older ones. Does nothing,
+   * visibly the same, for an unknown address or an account that needs no verification.
+   */
+  async resendVerification(email: string): Promise<void> {
+    const resent = await this.em.transactional(async (em) => {
+      const found = await em.findOne(User, { email });
+      if (!found || found.passwordHash !== null) return null;
+      const user = await this.users.lock(em, found.id);
+      const signUp = await this.tokens.pendingSignUp(em, user.id);
+      if (user.passwordHash !== null || !signUp) return null;
+      return { user, signUp, token: await this.tokens.issue(em, user.id, 'verify_email', signUp) };
+    });
+    if (resent) this.mails.verification(resent.user.email, resent.signUp.name, resent.token);
+  }
+
+  /**
+   * The same 401 for an unknown email, a wrong password and a sign-up not verified whose password does
+   * not match, after the same work (one query, one hash check, a decoy for unknown emails). Only the
+   * right password of the pending sign-up learns that verification is missing.
+   */
   async login(input: LoginDto): Promise<TokenResponseDto> {
-    const user = await this.em.fork().findOne(User, { email: input.email });
-    const hash = user?.passwordHash ?? (await decoyHash());
+    const candidate = await this.tokens.loginCandidate(this.em.fork(), input.email);
+    const hash = candidate?.passwordHash ?? candidate?.pendingPasswordHash ?? (await decoyHash());
     const matches = await verifyPassword(input.password, hash);
-    if (!user || !user.passwordHash || !matches) throw AuthErrors.invalidCredentials();
-    if (!user.emailVerifiedAt) throw AuthErrors.emailNotVerified();
-    const accessToken = await this.jwt.signAsync(
-      { sub: user.id },
-      {
-        algorithm: 'HS256',
-        issuer: JwtKeys.ISSUER,
-        audience: JwtKeys.AUDIENCE,
-        expiresIn: this.config.JWT_TTL,
-      },
-    );
+    if (!candidate || !matches || (candidate.passwordHash ?? candidate.pendingPasswordHash) === null) {
+      throw AuthErrors.invalidCredentials();
+    }
+    if (candidate.passwordHash === null || !candidate.emailVerified) throw AuthErrors.emailNotVerified();
+    const payload: JwtPayload = { sub: candidate.id, ver: candidate.credentialVersion };
+    const accessToken = await this.jwt.signAsync(payload, {
+      algorithm: 'HS256',
+      issuer: JwtKeys.ISSUER,
+      audience: JwtKeys.AUDIENCE,
+      expiresIn: this.config.JWT_TTL,
+    });
     return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL };
   }
 

@@ -1,6 +1,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Injectable, Logger } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config';
 
@@ -15,11 +15,33 @@ export interface Mail {
  * writes one JSON file per mail (tests, staging), `smtp://...` sends it.
  */
 @Injectable()
-export class MailService {
+export class MailService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(MailService.name);
+  private readonly inFlight = new Set<Promise<void>>();
   private smtp?: Transporter;
 
   constructor(private readonly config: AppConfig) {}
+
+  /**
+   * Sends after the answer has left: an answer and its timing then say nothing about whether a mail
+   * went out (password reset, resend), and a slow or failing mail server cannot fail a request whose
+   * change is committed. A failure is logged; asking again sends a new mail.
+   */
+  sendInBackground(mail: Mail): void {
+    const sending: Promise<void> = this.send(mail)
+      .catch((error: unknown) => this.logger.error({ err: error, to: mail.to }, 'mail not sent'))
+      .finally(() => this.inFlight.delete(sending));
+    this.inFlight.add(sending);
+  }
+
+  /** Resolves once every mail started so far has been handed to the transport. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.idle();
+  }
 
   async send(mail: Mail): Promise<void> {
     const transport = this.config.MAIL_TRANSPORT;

@@ -20,7 +20,7 @@ export class ResourceAccess {
 
   /** 404 when the caller may not know it exists, 403 when they may know but not read it. */
   async assertReadable(caller: Caller, kind: ResourceKind, id: string): Promise<void> {
-    const ctx = await this.scopes.forResource(caller.userId, kind, id);
+    const ctx = await this.scopes.forResource(caller, kind, id);
     if (!ctx) throw CommonErrors.unauthenticated();
     const ability = this.abilities.build(ctx);
     if (!ctx.resource || ability.cannot('discover', asSubject('Resource', ctx.resource))) {

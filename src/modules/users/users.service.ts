@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { execSql } from '../../database/exec-sql';
 import { User } from './entities/user.entity';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
@@ -29,5 +30,16 @@ export class UsersService {
     for (const email of [...new Set(emails.map(normalizeEmail))].sort())
       users.push(await this.findOrInvite(em, email));
     return users;
+  }
+
+  /**
+   * The user, reloaded under their row lock. Every change of a user's credentials (sign-up, spending
+   * a mailed token, issuing one) takes this lock first, so such changes run one after another and
+   * always lock in the same order. `no key update`: foreign-key checks of other tables (memberships
+   * being added) need not wait for it.
+   */
+  async lock(em: EntityManager, userId: string): Promise<User> {
+    await execSql(em, 'select 1 from users where id = ? for no key update', [userId]);
+    return em.findOneOrFail(User, userId, { refresh: true });
   }
 }

@@ -1,8 +1,12 @@
-import { Transform } from 'class-transformer';
+import { Transform, TransformFnParams } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { normalizeEmail } from '../../users/users.service';
+
+export const toNormalizedEmail = ({ value }: TransformFnParams): unknown =>
+  typeof value === 'string' ? normalizeEmail(value) : value;
 
 export class SignupDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(toNormalizedEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;
@@ -28,7 +32,7 @@ export class VerifyEmailDto {
 }
 
 export class LoginDto {
-  @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
+  @Transform(toNormalizedEmail)
   @IsEmail()
   @MaxLength(254)
   email: string;

@@ -17,4 +17,9 @@ export class UserDto {
       emailVerified: user.emailVerifiedAt !== null,
     };
   }
+
+  /** The account as a sign-up waiting for its verification describes it: signed up, not verified. */
+  static signingUp(user: User, name: string): UserDto {
+    return { ...UserDto.from(user), name, status: 'active', emailVerified: false };
+  }
 }

@@ -1,9 +1,15 @@
-import { Entity, Index, Opt, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, Index, Opt, Property, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../../database/base.entity';
 
 export type UserStatus = 'active' | 'invited';
 
 @Entity({ tableName: 'users' })
+// A password is only ever set through a token mailed to the address, which proves the mailbox:
+// nobody can hold a password on an address they never verified, whatever the code does.
+@Check({
+  name: 'users_password_needs_verified_email',
+  expression: 'password_hash is null or email_verified_at is not null',
+})
 export class User extends BaseEntity {
   /** Always stored lowercased, so the plain unique index is case-insensitive. */
   @Property({ type: 'text' })
@@ -13,7 +19,7 @@ export class User extends BaseEntity {
   @Property({ type: 'text', default: '' })
   name: Opt<string> = '';
 
-  /** Null while the user was only invited by email and never signed up. */
+  /** Null until a mailed token (verification of a sign-up, or a password reset) sets one. */
   @Property({ type: 'text', nullable: true, hidden: true })
   passwordHash: string | null = null;
 
@@ -27,7 +33,20 @@ export class User extends BaseEntity {
   })
   isPlatformAdmin: Opt<boolean> = false;
 
+  /**
+   * Carried by every access token (`ver`) and compared on each request: setting a password bumps it,
+   * so every token issued before stops working at once. A counter, not a time: JWT `iat` has
+   * one-second granularity and would let a token signed in the same second through.
+   */
+  @Property({ type: 'integer', default: 0 })
+  credentialVersion: Opt<number> = 0;
+
   get status(): UserStatus {
     return this.passwordHash === null ? 'invited' : 'active';
+  }
+
+  setPassword(passwordHash: string): void {
+    this.passwordHash = passwordHash;
+    this.credentialVersion += 1;
   }
 }

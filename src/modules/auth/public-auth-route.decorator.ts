@@ -1,0 +1,47 @@
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Header,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { normalizeEmail } from '../users/users.service';
+import { Public } from '../../policy/public.decorator';
+import { RateLimiter } from './rate-limiter';
+
+/**
+ * Counts a request per client IP, and per email when the body names one, before the body is
+ * validated (guards run before pipes): malformed bodies count too, so probing with them is throttled.
+ */
+@Injectable()
+export class AuthRateLimitGuard implements CanActivate {
+  constructor(private readonly rateLimiter: RateLimiter) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const body = request.body as { email?: unknown } | null | undefined;
+    const keys = [`ip:${request.ip}`];
+    // Cut to the longest valid email, so a huge string cannot become a huge key.
+    if (typeof body === 'object' && body !== null && typeof body.email === 'string') {
+      keys.push(`email:${normalizeEmail(body.email).slice(0, 254)}`);
+    }
+    this.rateLimiter.hit(...keys);
+    return true;
+  }
+}
+
+/**
+ * A public auth route: no access token, rate-limited before validation, and answers that no cache
+ * may keep (they carry access tokens or personal data).
+ */
+export const PublicAuthRoute = () =>
+  applyDecorators(
+    Public(),
+    UseGuards(AuthRateLimitGuard),
+    Header('Cache-Control', 'no-store'),
+    Header('Pragma', 'no-cache'),
+    ApiTooManyRequestsResponse({ description: '`RATE_LIMITED`, with `Retry-After`' }),
+  );
