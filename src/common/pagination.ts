@@ -95,7 +95,8 @@ export const CursorElements = {
   /** A text sort key, e.g. a lowercased name. */
   text: ((value) =>
     typeof value === 'string' && isStorableText(value) ? value : undefined) as CursorElement<string>,
-  uuid: ((value) => (typeof value === 'string' && UUID.test(value) ? value : undefined)) as CursorElement<string>,
+  uuid: ((value) =>
+    typeof value === 'string' && UUID.test(value) ? value : undefined) as CursorElement<string>,
   timestamp: ((value) =>
     typeof value === 'string' && isValidTimestamp(value) ? value : undefined) as CursorElement<string>,
 };

@@ -3,6 +3,7 @@
  * half a request) and no unpaired UTF-16 surrogate (silently replaced by U+FFFD on the way in, so
  * what is stored would differ from what was sent).
  */
+// eslint-disable-next-line no-control-regex -- finding NUL is the point
 const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
