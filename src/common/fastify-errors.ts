@@ -1,7 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { AppError } from './app-error';
+import { AppError, CommonErrors } from './app-error';
 
 /**
  * Longest path parameter, in characters as sent: a domain (at most 253) with room for
@@ -11,9 +11,8 @@ export const MAX_PARAM_LENGTH = 512;
 
 /** What Fastify answers on its own, before any route, in the problem details every other error uses. */
 const FRAMEWORK_ERRORS: Record<string, () => AppError> = {
-  FST_ERR_BAD_URL: () => new AppError(400, 'VALIDATION_FAILED', 'The URL is not validly percent-encoded'),
-  FST_ERR_MAX_PARAM_LENGTH: () =>
-    new AppError(414, 'URI_TOO_LONG', `A path parameter is longer than ${MAX_PARAM_LENGTH} characters`),
+  FST_ERR_BAD_URL: () => CommonErrors.validation('The URL is not validly percent-encoded'),
+  FST_ERR_MAX_PARAM_LENGTH: () => CommonErrors.uriTooLong(),
 };
 
 /**
@@ -27,6 +26,7 @@ const problemOf = (error: AppError, instance?: string) => ({
   status: error.status,
   detail: error.detail,
   code: error.code,
+  ...error.extra,
   ...(instance === undefined ? {} : { instance }),
 });
 
@@ -38,10 +38,10 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const problem = problemOf(
     error.code === 'HPE_HEADER_OVERFLOW'
-      ? new AppError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request headers are larger than 16 KB')
+      ? CommonErrors.headersTooLarge()
       : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
-        ? new AppError(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive')
-        : new AppError(400, 'VALIDATION_FAILED', 'The request is not valid HTTP'),
+        ? CommonErrors.requestTimeout()
+        : CommonErrors.validation('The request is not valid HTTP'),
   );
   const body = JSON.stringify(problem);
   if (socket.writable) {
@@ -57,9 +57,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 export const FASTIFY_ERROR_OPTIONS = {
   maxParamLength: MAX_PARAM_LENGTH,
   frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const problem = (
-      FRAMEWORK_ERRORS[error.code] ?? (() => new AppError(400, 'VALIDATION_FAILED', error.message))
-    )();
+    const problem = FRAMEWORK_ERRORS[error.code]?.() ?? CommonErrors.validation(error.message);
     void reply.status(problem.status).type('application/problem+json').send(problemOf(problem, request.url));
   },
   clientErrorHandler: answerClientError,

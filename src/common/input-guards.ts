@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { AppError, CommonErrors } from './app-error';
+import { CommonErrors } from './app-error';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text';
 
 /**
@@ -89,17 +89,12 @@ export function registerInputGuards(fastify: FastifyInstance): void {
   const routes = new KnownRoutes();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
   fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.length > MAX_URL_LENGTH)
-      throw new AppError(414, 'URI_TOO_LONG', `The URL is longer than ${MAX_URL_LENGTH} characters`);
+    if (request.url.length > MAX_URL_LENGTH) throw CommonErrors.uriTooLong();
     if (!request.is404) return;
     const allowed = routes.methodsOf(pathOf(request));
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       void reply.header('Allow', allowed.join(', '));
-      throw new AppError(
-        405,
-        'METHOD_NOT_ALLOWED',
-        `${request.method} is not allowed here; allowed: ${allowed.join(', ')}`,
-      );
+      throw CommonErrors.methodNotAllowed(allowed);
     }
   });
   fastify.addHook('preValidation', async (request) => {
