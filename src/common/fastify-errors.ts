@@ -55,7 +55,7 @@ function answerClientError(error: NodeJS.ErrnoException, socket: Socket): void {
 
 /** Fastify options that make its own refusals problem details with a stable `code`. */
 export const FASTIFY_ERROR_OPTIONS = {
-  maxParamLength: MAX_PARAM_LENGTH,
+  routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   frameworkErrors: (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = FRAMEWORK_ERRORS[error.code]?.() ?? CommonErrors.validation(error.message);
     void reply.status(problem.status).type('application/problem+json').send(problemOf(problem, request.url));
