@@ -3,6 +3,8 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
+import { FASTIFY_ERROR_OPTIONS } from './common/fastify-errors';
+import { registerInputGuards } from './common/input-guards';
 import { createRootLogger, JsonNestLogger } from './common/json-logger';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
@@ -20,12 +22,14 @@ export async function createApp(
     loggerInstance: logger,
     bodyLimit: 1024 * 1024,
     trustProxy: false,
+    ...FASTIFY_ERROR_OPTIONS,
     // An incoming X-Request-Id is kept when it is sane, so calls can be traced across services.
     genReqId: (request: { headers: Record<string, string | string[] | undefined> }) => {
       const incoming = request.headers['x-request-id'];
       return typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
     },
   });
+  registerInputGuards(adapter.getInstance());
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });

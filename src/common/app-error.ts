@@ -24,4 +24,11 @@ export const CommonErrors = {
       retryAfter: retryAfterSeconds,
     }),
   payloadTooLarge: () => new AppError(413, 'PAYLOAD_TOO_LARGE', 'The request body is larger than 1 MB'),
+  methodNotAllowed: (allowed: string[]) =>
+    new AppError(405, 'METHOD_NOT_ALLOWED', `This path takes ${allowed.join(', ')} only`),
+  uriTooLong: () =>
+    new AppError(414, 'URI_TOO_LONG', 'The URL, or one of its path parameters, is longer than the limit'),
+  requestTimeout: () => new AppError(408, 'REQUEST_TIMEOUT', 'The request took too long to arrive'),
+  headersTooLarge: () =>
+    new AppError(431, 'REQUEST_HEADER_FIELDS_TOO_LARGE', 'The request headers are larger than 16 KB'),
 };

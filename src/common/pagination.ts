@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type as TransformType } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { CommonErrors } from './app-error';
+import { isStorableText } from './storable-text';
 
 export class PageQuery {
   /** Page size, 1 to 200. */
@@ -50,42 +51,101 @@ export function PageOf<T>(item: Type<T>) {
   return PageOfItems;
 }
 
-/** Keyset cursors are the sort key of the last row, base64url JSON; opaque to clients. */
-export function encodeCursor(key: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(key)).toString('base64url');
-}
+/**
+ * How one element of a keyset cursor is read back: the value, or undefined when the element is not
+ * one. Whatever a cursor holds reaches SQL only through these, so a forged cursor is a 400 and never
+ * a database error.
+ */
+export type CursorElement<T> = (value: unknown) => T | undefined;
 
-export function decodeCursor(cursor: string | undefined, arity: number): (string | number)[] | undefined {
-  if (cursor === undefined) return undefined;
-  try {
-    const key: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(key) &&
-      key.length === arity &&
-      key.every((v) => typeof v === 'string' || typeof v === 'number')
-    ) {
-      return key;
-    }
-  } catch {
-    // fall through: a cursor that does not decode is the client's error, not ours
-  }
-  throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
-}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Fetch `limit + 1` rows, return `limit` and the cursor of the last one when there were more.
- * `keyOf` gives the row's sort key, in the order the query sorts by.
+ * A timestamp as PostgreSQL prints it (`2026-11-28 03:19:05.123456+00`) or as `preciseTimeSql`
+ * does (`2026-11-28T03:19:05.123456Z`). The offset is required, so the key never depends on the
+ * session's time zone. Every field is range-checked here: PostgreSQL refuses `2026-02-30` with an
+ * error, not a false comparison.
  */
-export function toPage<Row, Item>(
-  rows: Row[],
-  limit: number,
-  keyOf: (row: Row) => (string | number)[],
-  map: (row: Row) => Item,
-): Page<Item> {
-  const hasMore = rows.length > limit;
-  const pageRows = hasMore ? rows.slice(0, limit) : rows;
-  return {
-    items: pageRows.map(map),
-    nextCursor: hasMore ? encodeCursor(keyOf(pageRows[pageRows.length - 1])) : null,
-  };
+const TIMESTAMP =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.\d{1,6})?(?:Z|[+-](\d{2})(?::?(\d{2}))?)$/;
+
+const isValidTimestamp = (value: string): boolean => {
+  const match = TIMESTAMP.exec(value);
+  if (!match) return false;
+  const [year, month, day, hour, minute, second, offsetHours = 0, offsetMinutes = 0] = match
+    .slice(1)
+    .map((part) => (part === undefined ? undefined : Number(part)));
+  const daysInMonth = new Date(Date.UTC(year!, month!, 0)).getUTCDate();
+  return (
+    year! >= 1 &&
+    month! >= 1 &&
+    month! <= 12 &&
+    day! >= 1 &&
+    day! <= daysInMonth &&
+    hour! <= 23 &&
+    minute! <= 59 &&
+    second! <= 59 &&
+    offsetHours! <= 15 &&
+    offsetMinutes! <= 59
+  );
+};
+
+/** The kinds of element keyset cursors are made of. */
+export const CursorElements = {
+  /** A text sort key, e.g. a lowercased name. */
+  text: ((value) =>
+    typeof value === 'string' && isStorableText(value) ? value : undefined) as CursorElement<string>,
+  uuid: ((value) =>
+    typeof value === 'string' && UUID.test(value) ? value : undefined) as CursorElement<string>,
+  timestamp: ((value) =>
+    typeof value === 'string' && isValidTimestamp(value) ? value : undefined) as CursorElement<string>,
+};
+
+type ElementsOf<Key extends unknown[]> = { [I in keyof Key]: CursorElement<Key[I]> };
+
+const invalidCursor = () =>
+  CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
+
+/**
+ * The cursor of one list: its sort key's elements, declared once next to the list's query. Cursors
+ * are the sort key of a page's last row as base64url JSON, opaque to clients.
+ */
+export class KeysetCursor<Key extends unknown[]> {
+  constructor(private readonly elements: ElementsOf<Key>) {}
+
+  /** The key of the row to continue after; undefined without a cursor; a 400 for any other cursor. */
+  decode(cursor: string | undefined): Key | undefined {
+    if (cursor === undefined) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    } catch {
+      throw invalidCursor();
+    }
+    if (!Array.isArray(parsed) || parsed.length !== this.elements.length) throw invalidCursor();
+    const key = this.elements.map((read, index) => read(parsed[index]));
+    if (key.some((value) => value === undefined)) throw invalidCursor();
+    return key as Key;
+  }
+
+  encode(key: Key): string {
+    return Buffer.from(JSON.stringify(key)).toString('base64url');
+  }
+
+  /**
+   * Rows fetched with `limit + 1`: the first `limit` as items, and the cursor of the last one when
+   * there were more. `keyOf` gives a row's sort key, in the order the query sorts by.
+   */
+  page<Row, Item>(rows: Row[], limit: number, keyOf: (row: Row) => Key, map: (row: Row) => Item): Page<Item> {
+    const hasMore = rows.length > limit;
+    const pageRows = hasMore ? rows.slice(0, limit) : rows;
+    return {
+      items: pageRows.map(map),
+      nextCursor: hasMore ? this.encode(keyOf(pageRows[pageRows.length - 1])) : null,
+    };
+  }
 }
+
+/** `keysetCursor(CursorElements.text, CursorElements.uuid)`: a list sorted by (name, id). */
+export const keysetCursor = <Key extends unknown[]>(...elements: ElementsOf<Key>) =>
+  new KeysetCursor<Key>(elements);

@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { preciseTimeSql, timeAndIdKey } from '../../common/keyset-time';
-import { decodeCursor, Page } from '../../common/pagination';
-import { toPage } from '../../common/pagination';
+import { preciseTimeSql } from '../../common/keyset-time';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { AuditEventDto, AuditEventsQuery } from './dto/audit-event.dto';
 
@@ -17,6 +16,9 @@ interface AuditEventRow {
   created_key: string;
 }
 
+/** Audit events by (time, id), newest first. */
+const AUDIT_EVENTS_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
+
 /** Reads the audit log; writing is AuditService's, inside each change's own transaction. */
 @Injectable()
 export class AuditLogService {
@@ -24,7 +26,7 @@ export class AuditLogService {
 
   /** Newest first, walking audit_events_org_created_idx backwards. */
   async page(organizationId: string, query: AuditEventsQuery): Promise<Page<AuditEventDto>> {
-    const before = timeAndIdKey(decodeCursor(query.cursor, 2));
+    const before = AUDIT_EVENTS_CURSOR.decode(query.cursor);
     const where = ['organization_id = ?'];
     const params: unknown[] = [organizationId];
     if (query.action !== undefined) {
@@ -49,7 +51,7 @@ export class AuditLogService {
           order by created_at desc, id desc limit ?`,
         [...params, query.limit + 1],
       );
-    return toPage(
+    return AUDIT_EVENTS_CURSOR.page(
       rows,
       query.limit,
       (row) => [row.created_key, row.id],

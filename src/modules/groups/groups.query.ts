@@ -1,7 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isoTime } from '../../common/sql';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
-import { CommonErrors } from '../../common/app-error';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { GroupDetailDto, GroupDto } from './dto/group.dto';
 
 interface GroupRow {
@@ -26,7 +25,8 @@ const SELECT_GROUP = `select g.id, g.name, g.description, g.created_at, lower(g.
   (select count(*) from group_members gm where gm.group_id = g.id) as member_count
   from groups g`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Groups by (lowercased name, id). */
+const GROUPS_CURSOR = keysetCursor(CursorElements.text, CursorElements.uuid);
 
 /** Groups by name (case-insensitive), the order of groups_org_name_unique, keyset-paginated. */
 export async function pageGroups(
@@ -34,9 +34,7 @@ export async function pageGroups(
   organizationId: string,
   query: { limit: number; cursor?: string },
 ): Promise<Page<GroupDto>> {
-  const after = decodeCursor(query.cursor, 2);
-  if (after && (typeof after[0] !== 'string' || typeof after[1] !== 'string' || !UUID.test(after[1])))
-    throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
+  const after = GROUPS_CURSOR.decode(query.cursor);
   const params: unknown[] = [organizationId];
   let keyset = '';
   if (after) {
@@ -49,7 +47,7 @@ export async function pageGroups(
       `${SELECT_GROUP} where g.organization_id = ? ${keyset} order by lower(g.name), g.id limit ?`,
       [...params, query.limit + 1],
     );
-  return toPage(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
+  return GROUPS_CURSOR.page(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
 }
 
 /** One group of the organization with its members; undefined for a group of any other organization. */

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { preciseTimeSql } from '../../common/keyset-time';
+import { CursorElements, keysetCursor } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
 import { MemberDto } from './dto/member.dto';
 import { MembershipType } from '../../policy/vocabulary';
@@ -27,6 +28,9 @@ export const toMemberDto = (row: MemberRow): MemberDto => ({
 const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type, (u.password_hash is null) as invited, m.created_at,
        ${preciseTimeSql('m.created_at')} as joined_key
   from memberships m join users u on u.id = m.user_id`;
+
+/** Members by (joined time, user id). */
+export const MEMBERS_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
 
 export interface MemberFilter {
   types?: readonly MembershipType[];

@@ -1,8 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
-import { timeAndIdKey } from '../../common/keyset-time';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { Page } from '../../common/pagination';
 import { enforce, asSubject } from '../../policy/enforce';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { isInternal } from '../../policy/policy-context';
@@ -13,7 +12,14 @@ import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/membe
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipType } from '../../policy/vocabulary';
 import { MemberRemovalService } from './member-removal.service';
-import { findMemberDto, MemberRow, memberListSql, searchWordsOf, toMemberDto } from './members.query';
+import {
+  findMemberDto,
+  MEMBERS_CURSOR,
+  MemberRow,
+  memberListSql,
+  searchWordsOf,
+  toMemberDto,
+} from './members.query';
 import { MembershipErrors } from './membership.errors';
 import { execSql } from '../../database/exec-sql';
 import { WORKFORCE_ELIGIBILITY_SQL } from './memberships.query';
@@ -34,11 +40,11 @@ export class MembersService {
     const { sql, params } = memberListSql(organizationId, {
       types: query.type,
       words,
-      after: timeAndIdKey(decodeCursor(query.cursor, 2)),
+      after: MEMBERS_CURSOR.decode(query.cursor),
       limit: query.limit,
     });
     const rows = await em.getConnection().execute<MemberRow[]>(sql, params);
-    return toPage(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
+    return MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
   }
 
   /**

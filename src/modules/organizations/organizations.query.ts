@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { isoTime } from '../../common/sql';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { emailDomain } from '../users/users.service';
 import { OrganizationDto } from './dto/organization.dto';
 
@@ -12,6 +12,9 @@ interface OrganizationRow {
   created_at: Date | string;
   domains: string[];
 }
+
+/** Organizations by (lowercased name, id). */
+const ORGANIZATIONS_CURSOR = keysetCursor(CursorElements.text, CursorElements.uuid);
 
 const toDto = (row: OrganizationRow): OrganizationDto => ({
   id: row.id,
@@ -42,7 +45,7 @@ export async function pageOrganizations(
   em: EntityManager,
   query: { limit: number; cursor?: string; internalUserId?: string },
 ): Promise<Page<OrganizationDto>> {
-  const after = decodeCursor(query.cursor, 2);
+  const after = ORGANIZATIONS_CURSOR.decode(query.cursor);
   const where: string[] = [];
   const params: unknown[] = [];
   if (query.internalUserId) {
@@ -61,7 +64,7 @@ export async function pageOrganizations(
       `${SELECT} ${where.length ? 'where ' + where.join(' and ') : ''} order by lower(o.name), o.id limit ?`,
       [...params, query.limit + 1],
     );
-  return toPage(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
+  return ORGANIZATIONS_CURSOR.page(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
 }
 
 /**

@@ -1,10 +1,8 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { CommonErrors } from '../../common/app-error';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
-import { isUuid } from '../../policy/scope-loader';
 import { AuditService } from '../audit/audit.service';
 import { CreateNotificationDto, NotificationDto } from './dto/notification.dto';
 import { NotificationRecipient } from './entities/notification-recipient.entity';
@@ -27,6 +25,9 @@ const SELECT = `select n.id, n.name, n.events, n.created_at,
              where nr.notification_id = n.id), '[]'::json) as recipients
   from notifications n`;
 
+/** Notifications by (created_at as PostgreSQL prints it, id). */
+const NOTIFICATIONS_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
+
 const toDto = (row: NotificationRow): NotificationDto => ({
   id: row.id,
   name: row.name,
@@ -45,13 +46,10 @@ export class ProjectNotificationsService {
   ) {}
 
   async list(projectId: string, query: { limit: number; cursor?: string }): Promise<Page<NotificationDto>> {
-    const after = decodeCursor(query.cursor, 2);
+    const after = NOTIFICATIONS_CURSOR.decode(query.cursor);
     const params: unknown[] = [projectId];
     let keyset = '';
     if (after) {
-      if (!isUuid(after[1]) || typeof after[0] !== 'string' || Number.isNaN(Date.parse(after[0]))) {
-        throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
-      }
       keyset = 'and (n.created_at, n.id) > (?::timestamptz, ?::uuid)';
       params.push(after[0], after[1]);
     }
@@ -61,7 +59,7 @@ export class ProjectNotificationsService {
         `${SELECT} where n.project_id = ? ${keyset} order by n.created_at, n.id limit ?`,
         [...params, query.limit + 1],
       );
-    return toPage(rows, query.limit, (row) => [row.created_at, row.id], toDto);
+    return NOTIFICATIONS_CURSOR.page(rows, query.limit, (row) => [row.created_at, row.id], toDto);
   }
 
   async create(

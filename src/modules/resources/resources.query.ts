@@ -1,8 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
-import { CommonErrors } from '../../common/app-error';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
-import { isUuid } from '../../policy/scope-loader';
 import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { TagRefDto } from '../tags/dto/tag.dto';
 import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
@@ -86,7 +84,8 @@ interface SummaryRow {
   tags?: TagRefDto[];
 }
 
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)?$/;
+/** Resources by (created_at as PostgreSQL prints it, id), newest first. */
+const RESOURCES_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
 
 /**
  * One page of resource summaries of one kind, newest first, in one statement: the where-fragments
@@ -97,12 +96,9 @@ export async function pageResourceSummaries(
   input: { kind: ResourceKind; callerId: string; where: SqlFragment[]; limit: number; cursor?: string },
 ): Promise<Page<ResourceSummaryDto | ProjectSummaryDto>> {
   const where: SqlFragment[] = [{ sql: 'r.kind = ?', params: [input.kind] }, ...input.where];
-  const after = decodeCursor(input.cursor, 2);
+  const after = RESOURCES_CURSOR.decode(input.cursor);
   if (after) {
     const [createdAt, id] = after;
-    if (typeof createdAt !== 'string' || !TIMESTAMP.test(createdAt) || !isUuid(id)) {
-      throw CommonErrors.validation('Invalid cursor', [{ path: 'cursor', message: 'cursor is not valid' }]);
-    }
     where.push({ sql: '(r.created_at, r.id) < (?::timestamptz, ?::uuid)', params: [createdAt, id] });
   }
   const role = effectiveRoleSql(input.kind, input.callerId);
@@ -129,7 +125,7 @@ export async function pageResourceSummaries(
   const rows = await em
     .getConnection()
     .execute<SummaryRow[]>(sql, [...role.params, ...where.flatMap((w) => w.params), input.limit + 1]);
-  return toPage(
+  return RESOURCES_CURSOR.page(
     rows,
     input.limit,
     (row) => [row.created_at, row.id],

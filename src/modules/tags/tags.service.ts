@@ -1,6 +1,6 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { decodeCursor, Page, toPage } from '../../common/pagination';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { QuotasService } from '../quotas/quotas.service';
 import { Organization } from '../organizations/entities/organization.entity';
@@ -13,6 +13,9 @@ interface TagRow {
   name: string;
   project_count: string | number;
 }
+
+/** Tags by (lowercased name, id). */
+const TAGS_CURSOR = keysetCursor(CursorElements.text, CursorElements.uuid);
 
 const toDto = (row: TagRow): TagDto => ({
   id: row.id,
@@ -30,7 +33,7 @@ export class TagsService {
 
   /** The organization's tags by name, each with the number of projects carrying it. */
   async list(organizationId: string, query: { limit: number; cursor?: string }): Promise<Page<TagDto>> {
-    const after = decodeCursor(query.cursor, 2);
+    const after = TAGS_CURSOR.decode(query.cursor);
     const rows = await this.em.getConnection().execute<(TagRow & { sort_name: string })[]>(
       `select t.id, t.name, lower(t.name) as sort_name,
               (select count(*) from project_tags pt where pt.tag_id = t.id) as project_count
@@ -40,7 +43,7 @@ export class TagsService {
         limit ?`,
       [organizationId, ...(after ?? []), query.limit + 1],
     );
-    return toPage(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
+    return TAGS_CURSOR.page(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
   }
 
   async create(actorId: string, organizationId: string, name: string): Promise<TagDto> {
