@@ -72,7 +72,7 @@ describe('Resource use limits', () => {
           depth,
           status: 400,
           code: 'VALIDATION_FAILED',
-          path: 'structure',
+          path: expect.stringMatching(/^structure/),
         });
       }
       const flatEnough = await t.request('POST', '/ontologies', {
@@ -87,7 +87,9 @@ describe('Resource use limits', () => {
         body: junk,
       });
       expect(tag.status).toBe(400);
-      expect(tag.body.errors).toEqual([{ path: 'junk', message: expect.stringContaining('64 levels') }]);
+      expect(tag.body.errors).toEqual([
+        { path: expect.stringMatching(/^junk/), message: expect.stringContaining('64 levels') },
+      ]);
     });
 
     it('a domain longer than 253 characters is refused with VALIDATION_FAILED', async () => {
