@@ -1,0 +1,24 @@
+import { EntityManager, Knex } from '@mikro-orm/postgresql';
+
+/**
+ * Runs one SQL statement in the entity manager's transaction (when it has one) and returns its rows.
+ *
+ * Parameters are sent bound (`?` becomes `$1`, `$2`, ...), never written into the text: MikroORM's own
+ * `execute` inlines them, so every call is a new text that PostgreSQL parses and plans anew. A `name`
+ * makes it a named prepared statement, planned once per connection and reused; name only statements
+ * whose text never changes (an array parameter expands to one placeholder per element, which changes it).
+ * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
+ */
+export async function sql<T = Record<string, unknown>>(
+  em: EntityManager,
+  text: string,
+  params: readonly unknown[] = [],
+  options: { name?: string } = {},
+): Promise<T[]> {
+  const query = em.getConnection().getKnex().raw(text, params as readonly Knex.RawBinding[]);
+  const transaction = em.getTransactionContext();
+  if (transaction) void query.transacting(transaction);
+  if (options.name) void query.options({ name: options.name });
+  const result = (await query) as { rows: T[] };
+  return result.rows;
+}

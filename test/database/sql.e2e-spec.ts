@@ -1,0 +1,46 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { sql } from '../../src/database/sql';
+import { TestApp } from '../support/test-app';
+
+describe('sql', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  it('sends parameters bound, so the statement text PostgreSQL plans has placeholders, not values', async () => {
+    const [row] = await sql<{ query: string; value: string }>(
+      t.em() as EntityManager,
+      'select current_query() as query, ?::text as value',
+      ["it's ? a value"],
+    );
+    expect(row.value).toBe("it's ? a value");
+    expect(row.query).toContain('$1');
+    expect(row.query).not.toContain('a value');
+  });
+
+  it('a named statement is prepared once on its connection and reused', async () => {
+    await t.em().transactional(async (em) => {
+      for (const n of [1, 2, 3]) {
+        const [row] = await sql<{ n: number }>(em, 'select ?::int as n', [n], { name: 'sql-spec-echo' });
+        expect(row.n).toBe(n);
+      }
+      const prepared = await sql<{ name: string }>(
+        em,
+        `select name from pg_prepared_statements where name = 'sql-spec-echo'`,
+      );
+      expect(prepared).toEqual([{ name: 'sql-spec-echo' }]);
+    });
+  });
+
+  it('runs in the transaction of the entity manager', async () => {
+    const [first, second, third] = await t.em().transactional(async (em) => {
+      const txid = async () =>
+        (await sql<{ txid: string }>(em, 'select txid_current()::text as txid'))[0].txid;
+      return [await txid(), await txid(), await sql(t.em() as EntityManager, 'select txid_current()')];
+    });
+    expect(second).toBe(first);
+    expect(third).not.toEqual([{ txid_current: first }]);
+  });
+});
