@@ -6,7 +6,15 @@ import { ENTITIES } from './entities';
 /** Committed migrations live in src/migrations; from dist the compiled copies are used. */
 const migrationsDir = join(__dirname, '..', 'migrations');
 
-export function ormOptions(clientUrl: string, options: { debug?: boolean } = {}) {
+/** Bounds on the serving pool; migrations and operator commands run without them. */
+export interface ServingLimits {
+  statementTimeoutMs: number;
+  poolMax: number;
+  acquireTimeoutMs: number;
+}
+
+export function ormOptions(clientUrl: string, options: { debug?: boolean; limits?: ServingLimits } = {}) {
+  const { limits } = options;
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
@@ -14,9 +22,21 @@ export function ormOptions(clientUrl: string, options: { debug?: boolean } = {})
     extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     forceUtcTimezone: true,
-    debug: options.debug ?? false,
+    // Queries only, never 'query-params': the log must not carry the values a statement writes.
+    debug: options.debug ? ['query'] : false,
     allowGlobalContext: false,
-    pool: { min: 0, max: 10 },
+    // A request waits a bounded time for a connection, then is answered 503 (see service-unavailable.ts).
+    pool: { min: 0, max: limits?.poolMax ?? 10, acquireTimeoutMillis: limits?.acquireTimeoutMs ?? 60_000 },
+    driverOptions: limits
+      ? {
+          connection: {
+            // PostgreSQL cancels any statement that runs longer (57014): no query holds a connection unbounded.
+            statement_timeout: limits.statementTimeoutMs,
+            // A server that accepts TCP but never answers the handshake still frees the request in time.
+            connectionTimeoutMillis: limits.acquireTimeoutMs,
+          },
+        }
+      : {},
     migrations: {
       path: migrationsDir,
       pathTs: migrationsDir,
