@@ -46,7 +46,11 @@ export class JsonNestLogger implements LoggerService {
 
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context?: string) {
     if (message instanceof Error) this.logger[level]({ context, err: message }, safeErrorMessage(message));
-    else if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
-    else this.logger[level]({ context }, String(message));
+    else if (typeof message === 'object' && message !== null) {
+      // Given no text, pino would take the error's own message, detail and all.
+      const { err } = message as { err?: unknown };
+      const text = err instanceof Error ? safeErrorMessage(err) : undefined;
+      this.logger[level]({ context, ...message }, text);
+    } else this.logger[level]({ context }, String(message));
   }
 }

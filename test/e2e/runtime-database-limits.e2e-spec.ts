@@ -7,8 +7,12 @@ import { HttpResult, TestApp } from '../support/test-app';
  * Another session holds an exclusive lock on `users`, which every authenticated request reads:
  * the app's queries wait on it as they would behind a slow statement.
  */
-async function lockUsers(t: TestApp): Promise<{ release: () => Promise<void>; waiters: () => Promise<number> }> {
-  const session = new Client({ connectionString: withDatabase(process.env.TEST_SERVER_URL!, t.databaseName) });
+async function lockUsers(
+  t: TestApp,
+): Promise<{ release: () => Promise<void>; waiters: () => Promise<number> }> {
+  const session = new Client({
+    connectionString: withDatabase(process.env.TEST_SERVER_URL!, t.databaseName),
+  });
   await session.connect();
   await session.query('begin');
   await session.query('lock table users in access exclusive mode');

@@ -29,7 +29,11 @@ describe('Slow and idle clients', () => {
   }
 
   /** Connects, writes the head and the start of a JSON body that announces more than it sends. */
-  async function startRequest(): Promise<{ socket: Socket; received: () => string; closed: Promise<unknown> }> {
+  async function startRequest(): Promise<{
+    socket: Socket;
+    received: () => string;
+    closed: Promise<unknown>;
+  }> {
     const socket = await open();
     let data = '';
     socket.on('data', (chunk) => (data += chunk.toString()));

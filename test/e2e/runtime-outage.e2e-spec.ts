@@ -44,8 +44,7 @@ describe('Service while PostgreSQL is down', () => {
   };
 
   const listMembers = () => t.get(`/organizations/${org.id}/members`, org.admin.token);
-  const createGroup = (name: string) =>
-    t.post(`/organizations/${org.id}/groups`, { name }, org.admin.token);
+  const createGroup = (name: string) => t.post(`/organizations/${org.id}/groups`, { name }, org.admin.token);
 
   it('every route answers 503 problem details with Retry-After, and the service recovers when it is back', async () => {
     expect((await listMembers()).status).toBe(200);
@@ -60,7 +59,9 @@ describe('Service while PostgreSQL is down', () => {
     expect((await t.get('/health')).status).toBe(200);
     expect((await listMembers()).status).toBe(200);
     expect((await createGroup('After the outage')).status).toBe(201);
-    const groups = await t.sql<{ name: string }>('select name from groups where organization_id = ?', [org.id]);
+    const groups = await t.sql<{ name: string }>('select name from groups where organization_id = ?', [
+      org.id,
+    ]);
     expect(groups.map((group) => group.name)).toEqual(['After the outage']);
   });
 });
