@@ -5,7 +5,11 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { FASTIFY_ERROR_OPTIONS } from './common/fastify-errors';
 import { registerInputGuards } from './common/input-guards';
+import type { DestinationStream } from 'pino';
+import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
+import { httpTimeouts } from './common/http-timeouts';
 import { createRootLogger, JsonNestLogger } from './common/json-logger';
+import { registerSecurityHeaders } from './common/security-headers';
 import { strictValidationPipe } from './common/validation';
 import { AppConfig } from './config/app-config';
 
@@ -15,11 +19,12 @@ const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export async function createApp(
   config: AppConfig,
   databaseUrl: string,
-  options: { preview?: boolean } = {},
+  options: { preview?: boolean; logDestination?: DestinationStream } = {},
 ): Promise<NestFastifyApplication> {
-  const logger = createRootLogger(config.LOG_LEVEL);
+  const logger = createRootLogger(config.LOG_LEVEL, options.logDestination);
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
+    ...httpTimeouts(config),
     bodyLimit: 1024 * 1024,
     trustProxy: false,
     ...FASTIFY_ERROR_OPTIONS,
@@ -43,6 +48,8 @@ export async function createApp(
     },
   );
   app.useGlobalPipes(strictValidationPipe());
+  await registerSecurityHeaders(app);
+  closeConnectionsWhenDraining(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',

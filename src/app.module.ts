@@ -27,7 +27,11 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forConfig(config),
-        DatabaseModule.forUrl(databaseUrl),
+        DatabaseModule.forUrl(databaseUrl, {
+          statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+          poolMax: config.DB_POOL_MAX,
+          acquireTimeoutMs: config.DB_POOL_ACQUIRE_TIMEOUT_MS,
+        }),
         PolicyModule,
         MailModule,
         UsersModule,

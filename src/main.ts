@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { createApp } from './app.factory';
+import { closeGracefully } from './common/graceful-shutdown';
 import { AppConfig } from './config/app-config';
 import { migrate } from './database/migrate';
 import { resolveDatabase } from './database/resolve-database';
@@ -13,7 +14,10 @@ async function bootstrap() {
   const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
-    await running.app?.close().catch(() => undefined);
+    if (running.app) {
+      running.app.getHttpAdapter().getInstance().log.info('shutting down: finishing requests in flight');
+      await closeGracefully(running.app, config.SHUTDOWN_TIMEOUT_MS).catch(() => undefined);
+    }
     await database.stop().catch(() => undefined);
     process.exit(code);
   };

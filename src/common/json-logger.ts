@@ -1,9 +1,10 @@
 import { LoggerService } from '@nestjs/common';
-import pino, { Logger } from 'pino';
+import pino, { DestinationStream, Logger } from 'pino';
+import { safeErrorMessage, serializeError } from './log-safe-error';
 
 /** One JSON line per event, for Fastify's request logs and Nest's own alike. */
-export function createRootLogger(level: string): Logger {
-  return pino({
+export function createRootLogger(level: string, destination?: DestinationStream): Logger {
+  const options: pino.LoggerOptions = {
     level,
     base: undefined,
     timestamp: pino.stdTimeFunctions.isoTime,
@@ -19,7 +20,9 @@ export function createRootLogger(level: string): Logger {
       ],
       censor: '[redacted]',
     },
-  });
+    serializers: { err: serializeError },
+  };
+  return destination ? pino(options, destination) : pino(options);
 }
 
 export class JsonNestLogger implements LoggerService {
@@ -42,8 +45,12 @@ export class JsonNestLogger implements LoggerService {
   }
 
   private write(level: 'info' | 'error' | 'warn' | 'debug' | 'trace', message: unknown, context?: string) {
-    if (message instanceof Error) this.logger[level]({ context, err: message }, message.message);
-    else if (typeof message === 'object' && message !== null) this.logger[level]({ context, ...message });
-    else this.logger[level]({ context }, String(message));
+    if (message instanceof Error) this.logger[level]({ context, err: message }, safeErrorMessage(message));
+    else if (typeof message === 'object' && message !== null) {
+      // Given no text, pino would take the error's own message, detail and all.
+      const { err } = message as { err?: unknown };
+      const text = err instanceof Error ? safeErrorMessage(err) : undefined;
+      this.logger[level]({ context, ...message }, text);
+    } else this.logger[level]({ context }, String(message));
   }
 }

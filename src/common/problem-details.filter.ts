@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseError } from 'pg';
 import { AppError } from './app-error';
 import { constraintError } from './constraint-errors';
+import { asServiceUnavailable } from './service-unavailable';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -55,7 +56,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     if (error.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'unhandled error');
     }
-    if (error.status === 429 && typeof error.extra.retryAfter === 'number') {
+    if (typeof error.extra.retryAfter === 'number') {
       void reply.header('Retry-After', String(error.extra.retryAfter));
     }
     void reply
@@ -74,6 +75,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
   private toAppError(exception: unknown, request: FastifyRequest): AppError {
     if (exception instanceof AppError) return exception;
+    const unavailable = asServiceUnavailable(exception);
+    if (unavailable) return unavailable;
     if (
       exception instanceof UniqueConstraintViolationException ||
       exception instanceof DriverException ||

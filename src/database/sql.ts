@@ -15,7 +15,10 @@ export async function sql<T = Record<string, unknown>>(
   params: readonly unknown[] = [],
   options: { name?: string } = {},
 ): Promise<T[]> {
-  const query = em.getConnection().getKnex().raw(text, params as readonly Knex.RawBinding[]);
+  const query = em
+    .getConnection()
+    .getKnex()
+    .raw(text, params as readonly Knex.RawBinding[]);
   const transaction = em.getTransactionContext();
   if (transaction) void query.transacting(transaction);
   if (options.name) void query.options({ name: options.name });

@@ -6,6 +6,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { JwtService } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Client } from 'pg';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { withDatabase } from '../../src/database/database-url';
@@ -28,14 +29,23 @@ export class TestApp {
     readonly orm: MikroORM,
     readonly databaseName: string,
     readonly mailDir: string,
+    private readonly serverUrl: string,
   ) {}
 
-  static async start(env: Record<string, string> = {}): Promise<TestApp> {
-    const serverUrl = required('TEST_SERVER_URL');
-    const databaseName = `${required('TEST_TEMPLATE_DB')}_${randomBytes(4).toString('hex')}`;
+  /**
+   * `server`: another PostgreSQL holding a migrated template (a test that stops its server);
+   * `logDestination`: where the app's log lines go, for a test that reads them.
+   */
+  static async start(
+    env: Record<string, string> = {},
+    options: { server?: { url: string; template: string }; logDestination?: DestinationStream } = {},
+  ): Promise<TestApp> {
+    const serverUrl = options.server?.url ?? required('TEST_SERVER_URL');
+    const template = options.server?.template ?? required('TEST_TEMPLATE_DB');
+    const databaseName = `${template}_${randomBytes(4).toString('hex')}`;
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
-    await admin.query(`create database ${databaseName} template ${required('TEST_TEMPLATE_DB')}`);
+    await admin.query(`create database ${databaseName} template ${template}`);
     await admin.end();
 
     const mailDir = await mkdtemp(join(tmpdir(), 'orgs-mail-'));
@@ -49,15 +59,17 @@ export class TestApp {
       DATA_DIR: mailDir,
       ...env,
     });
-    const app = await createApp(config, withDatabase(serverUrl, databaseName));
+    const app = await createApp(config, withDatabase(serverUrl, databaseName), {
+      logDestination: options.logDestination,
+    });
     await app.init();
     await app.getHttpAdapter().getInstance().ready();
-    return new TestApp(app, app.get(MikroORM), databaseName, mailDir);
+    return new TestApp(app, app.get(MikroORM), databaseName, mailDir, serverUrl);
   }
 
   async close(): Promise<void> {
     await this.app.close();
-    const admin = new Client({ connectionString: required('TEST_SERVER_URL') });
+    const admin = new Client({ connectionString: this.serverUrl });
     await admin.connect();
     await admin.query(`drop database if exists ${this.databaseName} with (force)`);
     await admin.end();
