@@ -3,9 +3,9 @@ import { CommonErrors } from './app-error';
 import { isStorableText, UNSTORABLE_TEXT_MESSAGE } from './storable-text';
 
 /**
- * Deepest nesting of objects and arrays a request may carry (the body itself is level 1). An
- * ontology `structure` of 60 levels fits; deeper JSON is an attack on every recursive walk after
- * the parser (validation, serialization, PostgreSQL's jsonb input), not a labelling schema.
+ * Deepest nesting of objects and arrays a request may carry (the body itself is level 1). The deepest
+ * input the API takes, an ontology `structure` (32 levels of its own), fits; deeper JSON is an attack
+ * on every recursive walk after the parser (validation, serialization, PostgreSQL's jsonb input).
  */
 export const MAX_JSON_DEPTH = 64;
 
