@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn,
@@ -11,7 +12,14 @@ import {
   validateSync,
 } from 'class-validator';
 
-const toNumber = ({ value }: { value: unknown }) => (value === undefined ? value : Number(value));
+/** A whole number from the environment's text, at least `min` (and at most `max`). */
+const WholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => (value === undefined ? value : Number(value))),
+    IsInt(),
+    Min(min),
+    Max(max),
+  );
 
 const splitList = ({ value }: { value: unknown }) =>
   typeof value === 'string'
@@ -29,10 +37,7 @@ export class AppConfig {
   @IsIn(['development', 'production', 'test'])
   NODE_ENV: 'development' | 'production' | 'test' = 'development';
 
-  @Transform(toNumber)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @WholeNumber(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -53,10 +58,7 @@ export class AppConfig {
   JWT_SECRET?: string;
 
   /** Access token lifetime in seconds. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(60)
-  @Max(60 * 60 * 24 * 30)
+  @WholeNumber(60, 60 * 60 * 24 * 30)
   JWT_TTL = 3600;
 
   /** `log`, `file:<dir>` or an `smtp://` / `smtps://` URL. */
@@ -77,71 +79,48 @@ export class AppConfig {
   PLATFORM_ADMIN_EMAILS: string[] = [];
 
   /** Requests a minute to the public auth routes, per client IP and per email. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 20;
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 
   /** Projects an organization may hold; the same number again for datasets, and for ontologies. */
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   QUOTA_RESOURCES_PER_ORGANIZATION = 10000;
 
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   QUOTA_TAGS_PER_ORGANIZATION = 1000;
 
-  @Transform(({ value }) => (value === undefined ? value : Number(value)))
-  @IsInt()
-  @Min(1)
+  @WholeNumber(1)
   QUOTA_GROUPS_PER_ORGANIZATION = 1000;
 
   /** Time a client has to send a whole request (headers and body): a stalled upload is cut. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;
 
   /** A socket with no traffic for this long is closed, whatever it is doing. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   HTTP_CONNECTION_TIMEOUT_MS = 60_000;
 
   /** An idle keep-alive connection is closed after this long; above the 60 s of common load balancers. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   HTTP_KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
   /** PostgreSQL's statement_timeout for every query the service runs (not migrations). */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   DB_STATEMENT_TIMEOUT_MS = 15_000;
 
   /** Connections in the pool. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(1)
-  @Max(1000)
+  @WholeNumber(1, 1000)
   DB_POOL_MAX = 10;
 
   /** How long a request waits for a free connection before it is answered 503. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(100)
+  @WholeNumber(100)
   DB_POOL_ACQUIRE_TIMEOUT_MS = 5_000;
 
   /** On SIGTERM, how long in-flight requests may take to finish before their connections are cut. */
-  @Transform(toNumber)
-  @IsInt()
-  @Min(0)
+  @WholeNumber(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
 
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
