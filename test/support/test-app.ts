@@ -55,6 +55,9 @@ export class TestApp {
       MAIL_TRANSPORT: `file:${mailDir}`,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
       AUTH_RATE_LIMIT_PER_MINUTE: '100000',
+      // Suites seed tens of thousands of rows through `sql()` on the app's own pool, on a machine that
+      // may run two suites at once: the serving default (15 s) would cancel a seed, not a request.
+      DB_STATEMENT_TIMEOUT_MS: '300000',
       PLATFORM_ADMIN_EMAILS: PLATFORM_ADMIN_EMAIL,
       DATA_DIR: mailDir,
       ...env,
