@@ -1,4 +1,4 @@
-import { memberListSql, searchWordsOf } from '../../src/modules/membership/members.query';
+import { memberListSql, searchWordsOf } from '../../src/modules/membership/membership.repository';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createUser, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';

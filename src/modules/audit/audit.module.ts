@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { AuditEvent } from './entities/audit-event.entity';
 import { Global, Module } from '@nestjs/common';
+import { AuditEventsRepository } from './audit-events.repository';
 import { AuditLogService } from './audit-log.service';
 import { AuditController } from './audit.controller';
 import { AuditService } from './audit.service';
@@ -10,7 +11,7 @@ import { AuditService } from './audit.service';
   imports: [MikroOrmModule.forFeature([AuditEvent])],
 
   controllers: [AuditController],
-  providers: [AuditService, AuditLogService],
+  providers: [AuditService, AuditLogService, AuditEventsRepository],
   exports: [AuditService],
 })
 export class AuditModule {}

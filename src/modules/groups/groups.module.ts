@@ -3,11 +3,13 @@ import { Group } from './entities/group.entity';
 import { GroupMember } from './entities/group-member.entity';
 import { Module } from '@nestjs/common';
 import { GroupsController } from './groups.controller';
+import { MembershipModule } from '../membership/membership.module';
+import { GroupsRepository } from './groups.repository';
 import { GroupsService } from './groups.service';
 
 @Module({
-  imports: [MikroOrmModule.forFeature([Group, GroupMember])],
+  imports: [MikroOrmModule.forFeature([Group, GroupMember]), MembershipModule],
   controllers: [GroupsController],
-  providers: [GroupsService],
+  providers: [GroupsService, GroupsRepository],
 })
 export class GroupsModule {}

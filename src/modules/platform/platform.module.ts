@@ -1,11 +1,13 @@
 import { PolicyModule } from '../../policy/policy.module';
 import { definePlatformRules } from './platform.rules';
 import { Module } from '@nestjs/common';
+import { MembershipModule } from '../membership/membership.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
 import { PlatformController } from './platform.controller';
 import { PlatformService } from './platform.service';
 
 @Module({
-  imports: [PolicyModule.forFeature(definePlatformRules)],
+  imports: [PolicyModule.forFeature(definePlatformRules), OrganizationsModule, MembershipModule],
   controllers: [PlatformController],
   providers: [PlatformService],
 })

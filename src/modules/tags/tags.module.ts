@@ -3,11 +3,13 @@ import { Tag } from './entities/tag.entity';
 import { ProjectTag } from './entities/project-tag.entity';
 import { Module } from '@nestjs/common';
 import { ProjectTagsController, TagsController } from './tags.controller';
+import { TagsRepository } from './tags.repository';
 import { TagsService } from './tags.service';
 
 @Module({
   imports: [MikroOrmModule.forFeature([Tag, ProjectTag])],
   controllers: [TagsController, ProjectTagsController],
-  providers: [TagsService],
+  providers: [TagsService, TagsRepository],
+  exports: [TagsService],
 })
 export class TagsModule {}
