@@ -144,7 +144,7 @@ export class GroupsRepository {
     const inserted = await sql<{ user_id: string }>(
       em,
       `insert into group_members (id, group_id, user_id, organization_id, created_at)
-       select gen_random_uuid(), ?::uuid, u, ?::uuid, now() from unnest(array[?]::uuid[]) as u
+       select gen_random_uuid(), ?::uuid, u, ?::uuid, now() from unnest(?::uuid[]) as u
        on conflict (group_id, user_id) do nothing
        returning user_id`,
       [groupId, organizationId, userIds],

@@ -77,7 +77,7 @@ export function memberListSql(
   const where = ['m.organization_id = ?'];
   const params: unknown[] = [organizationId];
   if (filter.types && filter.types.length > 0) {
-    where.push('m.type in (?)');
+    where.push('m.type = any(?::text[])');
     params.push([...filter.types]);
   }
   for (const word of filter.words ?? []) {
@@ -226,7 +226,7 @@ export class MembershipRepository {
     const rows = await sql<{ user_id: string }>(
       em,
       `select user_id from memberships
-        where organization_id = ? and user_id in (?) and type in (?)
+        where organization_id = ? and user_id = any(?::uuid[]) and type = any(?::text[])
         for share`,
       [organizationId, userIds, types],
     );

@@ -69,10 +69,10 @@ export class CollaboratorsRepository {
     return sql<HandedOver>(
       em,
       `with previous as (
-         select resource_id, role from collaborators where user_id = ?::uuid and resource_id in (?)
+         select resource_id, role from collaborators where user_id = ?::uuid and resource_id = any(?::uuid[])
        )
        insert into collaborators (id, resource_id, user_id, role, organization_id, created_at)
-       select gen_random_uuid(), r.id, ?::uuid, 'admin', r.organization_id, now() from resources r where r.id in (?)
+       select gen_random_uuid(), r.id, ?::uuid, 'admin', r.organization_id, now() from resources r where r.id = any(?::uuid[])
        on conflict (resource_id, user_id) do update set role = 'admin'
        returning resource_id as "resourceId",
                  (select p.role from previous p where p.resource_id = collaborators.resource_id) as "previousRole"`,

@@ -20,7 +20,7 @@ export function projectTagConditions(alias: string, filter: ProjectTagFilter): S
   const all = [...new Set(filter.tags ?? [])];
   if (all.length > 0) {
     conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id in (?)
+      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[])
                              group by pt.project_id having count(*) = ?)`,
       params: [all, all.length],
     });
@@ -28,7 +28,7 @@ export function projectTagConditions(alias: string, filter: ProjectTagFilter): S
   const any = [...new Set(filter.tagsAny ?? [])];
   if (any.length > 0) {
     conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id in (?))`,
+      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[]))`,
       params: [any],
     });
   }

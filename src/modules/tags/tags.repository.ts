@@ -72,7 +72,7 @@ export class TagsRepository {
    * would: a tag being deleted now is waited for, then missing.
    */
   async lockTagsOf(em: EntityManager, organizationId: string, tagIds: readonly string[]): Promise<number> {
-    const rows = await sql(em, `select id from tags where organization_id = ? and id in (?) for key share`, [
+    const rows = await sql(em, `select id from tags where organization_id = ? and id = any(?::uuid[]) for key share`, [
       organizationId,
       tagIds,
     ]);
@@ -89,7 +89,7 @@ export class TagsRepository {
     const rows = await sql<{ tag_id: string }>(
       em,
       `insert into project_tags (id, project_id, tag_id, organization_id, created_at)
-       select gen_random_uuid(), ?::uuid, tag_id, ?::uuid, now() from unnest(array[?]::uuid[]) as tag_id
+       select gen_random_uuid(), ?::uuid, tag_id, ?::uuid, now() from unnest(?::uuid[]) as tag_id
        on conflict (project_id, tag_id) do nothing
        returning tag_id`,
       [projectId, organizationId, tagIds],

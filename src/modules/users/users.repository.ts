@@ -22,7 +22,7 @@ export class UsersRepository {
   async grantPlatformAdminsVerified(em: EntityManager, emails: readonly string[]): Promise<void> {
     await sql(
       em,
-      `update users set is_platform_admin = true where email in (?) and email_verified_at is not null and not is_platform_admin`,
+      `update users set is_platform_admin = true where email = any(?::text[]) and email_verified_at is not null and not is_platform_admin`,
       [emails],
     );
   }
