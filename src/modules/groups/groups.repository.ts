@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { deleteRowsOfUser } from '../../common/tenant-rows';
 import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
@@ -167,12 +168,7 @@ export class GroupsRepository {
   }
 
   /** Takes the user out of every group of the organization; how many places went. */
-  async removeFromAll(em: EntityManager, organizationId: string, userId: string): Promise<number> {
-    const removed = await sql(
-      em,
-      `delete from group_members where organization_id = ? and user_id = ? returning id`,
-      [organizationId, userId],
-    );
-    return removed.length;
+  removeFromAll(em: EntityManager, organizationId: string, userId: string): Promise<number> {
+    return deleteRowsOfUser(em, 'group_members', organizationId, userId);
   }
 }

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { deleteRowsOfUser } from '../../common/tenant-rows';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { SoleAdminResourceDto } from '../membership/dto/member.dto';
 import { HandedOver } from '../membership/organization-rights';
@@ -81,12 +82,7 @@ export class CollaboratorsRepository {
   }
 
   /** Deletes the user's collaborator roles on the organization's resources; how many went. */
-  async deleteAllOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
-    const rows = await sql(
-      em,
-      `delete from collaborators where organization_id = ? and user_id = ? returning id`,
-      [organizationId, userId],
-    );
-    return rows.length;
+  deleteAllOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
+    return deleteRowsOfUser(em, 'collaborators', organizationId, userId);
   }
 }

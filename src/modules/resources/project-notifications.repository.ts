@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { deleteRowsOfUser } from '../../common/tenant-rows';
 import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
@@ -60,12 +61,7 @@ export class ProjectNotificationsRepository {
   }
 
   /** Takes the user off every notification of the organization's projects; how many places went. */
-  async deleteRecipientsOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
-    const rows = await sql(
-      em,
-      `delete from notification_recipients where organization_id = ? and user_id = ? returning id`,
-      [organizationId, userId],
-    );
-    return rows.length;
+  deleteRecipientsOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
+    return deleteRowsOfUser(em, 'notification_recipients', organizationId, userId);
   }
 }

@@ -72,10 +72,11 @@ export class TagsRepository {
    * would: a tag being deleted now is waited for, then missing.
    */
   async lockTagsOf(em: EntityManager, organizationId: string, tagIds: readonly string[]): Promise<number> {
-    const rows = await sql(em, `select id from tags where organization_id = ? and id = any(?::uuid[]) for key share`, [
-      organizationId,
-      tagIds,
-    ]);
+    const rows = await sql(
+      em,
+      `select id from tags where organization_id = ? and id = any(?::uuid[]) for key share`,
+      [organizationId, tagIds],
+    );
     return rows.length;
   }
 
