@@ -22,6 +22,7 @@ import { Resource } from './entities/resource.entity';
 import { ResourceInvitations } from './resource-invitations.service';
 import { ResourcesRepository } from './resources.repository';
 import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
+import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 
 /**
@@ -124,14 +125,14 @@ export class CollaboratorsService {
       enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
       if (collaborator.role === role) return;
       await this.assertKeepsAnAdmin(em, resource, collaborator, role);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'collaborator.role_changed',
-        targetType: kind,
-        targetId: id,
-        data: { userId, before: { role: collaborator.role }, after: { role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.role_changed', {
+          userId,
+          before: { role: collaborator.role },
+          after: { role },
+        }),
+      );
       collaborator.role = role;
       await em.flush();
     });
@@ -146,14 +147,13 @@ export class CollaboratorsService {
       enforce(policy.ability, 'delete', 'Collaborator', { role: collaborator?.role ?? null, userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       await this.assertKeepsAnAdmin(em, resource, collaborator, null);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'collaborator.removed',
-        targetType: kind,
-        targetId: id,
-        data: { userId, before: { role: collaborator.role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.removed', {
+          userId,
+          before: { role: collaborator.role },
+        }),
+      );
       em.remove(collaborator);
       await em.flush();
     });
@@ -199,14 +199,13 @@ export class CollaboratorsService {
       const resource = await this.resources.lock(em, kind, id);
       const current = await em.findOne(ResourceGroup, { resource, group: groupId });
       if (!current) throw ResourceErrors.groupNotOnResource();
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'resource_group.removed',
-        targetType: kind,
-        targetId: id,
-        data: { groupId, before: { role: current.role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'resource_group.removed', {
+          groupId,
+          before: { role: current.role },
+        }),
+      );
       em.remove(current);
       await em.flush();
     });

@@ -6,6 +6,7 @@ import { ProjectDto } from './dto/resource.dto';
 import { ProjectDataset } from './entities/project-dataset.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
+import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import { ResourcesRepository } from './resources.repository';
 
@@ -29,7 +30,7 @@ export class ProjectLinksService {
     await this.em.transactional(async (em) => {
       const project = await this.resources.lock(em, 'project', projectId);
       if (!(await this.resources.attachDataset(em, projectId, datasetId))) return;
-      this.record(em, policy, project, 'project.dataset_attached', { datasetId });
+      this.audit.record(em, resourceEvent(policy, project, 'project.dataset_attached', { datasetId }));
       await em.flush();
     });
     return this.project(policy, projectId);
@@ -40,7 +41,7 @@ export class ProjectLinksService {
       const project = await this.resources.lock(em, 'project', projectId);
       const removed = await em.nativeDelete(ProjectDataset, { project: projectId, dataset: datasetId });
       if (removed === 0) throw ResourceErrors.datasetNotAttached();
-      this.record(em, policy, project, 'project.dataset_detached', { datasetId });
+      this.audit.record(em, resourceEvent(policy, project, 'project.dataset_detached', { datasetId }));
       await em.flush();
     });
   }
@@ -57,30 +58,16 @@ export class ProjectLinksService {
       const before = project.ontology?.id ?? null;
       if (before === ontologyId) return;
       project.ontology = ontologyId ? em.getReference(Resource, ontologyId, { wrapped: true }) : null;
-      this.record(em, policy, project, 'project.ontology_set', {
-        before: { ontologyId: before },
-        after: { ontologyId },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, project, 'project.ontology_set', {
+          before: { ontologyId: before },
+          after: { ontologyId },
+        }),
+      );
       await em.flush();
     });
     return this.project(policy, projectId);
-  }
-
-  private record(
-    em: EntityManager,
-    policy: RequestPolicy,
-    project: Resource,
-    action: string,
-    data: Record<string, unknown>,
-  ): void {
-    this.audit.record(em, {
-      organizationId: project.organization?.id ?? null,
-      actorId: policy.ctx.caller.userId,
-      action,
-      targetType: 'project',
-      targetId: project.id,
-      data,
-    });
   }
 
   private async project(policy: RequestPolicy, id: string): Promise<ProjectDto> {

@@ -21,6 +21,7 @@ import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { MembershipRepository } from '../membership/membership.repository';
+import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import {
   ListFilters,
@@ -116,14 +117,7 @@ export class ResourcesService {
       if ('structure' in input && input.structure !== undefined) resource.structure = input.structure;
       const changes = changedFields(before, auditedFields(resource));
       if (Object.keys(changes.after).length === 0) return;
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: `${kind}.updated`,
-        targetType: kind,
-        targetId: id,
-        data: changes,
-      });
+      this.audit.record(em, resourceEvent(policy, resource, `${kind}.updated`, changes));
       await em.flush();
     });
     return this.detail(kind, id, policy.ctx.resource?.role ?? null);
@@ -133,14 +127,10 @@ export class ResourcesService {
   async remove(policy: RequestPolicy, kind: ResourceKind, id: string): Promise<void> {
     await this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: `${kind}.deleted`,
-        targetType: kind,
-        targetId: id,
-        data: { before: auditedFields(resource) },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, `${kind}.deleted`, { before: auditedFields(resource) }),
+      );
       await em.nativeDelete(Resource, { id, kind });
       await em.flush();
     });
