@@ -1,5 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
 import { PolicyModule } from '../../policy/policy.module';
 import { OrganizationsModule } from '../organizations/organizations.module';
 import { MemberSearchWord } from './entities/member-search-word.entity';
@@ -13,6 +15,8 @@ import { OrganizationRights } from './organization-rights';
 
 @Module({
   imports: [
+    AuditModule,
+    UsersModule,
     MikroOrmModule.forFeature([Membership, MemberSearchWord]),
     PolicyModule.forFeature(defineMembershipRules),
     OrganizationsModule,

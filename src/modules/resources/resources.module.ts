@@ -8,6 +8,9 @@ import { NotificationRecipient } from './entities/notification-recipient.entity'
 import { PolicyModule } from '../../policy/policy.module';
 import { defineResourceRules } from './resources.rules';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
+import { QuotasModule } from '../quotas/quotas.module';
 import { MembershipModule } from '../membership/membership.module';
 import { TagsModule } from '../tags/tags.module';
 import { CollaboratorsRepository } from './collaborators.repository';
@@ -31,6 +34,9 @@ import { ResourcesService } from './resources.service';
 
 @Module({
   imports: [
+    AuditModule,
+    UsersModule,
+    QuotasModule,
     MikroOrmModule.forFeature([
       Resource,
       Collaborator,
