@@ -56,7 +56,7 @@ export interface MemberFilter {
  * prefix to the prefix with its last character incremented. A bound range, unlike `like ? || '%'`,
  * is one the planner can serve from member_search_words_prefix_idx in a generic plan too.
  */
-export function prefixRange(prefix: string): [string, string] {
+function prefixRange(prefix: string): [string, string] {
   const characters = [...prefix];
   const last = characters.pop()!.codePointAt(0)!;
   // Past the surrogates' block, the next code point that UTF-8 can encode.
