@@ -82,19 +82,15 @@ export class CollaboratorsService {
           enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
           await this.assertKeepsAnAdmin(em, resource, current, role);
         }
-        this.audit.record(em, {
-          organizationId,
-          actorId,
-          action: current ? 'collaborator.role_changed' : 'collaborator.added',
-          targetType: kind,
-          targetId: id,
-          data: {
+        this.audit.record(
+          em,
+          resourceEvent(policy, resource, current ? 'collaborator.role_changed' : 'collaborator.added', {
             userId: user.id,
             email: user.email,
             before: current ? { role: current.role } : null,
             after: { role },
-          },
-        });
+          }),
+        );
         if (current) current.role = role;
         else em.create(Collaborator, { resource, user, role, organization: organizationId });
       }
@@ -177,14 +173,14 @@ export class CollaboratorsService {
       if (!group || !organizationId) throw ResourceErrors.groupOfOtherOrg();
       const current = await em.findOne(ResourceGroup, { resource, group });
       if (current?.role !== role) {
-        this.audit.record(em, {
-          organizationId,
-          actorId: policy.ctx.caller.userId,
-          action: current ? 'resource_group.role_changed' : 'resource_group.added',
-          targetType: kind,
-          targetId: id,
-          data: { groupId: group.id, before: current ? { role: current.role } : null, after: { role } },
-        });
+        this.audit.record(
+          em,
+          resourceEvent(policy, resource, current ? 'resource_group.role_changed' : 'resource_group.added', {
+            groupId: group.id,
+            before: current ? { role: current.role } : null,
+            after: { role },
+          }),
+        );
         if (current) current.role = role;
         else em.create(ResourceGroup, { resource, group, role, organization: organizationId });
         await em.flush();
@@ -234,14 +230,14 @@ export class CollaboratorsService {
       if (!membership) throw ResourceErrors.notFound(kind);
       const current = await em.findOne(Collaborator, { resource, user: actorId });
       if (current?.role === 'admin') return;
-      this.audit.record(em, {
-        organizationId,
-        actorId,
-        action: 'collaborator.joined',
-        targetType: kind,
-        targetId: id,
-        data: { userId: actorId, before: current ? { role: current.role } : null, after: { role: 'admin' } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.joined', {
+          userId: actorId,
+          before: current ? { role: current.role } : null,
+          after: { role: 'admin' },
+        }),
+      );
       if (current) current.role = 'admin';
       else em.create(Collaborator, { resource, user: actorId, role: 'admin', organization: organizationId });
       await em.flush();
