@@ -5,6 +5,7 @@ import { createApp, buildOpenApiDocument } from '../app.factory';
 import { AppConfig } from '../config/app-config';
 import { migrate } from '../database/migrate';
 import { ormOptions } from '../database/orm-options';
+import { UsersRepository } from '../modules/users/users.repository';
 import { resolveDatabase } from '../database/resolve-database';
 import { sortKeysDeep } from './sort-keys';
 
@@ -48,16 +49,7 @@ async function platformAdmin(action: string | undefined, email: string | undefin
   await withDatabase(async (url) => {
     await migrate(url);
     await withOrm(url, async (orm) => {
-      const connection = orm.em.getConnection();
-      if (action === 'grant') {
-        await connection.execute(
-          `insert into users (id, email, name, is_platform_admin, created_at) values (gen_random_uuid(), ?, '', true, now())
-           on conflict (email) do update set is_platform_admin = true`,
-          [normalized],
-        );
-      } else {
-        await connection.execute('update users set is_platform_admin = false where email = ?', [normalized]);
-      }
+      await new UsersRepository().setPlatformAdmin(orm.em.fork(), normalized, action === 'grant');
       console.log(`${normalized}: platform admin ${action === 'grant' ? 'granted' : 'revoked'}`);
     });
   });

@@ -50,7 +50,7 @@ const BY_RAISED_CODE: Record<string, () => AppError> = {
 };
 
 /**
- * Raw SQL (`em.getConnection().execute`) and commits surface the driver's own error rather than a
+ * Raw SQL (`sql()` in src/database/sql.ts) and commits surface the driver's own error rather than a
  * MikroORM DriverException: both carry the constraint name and the message, which is all this needs.
  */
 export function constraintError(exception: DriverException | DatabaseError): AppError | undefined {

@@ -6,7 +6,7 @@ import { EntityManager, Knex } from '@mikro-orm/postgresql';
  * Parameters are sent bound (`?` becomes `$1`, `$2`, ...), never written into the text: MikroORM's own
  * `execute` inlines them, so every call is a new text that PostgreSQL parses and plans anew. A `name`
  * makes it a named prepared statement, planned once per connection and reused; name only statements
- * whose text never changes (an array parameter expands to one placeholder per element, which changes it).
+ * whose text never changes. An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`.
  * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
  */
 export async function sql<T = Record<string, unknown>>(

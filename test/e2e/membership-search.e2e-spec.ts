@@ -1,4 +1,4 @@
-import { memberListSql, searchWordsOf } from '../../src/modules/membership/members.query';
+import { memberListSql, searchWordsOf } from '../../src/modules/membership/membership.repository';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createUser, TestUser } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
@@ -200,6 +200,17 @@ describe('Organization members: autocomplete', () => {
       const plan = await planOf('jo');
       expect(plan).toMatch(/Index Scan using memberships_org_joined_idx/);
       expect(plan).not.toMatch(/Seq Scan/);
+    });
+
+    it('with a generic plan, which bound parameters get after five executions, each word is still a range of the word index', async () => {
+      const { sql } = memberListSql(big.id, { words: ['kowalski', 'tanaka'], limit: 50 });
+      let n = 0;
+      const generic = sql.replace(/\?/g, () => `$${++n}`);
+      const rows = await t.sql<{ 'QUERY PLAN': string }>(`explain (generic_plan) ${generic}`);
+      const plan = rows.map((row) => row['QUERY PLAN']).join('\n');
+      expect(plan).toMatch(/Index (Only )?Scan (using|on) member_search_words_prefix_idx/);
+      expect(plan).toMatch(/Index Cond: .*word ~>=~ \$\d+/);
+      expect(plan).not.toMatch(/Seq Scan on member_search_words/);
     });
 
     it('the plain list walks memberships_org_joined_idx in join order', async () => {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { withDatabase } from '../../src/database/database-url';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createGroup } from '../factories/groups.factory';
 import { TestUser } from '../factories/users.factory';
@@ -9,14 +10,19 @@ const PROJECTS = 10_000;
 const EVERY = 50;
 
 /** Every statement the app sends to PostgreSQL while `run` runs, counted at the driver. */
-async function capturingQueries<T>(run: () => Promise<T>): Promise<{ result: T; queries: string[] }> {
+async function capturingQueries<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; queries: string[]; values: unknown[][] }> {
   const spy = jest.spyOn(Client.prototype, 'query');
   try {
     const result = await run();
     const queries = spy.mock.calls.map(([query]) =>
       typeof query === 'string' ? query : (query as { text: string }).text,
     );
-    return { result, queries };
+    const values = spy.mock.calls.map(([query, values]) =>
+      Array.isArray(values) ? values : ((query as { values?: unknown[] }).values ?? []),
+    );
+    return { result, queries, values };
   } finally {
     spy.mockRestore();
   }
@@ -115,11 +121,18 @@ describe('Organization resource lists at scale', () => {
   });
 
   it("an admin's page reads only its own rows, newest first, through resources_org_kind_created_idx", async () => {
-    const { queries } = await capturingQueries(() =>
+    const { queries, values } = await capturingQueries(() =>
       t.get(`/organizations/${org.id}/projects`, org.admin.token),
     );
-    const listSql = queries.find((sql) => /from resources r/.test(sql))!;
-    const [explained] = await t.sql<{ 'QUERY PLAN': any }>(`explain (analyze, format json) ${listSql}`);
+    const list = queries.findIndex((sql) => /from resources r/.test(sql));
+    // The statement as sent, its parameters bound.
+    const db = new Client({ connectionString: withDatabase(process.env.TEST_SERVER_URL!, t.databaseName) });
+    await db.connect();
+    const {
+      rows: [explained],
+    } = await db
+      .query<{ 'QUERY PLAN': any }>(`explain (analyze, format json) ${queries[list]}`, values[list])
+      .finally(() => db.end());
     const plan = explained['QUERY PLAN'][0].Plan;
     const scans: any[] = [];
     const walk = (node: any) => {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { ResourceKind, ResourceRole } from '../../src/policy/vocabulary';
-import { WORKFORCE_ELIGIBILITY_SQL } from '../../src/modules/membership/memberships.query';
+import { MembershipRepository } from '../../src/modules/membership/membership.repository';
 import { RESOURCE_KIND_APIS } from '../../src/modules/resources/resource-kind-api';
 import { TestApp } from '../support/test-app';
 import { TestUser } from './users.factory';
@@ -69,13 +69,7 @@ async function joinResourceOrganization(t: TestApp, resourceId: string, userId: 
     [resourceId],
   );
   if (!organizationId) return;
-  await t.sql(
-    `insert into memberships (id, organization_id, user_id, type, created_at)
-     select gen_random_uuid(), ?, ?,
-            case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end, clock_timestamp()
-     on conflict (organization_id, user_id) do nothing`,
-    [organizationId, userId, userId, organizationId],
-  );
+  await t.app.get(MembershipRepository).insertForInvitation(t.em(), organizationId, userId);
 }
 
 /** The user's direct role on a resource, or null. */

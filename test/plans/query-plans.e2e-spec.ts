@@ -51,7 +51,7 @@ const describeNode = (node: PlanNode) =>
 describe('Query plans at scale', () => {
   let t: TestApp;
   let db: Client;
-  let statements: string[] = [];
+  let statements: { sql: string; bindings?: unknown[] }[] = [];
   let org: string;
   let adminToken: string;
   let memberToken: string;
@@ -72,11 +72,14 @@ describe('Query plans at scale', () => {
     org = rows[0].org;
     adminToken = t.tokenFor(rows[0].admin);
     memberToken = t.tokenFor(rows[0].member);
-    // Every statement the app sends, as sent (MikroORM inlines the values before knex runs it).
+    // Every statement the app sends, as sent: with its bound parameters (the repositories' SQL), or
+    // with the values inlined (MikroORM's own statements).
     t.orm.em
       .getConnection()
       .getKnex()
-      .on('query', (query: { sql: string }) => statements.push(query.sql));
+      .on('query', (query: { sql: string; bindings?: unknown[] }) =>
+        statements.push({ sql: query.sql, bindings: query.bindings }),
+      );
   }, 180_000);
 
   afterAll(async () => {
@@ -89,9 +92,13 @@ describe('Query plans at scale', () => {
     statements = [];
     const response = await t.get(path, token);
     expect(response.status).toBe(200);
-    const sql = statements.find((s) => table.test(s));
-    if (!sql) throw new Error(`no statement matching ${table} among:\n${statements.join('\n---\n')}`);
-    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`);
+    const statement = statements.find((s) => table.test(s.sql));
+    if (!statement)
+      throw new Error(`no statement matching ${table} among:\n${statements.map((s) => s.sql).join('\n---\n')}`);
+    const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+      `explain (format json) ${statement.sql}`,
+      statement.bindings?.length ? statement.bindings : undefined,
+    );
     const nodes = nodesOf(rows[0]['QUERY PLAN'][0].Plan);
     return { body: response.body, nodes, plan: nodes.map(describeNode) };
   }

@@ -1,69 +1,18 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { preciseTimeSql } from '../../common/keyset-time';
-import { CursorElements, keysetCursor, Page } from '../../common/pagination';
-import { isoTime } from '../../common/sql';
+import { Page } from '../../common/pagination';
+import { AuditEventsRepository } from './audit-events.repository';
 import { AuditEventDto, AuditEventsQuery } from './dto/audit-event.dto';
-
-interface AuditEventRow {
-  id: string;
-  action: string;
-  actor_id: string | null;
-  target_type: string;
-  target_id: string | null;
-  data: Record<string, unknown>;
-  created_at: Date | string;
-  created_key: string;
-}
-
-/** Audit events by (time, id), newest first. */
-const AUDIT_EVENTS_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
 
 /** Reads the audit log; writing is AuditService's, inside each change's own transaction. */
 @Injectable()
 export class AuditLogService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly events: AuditEventsRepository,
+  ) {}
 
-  /** Newest first, walking audit_events_org_created_idx backwards. */
-  async page(organizationId: string, query: AuditEventsQuery): Promise<Page<AuditEventDto>> {
-    const before = AUDIT_EVENTS_CURSOR.decode(query.cursor);
-    const where = ['organization_id = ?'];
-    const params: unknown[] = [organizationId];
-    if (query.action !== undefined) {
-      where.push('action = ?');
-      params.push(query.action);
-    }
-    if (query.actorId !== undefined) {
-      where.push('actor_id = ?');
-      params.push(query.actorId);
-    }
-    if (before) {
-      where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
-      params.push(before[0], before[1]);
-    }
-    const rows = await this.em
-      .fork()
-      .getConnection()
-      .execute<AuditEventRow[]>(
-        `select id, action, actor_id, target_type, target_id, data, created_at,
-                ${preciseTimeSql('created_at')} as created_key
-           from audit_events where ${where.join(' and ')}
-          order by created_at desc, id desc limit ?`,
-        [...params, query.limit + 1],
-      );
-    return AUDIT_EVENTS_CURSOR.page(
-      rows,
-      query.limit,
-      (row) => [row.created_key, row.id],
-      (row) => ({
-        id: row.id,
-        action: row.action,
-        actorId: row.actor_id,
-        targetType: row.target_type,
-        targetId: row.target_id,
-        data: row.data,
-        createdAt: isoTime(row.created_at),
-      }),
-    );
+  page(organizationId: string, query: AuditEventsQuery): Promise<Page<AuditEventDto>> {
+    return this.events.page(this.em.fork(), organizationId, query);
   }
 }

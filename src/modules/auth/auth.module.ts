@@ -1,6 +1,9 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EmailToken } from './entities/email-token.entity';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
+import { MailModule } from '../mail/mail.module';
 import { JwtModule } from '@nestjs/jwt';
 import { PassportModule } from '@nestjs/passport';
 import { MembershipModule } from '../membership/membership.module';
@@ -17,6 +20,9 @@ import { RateLimiter } from './rate-limiter';
 
 @Module({
   imports: [
+    AuditModule,
+    UsersModule,
+    MailModule,
     MikroOrmModule.forFeature([EmailToken]),
     PassportModule,
     JwtModule.registerAsync({

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
-import { membershipsOf } from '../membership/memberships.query';
+import { MembershipRepository } from '../membership/membership.repository';
 import { UserDto } from '../users/dto/user.dto';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
@@ -28,6 +28,7 @@ export class AuthService {
     private readonly credentials: CredentialsService,
     private readonly mails: AuthMails,
     private readonly audit: AuditService,
+    private readonly memberships: MembershipRepository,
   ) {}
 
   /**
@@ -64,7 +65,7 @@ export class AuthService {
       const { user, signUp } = spent;
       user.name = signUp.name;
       await this.credentials.setPasswordProvenByMail(em, user, signUp.passwordHash);
-      return { user: UserDto.from(user), memberships: await membershipsOf(em, user.id) };
+      return { user: UserDto.from(user), memberships: await this.memberships.membershipsOf(em, user.id) };
     });
   }
 
@@ -115,7 +116,7 @@ export class AuthService {
       email: user.email,
       name: user.name,
       isPlatformAdmin: user.isPlatformAdmin,
-      memberships: await membershipsOf(em, user.id),
+      memberships: await this.memberships.membershipsOf(em, user.id),
     };
   }
 }

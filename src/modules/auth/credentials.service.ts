@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { DomainJoinService } from '../membership/domain-join.service';
+import { NewMembershipsService } from '../membership/new-memberships.service';
 import { User } from '../users/entities/user.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
 
@@ -10,7 +10,7 @@ export class CredentialsService {
   constructor(
     private readonly config: AppConfig,
     private readonly tokens: EmailTokensRepository,
-    private readonly domainJoin: DomainJoinService,
+    private readonly newMemberships: NewMembershipsService,
   ) {}
 
   /**
@@ -26,7 +26,7 @@ export class CredentialsService {
     if (this.config.PLATFORM_ADMIN_EMAILS.includes(user.email)) user.isPlatformAdmin = true;
     await this.tokens.voidAll(em, user.id);
     await em.flush();
-    await this.domainJoin.joinByDomain(em, user);
+    await this.newMemberships.joinByDomain(em, user);
     await em.flush();
   }
 }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { execSql } from '../../database/exec-sql';
+import { sql } from '../../database/sql';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
 import { EmailTokenPurpose } from './entities/email-token.entity';
@@ -44,7 +44,7 @@ export class EmailTokensRepository {
     signUp?: SignUp,
   ): Promise<string> {
     const token = randomBytes(32).toString('base64url');
-    await execSql(
+    await sql(
       em,
       `insert into email_tokens (id, user_id, purpose, token_hash, expires_at, password_hash, name, created_at)
        values (gen_random_uuid(), ?, ?, ?, ?, ?, ?, now())
@@ -73,14 +73,14 @@ export class EmailTokensRepository {
     purpose: EmailTokenPurpose,
   ): Promise<{ user: User; signUp: SignUp | null } | null> {
     const tokenHash = sha256(token);
-    const [owner] = await execSql<{ user_id: string }>(
+    const [owner] = await sql<{ user_id: string }>(
       em,
       'select user_id from email_tokens where token_hash = ? and purpose = ?',
       [tokenHash, purpose],
     );
     if (!owner) return null;
     const user = await this.users.lock(em, owner.user_id);
-    const [spent] = await execSql<{ password_hash: string | null; name: string | null }>(
+    const [spent] = await sql<{ password_hash: string | null; name: string | null }>(
       em,
       `delete from email_tokens where token_hash = ? and purpose = ? and user_id = ? and expires_at > now()
        returning password_hash, name`,
@@ -96,7 +96,7 @@ export class EmailTokensRepository {
 
   /** The sign-up waiting for verification (its link may have expired: a resend renews it). */
   async pendingSignUp(em: EntityManager, userId: string): Promise<SignUp | null> {
-    const [row] = await execSql<{ password_hash: string; name: string }>(
+    const [row] = await sql<{ password_hash: string; name: string }>(
       em,
       `select password_hash, name from email_tokens where user_id = ? and purpose = 'verify_email'`,
       [userId],
@@ -106,12 +106,12 @@ export class EmailTokensRepository {
 
   /** Every link mailed to the user stops working. */
   async voidAll(em: EntityManager, userId: string): Promise<void> {
-    await execSql(em, 'delete from email_tokens where user_id = ?', [userId]);
+    await sql(em, 'delete from email_tokens where user_id = ?', [userId]);
   }
 
   /** In one query, so that login does the same work whatever the state of the account. */
   async loginCandidate(em: EntityManager, email: string): Promise<LoginCandidate | null> {
-    const [row] = await execSql<{
+    const [row] = await sql<{
       id: string;
       password_hash: string | null;
       email_verified: boolean;

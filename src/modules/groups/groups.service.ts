@@ -6,13 +6,9 @@ import { QuotasService } from '../quotas/quotas.service';
 import { AddGroupMembersDto, CreateGroupDto, UpdateGroupDto } from './dto/group-requests.dto';
 import { GroupDetailDto, GroupDto } from './dto/group.dto';
 import { GroupErrors } from './groups.errors';
-import { findGroupDetail, pageGroups } from './groups.query';
-import { execSql } from '../../database/exec-sql';
-
-interface GroupState {
-  name: string;
-  description: string;
-}
+import { GroupsRepository, GroupState } from './groups.repository';
+import { MembershipRepository } from '../membership/membership.repository';
+import { OrganizationRights, OrganizationRightsHolder } from '../membership/organization-rights';
 
 /**
  * Groups of an organization. Every statement names the organization from the path, so the id of
@@ -20,19 +16,24 @@ interface GroupState {
  * case: groups_org_name_unique decides, also between concurrent requests (409 GROUP_NAME_TAKEN).
  */
 @Injectable()
-export class GroupsService {
+export class GroupsService implements OrganizationRightsHolder {
   constructor(
     private readonly em: EntityManager,
     private readonly audit: AuditService,
     private readonly quotas: QuotasService,
-  ) {}
+    private readonly groups: GroupsRepository,
+    private readonly memberships: MembershipRepository,
+    rights: OrganizationRights,
+  ) {
+    rights.register(this);
+  }
 
   list(organizationId: string, query: PageQuery): Promise<Page<GroupDto>> {
-    return pageGroups(this.em.fork(), organizationId, query);
+    return this.groups.page(this.em.fork(), organizationId, query);
   }
 
   async get(organizationId: string, groupId: string): Promise<GroupDetailDto> {
-    const group = await findGroupDetail(this.em.fork(), organizationId, groupId);
+    const group = await this.groups.findDetail(this.em.fork(), organizationId, groupId);
     if (!group) throw GroupErrors.groupNotFound();
     return group;
   }
@@ -40,12 +41,10 @@ export class GroupsService {
   async create(actorId: string, organizationId: string, input: CreateGroupDto): Promise<GroupDetailDto> {
     const groupId = await this.em.transactional(async (em) => {
       await this.quotas.assertRoomFor(em, organizationId, 'groups');
-      const [{ id }] = await execSql<{ id: string }>(
-        em,
-        `insert into groups (id, organization_id, name, description, created_at)
-         values (gen_random_uuid(), ?, ?, ?, now()) returning id`,
-        [organizationId, input.name, input.description ?? ''],
-      );
+      const id = await this.groups.insert(em, organizationId, {
+        name: input.name,
+        description: input.description ?? '',
+      });
       const added = await this.addMembers(em, organizationId, id, input.memberIds ?? []);
       this.audit.record(em, {
         organizationId,
@@ -71,12 +70,7 @@ export class GroupsService {
       const before = await this.lockGroup(em, organizationId, groupId, 'update');
       const after = { name: input.name ?? before.name, description: input.description ?? before.description };
       if (after.name === before.name && after.description === before.description) return;
-      await execSql(em, `update groups set name = ?, description = ? where id = ? and organization_id = ?`, [
-        after.name,
-        after.description,
-        groupId,
-        organizationId,
-      ]);
+      await this.groups.update(em, organizationId, groupId, after);
       this.audit.record(em, {
         organizationId,
         actorId,
@@ -93,13 +87,7 @@ export class GroupsService {
   /** Deletes the group; its members' roles through it on resources go with it (FK cascade). */
   async delete(actorId: string, organizationId: string, groupId: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const [deleted] = await execSql<GroupState & { member_ids: string[] }>(
-        em,
-        `delete from groups g where g.id = ? and g.organization_id = ?
-         returning g.name, g.description,
-                   array(select gm.user_id from group_members gm where gm.group_id = g.id) as member_ids`,
-        [groupId, organizationId],
-      );
+      const deleted = await this.groups.delete(em, organizationId, groupId);
       if (!deleted) throw GroupErrors.groupNotFound();
       this.audit.record(em, {
         organizationId,
@@ -146,12 +134,8 @@ export class GroupsService {
   ): Promise<void> {
     await this.em.transactional(async (em) => {
       await this.lockGroup(em, organizationId, groupId, 'share');
-      const removed = await execSql(
-        em,
-        `delete from group_members where group_id = ? and organization_id = ? and user_id = ? returning id`,
-        [groupId, organizationId, userId],
-      );
-      if (removed.length === 0) throw GroupErrors.groupMemberNotFound();
+      if (!(await this.groups.removeMember(em, organizationId, groupId, userId)))
+        throw GroupErrors.groupMemberNotFound();
       this.audit.record(em, {
         organizationId,
         actorId,
@@ -177,25 +161,16 @@ export class GroupsService {
   ): Promise<string[]> {
     const wanted = [...new Set(userIds.map((id) => id.toLowerCase()))];
     if (wanted.length === 0) return [];
-    const eligible = await execSql<{ user_id: string }>(
-      em,
-      `select user_id from memberships
-        where organization_id = ? and user_id in (?) and type in ('admin', 'member', 'workforce')
-        for share`,
-      [organizationId, wanted],
+    const eligibleIds = new Set(
+      await this.memberships.lockUsersInOrganization(em, organizationId, wanted, [
+        'admin',
+        'member',
+        'workforce',
+      ]),
     );
-    const eligibleIds = new Set(eligible.map((row) => row.user_id));
     const refused = wanted.filter((id) => !eligibleIds.has(id));
     if (refused.length > 0) throw GroupErrors.notOrgUser(refused);
-    const inserted = await execSql<{ user_id: string }>(
-      em,
-      `insert into group_members (id, group_id, user_id, organization_id, created_at)
-       select gen_random_uuid(), ?, u, ?, now() from unnest(array[?]::uuid[]) as u
-       on conflict (group_id, user_id) do nothing
-       returning user_id`,
-      [groupId, organizationId, wanted],
-    );
-    return inserted.map((row) => row.user_id).sort();
+    return (await this.groups.addMembers(em, organizationId, groupId, wanted)).sort();
   }
 
   /** The group's current state, its row locked; 404 unless it is a group of this organization. */
@@ -205,12 +180,17 @@ export class GroupsService {
     groupId: string,
     mode: 'update' | 'share',
   ): Promise<GroupState> {
-    const [group] = await execSql<GroupState>(
-      em,
-      `select name, description from groups where id = ? and organization_id = ? for ${mode === 'update' ? 'update' : 'share'}`,
-      [groupId, organizationId],
-    );
+    const group = await this.groups.lock(em, organizationId, groupId, mode);
     if (!group) throw GroupErrors.groupNotFound();
     return group;
+  }
+
+  /** Removal from the organization: the user leaves its groups (and the roles they gave on resources). */
+  async removeRightsOf(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<Record<string, number>> {
+    return { groupMemberships: await this.groups.removeFromAll(em, organizationId, userId) };
   }
 }

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
 import { ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
 import { serviceUnavailable } from '../../common/service-unavailable';
+import { sql } from '../../database/sql';
 import { Public } from '../../policy/public.decorator';
 
 export class HealthDto {
@@ -28,7 +29,7 @@ export class HealthController {
     let timer: NodeJS.Timeout | undefined;
     try {
       await Promise.race([
-        this.em.getConnection().execute('select 1'),
+        sql(this.em, 'select 1'),
         new Promise((_, reject) => {
           timer = setTimeout(() => reject(databaseDown), PROBE_TIMEOUT_MS);
         }),

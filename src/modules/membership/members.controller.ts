@@ -16,14 +16,14 @@ import {
   RemoveMemberQuery,
 } from './dto/member-requests.dto';
 import { MemberDto, MemberPage, RemovalPreviewDto } from './dto/member.dto';
-import { MembersService } from './members.service';
+import { MembershipService } from './membership.service';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
 @ApiTags('members')
 @Controller('organizations/:orgId/members')
 export class MembersController {
-  constructor(private readonly members: MembersService) {}
+  constructor(private readonly members: MembershipService) {}
 
   /** The organization's users by the time they joined; `q` is the autocomplete of invite dropdowns. */
   @Get()

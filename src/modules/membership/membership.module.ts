@@ -1,22 +1,28 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { Membership } from './entities/membership.entity';
-import { MemberSearchWord } from './entities/member-search-word.entity';
-import { PolicyModule } from '../../policy/policy.module';
-import { defineMembershipRules } from './membership.rules';
 import { Module } from '@nestjs/common';
-import { DomainJoinService } from './domain-join.service';
-import { MemberRemovalService } from './member-removal.service';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
+import { PolicyModule } from '../../policy/policy.module';
+import { OrganizationsModule } from '../organizations/organizations.module';
+import { MemberSearchWord } from './entities/member-search-word.entity';
+import { Membership } from './entities/membership.entity';
 import { MembersController } from './members.controller';
-import { MembersService } from './members.service';
+import { MembershipRepository } from './membership.repository';
+import { defineMembershipRules } from './membership.rules';
+import { MembershipService } from './membership.service';
+import { NewMembershipsService } from './new-memberships.service';
+import { OrganizationRights } from './organization-rights';
 
 @Module({
   imports: [
+    AuditModule,
+    UsersModule,
     MikroOrmModule.forFeature([Membership, MemberSearchWord]),
     PolicyModule.forFeature(defineMembershipRules),
+    OrganizationsModule,
   ],
-
   controllers: [MembersController],
-  providers: [DomainJoinService, MembersService, MemberRemovalService],
-  exports: [DomainJoinService],
+  providers: [MembershipService, MembershipRepository, NewMembershipsService, OrganizationRights],
+  exports: [MembershipRepository, NewMembershipsService, OrganizationRights],
 })
 export class MembershipModule {}

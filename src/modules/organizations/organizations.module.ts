@@ -5,6 +5,7 @@ import { PolicyModule } from '../../policy/policy.module';
 import { defineOrganizationRules } from './organizations.rules';
 import { Module } from '@nestjs/common';
 import { OrganizationsController } from './organizations.controller';
+import { OrganizationsRepository } from './organizations.repository';
 import { OrganizationsService } from './organizations.service';
 
 @Module({
@@ -13,6 +14,7 @@ import { OrganizationsService } from './organizations.service';
     PolicyModule.forFeature(defineOrganizationRules),
   ],
   controllers: [OrganizationsController],
-  providers: [OrganizationsService],
+  providers: [OrganizationsService, OrganizationsRepository],
+  exports: [OrganizationsRepository],
 })
 export class OrganizationsModule {}

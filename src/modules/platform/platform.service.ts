@@ -4,18 +4,14 @@ import { CommonErrors } from '../../common/app-error';
 import { Page } from '../../common/pagination';
 import { escapeLike } from '../../common/sql';
 import { AuditService } from '../audit/audit.service';
-import { Membership } from '../membership/entities/membership.entity';
-import { MembershipErrors } from '../membership/membership.errors';
+import { MembershipRepository } from '../membership/membership.repository';
+import { NewMembershipsService } from '../membership/new-memberships.service';
 import { OrganizationDto } from '../organizations/dto/organization.dto';
 import { OrganizationDomain } from '../organizations/entities/organization-domain.entity';
 import { Organization } from '../organizations/entities/organization.entity';
 import { FREE_MAIL_DOMAINS } from '../organizations/free-mail-domains';
 import { OrganizationErrors } from '../organizations/organizations.errors';
-import {
-  findOrganizationDto,
-  isDomainOfOtherOrganization,
-  pageOrganizations,
-} from '../organizations/organizations.query';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { UsersService } from '../users/users.service';
 import { AddDomainDto, CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
 
@@ -25,6 +21,9 @@ export class PlatformService {
     private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly audit: AuditService,
+    private readonly organizations: OrganizationsRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly newMemberships: NewMembershipsService,
   ) {}
 
   /** Organization, domains and first admins in one transaction: all of it, or nothing. */
@@ -42,13 +41,8 @@ export class PlatformService {
       });
       for (const domain of domains) em.create(OrganizationDomain, { organization, domain });
       await em.flush();
-      for (const user of await this.users.findOrInviteMany(em, input.adminEmails)) {
-        const internalElsewhere = await em.count(Membership, { user, type: { $in: ['admin', 'member'] } });
-        if (internalElsewhere) throw MembershipErrors.alreadyInternalElsewhere(user.email);
-        if (await isDomainOfOtherOrganization(em, user.email, organization.id))
-          throw MembershipErrors.domainOfOtherOrganization(user.email);
-        em.create(Membership, { organization, user, type: 'admin' });
-      }
+      for (const user of await this.users.findOrInviteMany(em, input.adminEmails))
+        await this.newMemberships.addFirstAdmin(em, organization.id, user);
       this.audit.record(em, {
         organizationId: organization.id,
         actorId,
@@ -71,7 +65,7 @@ export class PlatformService {
   }
 
   list(query: { limit: number; cursor?: string }): Promise<Page<OrganizationDto>> {
-    return pageOrganizations(this.em.fork(), query);
+    return this.organizations.page(this.em.fork(), query);
   }
 
   async update(
@@ -91,15 +85,8 @@ export class PlatformService {
       }
       if (input.isWorkforce === false && organization.isWorkforce) {
         // Workforce memberships elsewhere are only valid while this organization is a workforce one.
-        const [{ count }] = await em.getConnection().execute<{ count: string }[]>(
-          `select count(*) from memberships w
-             join memberships i on i.user_id = w.user_id and i.organization_id = ? and i.type in ('admin', 'member')
-            where w.type = 'workforce'`,
-          [organizationId],
-          'all',
-          em.getTransactionContext(),
-        );
-        if (Number(count) > 0) throw OrganizationErrors.workforceInUse(Number(count));
+        const count = await this.memberships.workforceDependingOn(em, organizationId);
+        if (count > 0) throw OrganizationErrors.workforceInUse(count);
       }
       em.assign(organization, {
         name: input.name ?? organization.name,
@@ -159,7 +146,7 @@ export class PlatformService {
   }
 
   private async get(id: string): Promise<OrganizationDto> {
-    const dto = await findOrganizationDto(this.em.fork(), id);
+    const dto = await this.organizations.find(this.em.fork(), id);
     if (!dto) throw CommonErrors.notFound('Organization');
     return dto;
   }

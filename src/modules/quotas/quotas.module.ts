@@ -1,6 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { QuotasRepository } from './quotas.repository';
 import { QuotasService } from './quotas.service';
 
-@Global()
-@Module({ providers: [QuotasService], exports: [QuotasService] })
+@Module({ providers: [QuotasService, QuotasRepository], exports: [QuotasService] })
 export class QuotasModule {}

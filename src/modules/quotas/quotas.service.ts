@@ -1,20 +1,11 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
-import { execSql } from '../../database/exec-sql';
 import type { ResourceKind } from '../../policy/vocabulary';
 import { QuotaErrors } from './quotas.errors';
+import { QuotasRepository } from './quotas.repository';
 
 export type Quota = 'projects' | 'datasets' | 'ontologies' | 'tags' | 'groups';
-
-/** How many of a quota's things an organization has, counted on the index that leads with organization_id. */
-const COUNT_SQL: Record<Quota, string> = {
-  projects: `select count(*) from resources where organization_id = ? and kind = 'project'`,
-  datasets: `select count(*) from resources where organization_id = ? and kind = 'dataset'`,
-  ontologies: `select count(*) from resources where organization_id = ? and kind = 'ontology'`,
-  tags: 'select count(*) from tags where organization_id = ?',
-  groups: 'select count(*) from groups where organization_id = ?',
-};
 
 const RESOURCE_QUOTAS: Record<ResourceKind, Quota> = {
   project: 'projects',
@@ -26,7 +17,10 @@ export const resourceQuota = (kind: ResourceKind): Quota => RESOURCE_QUOTAS[kind
 /** Per-organization limits on what its users create, from the configuration. */
 @Injectable()
 export class QuotasService {
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly counts: QuotasRepository,
+  ) {}
 
   limitOf(quota: Quota): number {
     switch (quota) {
@@ -51,11 +45,9 @@ export class QuotasService {
    */
   async assertRoomFor(em: EntityManager, organizationId: string | null, quota: Quota): Promise<void> {
     if (organizationId === null) return;
-    await execSql(em, `select pg_advisory_xact_lock(hashtextextended(?, 0))`, [
-      `quota:${quota}:${organizationId}`,
-    ]);
-    const [{ count }] = await execSql<{ count: string }>(em, COUNT_SQL[quota], [organizationId]);
+    await this.counts.lock(em, quota, organizationId);
     const limit = this.limitOf(quota);
-    if (Number(count) >= limit) throw QuotaErrors.exceeded(quota, limit);
+    if ((await this.counts.count(em, quota, organizationId)) >= limit)
+      throw QuotaErrors.exceeded(quota, limit);
   }
 }

@@ -1,11 +1,12 @@
-import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { enforce } from '../../policy/enforce';
 import { AuditService } from '../audit/audit.service';
 import { Group } from '../groups/entities/group.entity';
-import { lockMembershipType } from '../membership/memberships.query';
+import { MembershipRepository } from '../membership/membership.repository';
+import { NewMembershipsService } from '../membership/new-memberships.service';
+import { CollaboratorsRepository } from './collaborators.repository';
 import {
   AddResourceGroupDto,
   CollaboratorRoleDto,
@@ -19,7 +20,9 @@ import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceInvitations } from './resource-invitations.service';
+import { ResourcesRepository } from './resources.repository';
 import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
+import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 
 /**
@@ -33,30 +36,14 @@ export class CollaboratorsService {
     private readonly em: EntityManager,
     private readonly audit: AuditService,
     private readonly invitations: ResourceInvitations,
+    private readonly resources: ResourcesRepository,
+    private readonly collaborators: CollaboratorsRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly newMemberships: NewMembershipsService,
   ) {}
 
-  async list(kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
-    const connection = this.em.getConnection();
-    const [users, groups] = await Promise.all([
-      connection.execute<{ user_id: string; email: string; name: string; role: ResourceRole }[]>(
-        `select c.user_id, u.email, u.name, c.role
-           from collaborators c join users u on u.id = c.user_id join resources r on r.id = c.resource_id
-          where c.resource_id = ? and r.kind = ?
-          order by u.email`,
-        [id, kind],
-      ),
-      connection.execute<{ group_id: string; name: string; role: ResourceRole }[]>(
-        `select rg.group_id, g.name, rg.role
-           from resource_groups rg join groups g on g.id = rg.group_id join resources r on r.id = rg.resource_id
-          where rg.resource_id = ? and r.kind = ?
-          order by lower(g.name), g.id`,
-        [id, kind],
-      ),
-    ]);
-    return {
-      users: users.map((u) => ({ userId: u.user_id, email: u.email, name: u.name, role: u.role })),
-      groups: groups.map((g) => ({ groupId: g.group_id, name: g.name, role: g.role })),
-    };
+  list(kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+    return this.collaborators.list(this.em, kind, id);
   }
 
   /**
@@ -75,7 +62,7 @@ export class CollaboratorsService {
     enforce(policy.ability, 'invite', 'Collaborator', { role });
     const actorId = policy.ctx.caller.userId;
     return this.em.transactional(async (em) => {
-      const resource = await this.lock(em, kind, id);
+      const resource = await this.resources.lock(em, kind, id);
       const organizationId = resource.organization?.id ?? null;
       const invited = await this.invitations.inviteAll(em, {
         organizationId,
@@ -95,19 +82,15 @@ export class CollaboratorsService {
           enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
           await this.assertKeepsAnAdmin(em, resource, current, role);
         }
-        this.audit.record(em, {
-          organizationId,
-          actorId,
-          action: current ? 'collaborator.role_changed' : 'collaborator.added',
-          targetType: kind,
-          targetId: id,
-          data: {
+        this.audit.record(
+          em,
+          resourceEvent(policy, resource, current ? 'collaborator.role_changed' : 'collaborator.added', {
             userId: user.id,
             email: user.email,
             before: current ? { role: current.role } : null,
             after: { role },
-          },
-        });
+          }),
+        );
         if (current) current.role = role;
         else em.create(Collaborator, { resource, user, role, organization: organizationId });
       }
@@ -132,20 +115,20 @@ export class CollaboratorsService {
   ): Promise<CollaboratorRoleDto> {
     const role = this.roleOf(kind, newRole);
     await this.em.transactional(async (em) => {
-      const resource = await this.lock(em, kind, id);
+      const resource = await this.resources.lock(em, kind, id);
       const collaborator = await em.findOne(Collaborator, { resource, user: userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
       if (collaborator.role === role) return;
       await this.assertKeepsAnAdmin(em, resource, collaborator, role);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'collaborator.role_changed',
-        targetType: kind,
-        targetId: id,
-        data: { userId, before: { role: collaborator.role }, after: { role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.role_changed', {
+          userId,
+          before: { role: collaborator.role },
+          after: { role },
+        }),
+      );
       collaborator.role = role;
       await em.flush();
     });
@@ -154,20 +137,19 @@ export class CollaboratorsService {
 
   async remove(policy: RequestPolicy, kind: ResourceKind, id: string, userId: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const resource = await this.lock(em, kind, id);
+      const resource = await this.resources.lock(em, kind, id);
       const collaborator = await em.findOne(Collaborator, { resource, user: userId });
       // Checked before "not found", so that those who may not remove others cannot probe who collaborates.
       enforce(policy.ability, 'delete', 'Collaborator', { role: collaborator?.role ?? null, userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       await this.assertKeepsAnAdmin(em, resource, collaborator, null);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'collaborator.removed',
-        targetType: kind,
-        targetId: id,
-        data: { userId, before: { role: collaborator.role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.removed', {
+          userId,
+          before: { role: collaborator.role },
+        }),
+      );
       em.remove(collaborator);
       await em.flush();
     });
@@ -182,7 +164,7 @@ export class CollaboratorsService {
   ): Promise<ResourceGroupDto> {
     const role = this.roleOf(kind, input.role);
     return this.em.transactional(async (em) => {
-      const resource = await this.lock(em, kind, id);
+      const resource = await this.resources.lock(em, kind, id);
       const organizationId = resource.organization?.id;
       // Unknown groups and other organizations' groups get the same answer: no probing across tenants.
       const group = organizationId
@@ -191,14 +173,14 @@ export class CollaboratorsService {
       if (!group || !organizationId) throw ResourceErrors.groupOfOtherOrg();
       const current = await em.findOne(ResourceGroup, { resource, group });
       if (current?.role !== role) {
-        this.audit.record(em, {
-          organizationId,
-          actorId: policy.ctx.caller.userId,
-          action: current ? 'resource_group.role_changed' : 'resource_group.added',
-          targetType: kind,
-          targetId: id,
-          data: { groupId: group.id, before: current ? { role: current.role } : null, after: { role } },
-        });
+        this.audit.record(
+          em,
+          resourceEvent(policy, resource, current ? 'resource_group.role_changed' : 'resource_group.added', {
+            groupId: group.id,
+            before: current ? { role: current.role } : null,
+            after: { role },
+          }),
+        );
         if (current) current.role = role;
         else em.create(ResourceGroup, { resource, group, role, organization: organizationId });
         await em.flush();
@@ -210,17 +192,16 @@ export class CollaboratorsService {
   /** Its members lose the role at once (unless they hold it otherwise). */
   async removeGroup(policy: RequestPolicy, kind: ResourceKind, id: string, groupId: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const resource = await this.lock(em, kind, id);
+      const resource = await this.resources.lock(em, kind, id);
       const current = await em.findOne(ResourceGroup, { resource, group: groupId });
       if (!current) throw ResourceErrors.groupNotOnResource();
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: 'resource_group.removed',
-        targetType: kind,
-        targetId: id,
-        data: { groupId, before: { role: current.role } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'resource_group.removed', {
+          groupId,
+          before: { role: current.role },
+        }),
+      );
       em.remove(current);
       await em.flush();
     });
@@ -235,33 +216,28 @@ export class CollaboratorsService {
   ): Promise<JoinResultDto> {
     const actorId = policy.ctx.caller.userId;
     await this.em.transactional(async (em) => {
-      const resource = await em.findOne(
-        Resource,
-        { id, kind, organization: organizationId },
-        { lockMode: LockMode.PESSIMISTIC_WRITE },
-      );
-      if (!resource) throw ResourceErrors.notFound(kind);
+      const resource = await this.resources.lock(em, kind, id, organizationId);
       enforce(policy.ability, 'join', 'Resource', { organizationId });
       // Rights in an organization need a membership there: a platform admin who is not a user of it
       // becomes one (as a resource invitation would make them); an organization admin's membership is
       // locked against a removal running now, and one removed meanwhile finds nothing to join.
       const membership = policy.ctx.caller.isPlatformAdmin
-        ? await this.invitations.typeInOrganization(em, organizationId, actorId, actorId, {
+        ? await this.newMemberships.joinByInvitation(em, organizationId, actorId, actorId, {
             targetType: kind,
             targetId: id,
           })
-        : await lockMembershipType(em, organizationId, actorId);
+        : await this.memberships.lockType(em, organizationId, actorId);
       if (!membership) throw ResourceErrors.notFound(kind);
       const current = await em.findOne(Collaborator, { resource, user: actorId });
       if (current?.role === 'admin') return;
-      this.audit.record(em, {
-        organizationId,
-        actorId,
-        action: 'collaborator.joined',
-        targetType: kind,
-        targetId: id,
-        data: { userId: actorId, before: current ? { role: current.role } : null, after: { role: 'admin' } },
-      });
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, 'collaborator.joined', {
+          userId: actorId,
+          before: current ? { role: current.role } : null,
+          after: { role: 'admin' },
+        }),
+      );
       if (current) current.role = 'admin';
       else em.create(Collaborator, { resource, user: actorId, role: 'admin', organization: organizationId });
       await em.flush();
@@ -272,12 +248,6 @@ export class CollaboratorsService {
   private roleOf(kind: ResourceKind, role: string): ResourceRole {
     if (!isRoleOf(kind, role)) throw ResourceErrors.roleOfOtherKind(kind);
     return role;
-  }
-
-  private async lock(em: EntityManager, kind: ResourceKind, id: string): Promise<Resource> {
-    const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (!resource) throw ResourceErrors.notFound(kind);
-    return resource;
   }
 
   /**

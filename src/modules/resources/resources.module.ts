@@ -8,6 +8,15 @@ import { NotificationRecipient } from './entities/notification-recipient.entity'
 import { PolicyModule } from '../../policy/policy.module';
 import { defineResourceRules } from './resources.rules';
 import { Module } from '@nestjs/common';
+import { AuditModule } from '../audit/audit.module';
+import { UsersModule } from '../users/users.module';
+import { QuotasModule } from '../quotas/quotas.module';
+import { MembershipModule } from '../membership/membership.module';
+import { TagsModule } from '../tags/tags.module';
+import { CollaboratorsRepository } from './collaborators.repository';
+import { ProjectNotificationsRepository } from './project-notifications.repository';
+import { ResourceRightsService } from './resource-rights.service';
+import { ResourcesRepository } from './resources.repository';
 import { CollaboratorsService } from './collaborators.service';
 import {
   OrganizationDatasetsController,
@@ -25,6 +34,9 @@ import { ResourcesService } from './resources.service';
 
 @Module({
   imports: [
+    AuditModule,
+    UsersModule,
+    QuotasModule,
     MikroOrmModule.forFeature([
       Resource,
       Collaborator,
@@ -34,6 +46,8 @@ import { ResourcesService } from './resources.service';
       NotificationRecipient,
     ]),
     PolicyModule.forFeature(defineResourceRules),
+    MembershipModule,
+    TagsModule,
   ],
 
   controllers: [
@@ -53,7 +67,10 @@ import { ResourcesService } from './resources.service';
     ProjectNotificationsService,
     ResourceAccess,
     ResourceInvitations,
+    ResourceRightsService,
+    ResourcesRepository,
+    CollaboratorsRepository,
+    ProjectNotificationsRepository,
   ],
-  exports: [ResourcesService, CollaboratorsService],
 })
 export class ResourcesModule {}

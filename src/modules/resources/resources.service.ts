@@ -1,4 +1,3 @@
-import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Page } from '../../common/pagination';
@@ -8,7 +7,7 @@ import { accessibleSql } from '../../policy/sql-filter';
 import { auditedJson, changedFields } from '../audit/audit-data';
 import { AuditService } from '../audit/audit.service';
 import { QuotasService, resourceQuota } from '../quotas/quotas.service';
-import { ProjectTag } from '../tags/entities/project-tag.entity';
+import { TagsService } from '../tags/tags.service';
 import {
   CreateOntologyDto,
   CreateProjectDto,
@@ -21,17 +20,16 @@ import { ProjectDataset } from './entities/project-dataset.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
-import { lockInternalOrganization } from '../membership/memberships.query';
-import { TagErrors } from '../tags/tags.errors';
+import { MembershipRepository } from '../membership/membership.repository';
+import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import {
-  findResourceDetail,
   ListFilters,
-  pageResourceSummaries,
   requestedFilters,
   RESOURCE_LIST_FIELDS,
+  ResourcesRepository,
   resourcesOfUserSql,
-} from './resources.query';
+} from './resources.repository';
 
 type Summary = ResourceSummaryDto | ProjectSummaryDto;
 
@@ -51,6 +49,9 @@ export class ResourcesService {
     private readonly audit: AuditService,
     private readonly access: ResourceAccess,
     private readonly quotas: QuotasService,
+    private readonly resources: ResourcesRepository,
+    private readonly memberships: MembershipRepository,
+    private readonly tags: TagsService,
   ) {}
 
   /**
@@ -67,7 +68,7 @@ export class ResourcesService {
     const id = await this.em.transactional(async (em) => {
       // Locked: a removal from the organization running now either waits for this creation (and
       // then asks for a replacement admin) or finishes first (and the resource belongs to none).
-      const organizationId = await lockInternalOrganization(em, caller.userId);
+      const organizationId = await this.memberships.lockInternalOrganization(em, caller.userId);
       await this.quotas.assertRoomFor(em, organizationId, resourceQuota(kind));
       const resource = em.create(Resource, {
         kind,
@@ -81,20 +82,9 @@ export class ResourcesService {
       em.create(Collaborator, { resource, user: caller.userId, role: 'admin', organization: organizationId });
       for (const datasetId of datasetIds)
         em.create(ProjectDataset, { project: resource, dataset: datasetId });
-      if (tagIds.length > 0) {
-        // Locked as the insert's foreign key would: a tag being deleted now is waited for, then missing.
-        const tags = await em
-          .getConnection()
-          .execute<{ id: string }[]>(
-            `select id from tags where organization_id = ? and id in (${tagIds.map(() => '?').join(', ')}) for key share`,
-            [organizationId, ...tagIds],
-            'all',
-            em.getTransactionContext(),
-          );
-        if (organizationId === null || tags.length !== tagIds.length) throw TagErrors.ofOtherOrganization();
-        for (const tagId of tagIds)
-          em.create(ProjectTag, { project: resource, tag: tagId, organization: organizationId });
-      }
+      // The project's row first: the tags' rows reference it.
+      if (tagIds.length > 0) await em.flush();
+      await this.tags.tagNewProject(em, resource.id, organizationId, tagIds);
       this.audit.record(em, {
         organizationId,
         actorId: caller.userId,
@@ -120,22 +110,14 @@ export class ResourcesService {
     input: UpdateResourceBody,
   ): Promise<ResourceDetail> {
     await this.em.transactional(async (em) => {
-      const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!resource) throw ResourceErrors.notFound(kind);
+      const resource = await this.resources.lock(em, kind, id);
       const before = auditedFields(resource);
       if (input.title !== undefined) resource.title = input.title;
       if (input.description !== undefined) resource.description = input.description;
       if ('structure' in input && input.structure !== undefined) resource.structure = input.structure;
       const changes = changedFields(before, auditedFields(resource));
       if (Object.keys(changes.after).length === 0) return;
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: `${kind}.updated`,
-        targetType: kind,
-        targetId: id,
-        data: changes,
-      });
+      this.audit.record(em, resourceEvent(policy, resource, `${kind}.updated`, changes));
       await em.flush();
     });
     return this.detail(kind, id, policy.ctx.resource?.role ?? null);
@@ -144,16 +126,11 @@ export class ResourcesService {
   /** Its collaborators, group roles, links, tags and notifications go with it. */
   async remove(policy: RequestPolicy, kind: ResourceKind, id: string): Promise<void> {
     await this.em.transactional(async (em) => {
-      const resource = await em.findOne(Resource, { id, kind }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!resource) throw ResourceErrors.notFound(kind);
-      this.audit.record(em, {
-        organizationId: resource.organization?.id ?? null,
-        actorId: policy.ctx.caller.userId,
-        action: `${kind}.deleted`,
-        targetType: kind,
-        targetId: id,
-        data: { before: auditedFields(resource) },
-      });
+      const resource = await this.resources.lock(em, kind, id);
+      this.audit.record(
+        em,
+        resourceEvent(policy, resource, `${kind}.deleted`, { before: auditedFields(resource) }),
+      );
       await em.nativeDelete(Resource, { id, kind });
       await em.flush();
     });
@@ -161,7 +138,7 @@ export class ResourcesService {
 
   /** What the caller holds a role on, directly or through a group, in any organization or none. */
   listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
-    return pageResourceSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em.fork(), {
       kind,
       callerId: caller.userId,
       where: [resourcesOfUserSql(caller.userId), ...requestedFilters(caller.userId, filters)],
@@ -180,7 +157,7 @@ export class ResourcesService {
     const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
     if (!allowed) return Promise.resolve({ items: [], nextCursor: null });
     const caller = policy.ctx.caller.userId;
-    return pageResourceSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em.fork(), {
       kind,
       callerId: caller,
       where: [
@@ -195,7 +172,7 @@ export class ResourcesService {
   }
 
   private async detail(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
-    const dto = await findResourceDetail(this.em.fork(), kind, id, myRole);
+    const dto = await this.resources.findDetail(this.em.fork(), kind, id, myRole);
     if (!dto) throw ResourceErrors.notFound(kind);
     return dto;
   }

@@ -1,27 +1,13 @@
 import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { CursorElements, keysetCursor, Page } from '../../common/pagination';
+import { Page } from '../../common/pagination';
 import { AuditService } from '../audit/audit.service';
 import { QuotasService } from '../quotas/quotas.service';
 import { Organization } from '../organizations/entities/organization.entity';
 import { TagRefDto, TagDto } from './dto/tag.dto';
 import { Tag } from './entities/tag.entity';
 import { TagErrors } from './tags.errors';
-
-interface TagRow {
-  id: string;
-  name: string;
-  project_count: string | number;
-}
-
-/** Tags by (lowercased name, id). */
-const TAGS_CURSOR = keysetCursor(CursorElements.text, CursorElements.uuid);
-
-const toDto = (row: TagRow): TagDto => ({
-  id: row.id,
-  name: row.name,
-  projectCount: Number(row.project_count),
-});
+import { TagsRepository } from './tags.repository';
 
 @Injectable()
 export class TagsService {
@@ -29,21 +15,12 @@ export class TagsService {
     private readonly em: EntityManager,
     private readonly audit: AuditService,
     private readonly quotas: QuotasService,
+    private readonly tags: TagsRepository,
   ) {}
 
   /** The organization's tags by name, each with the number of projects carrying it. */
-  async list(organizationId: string, query: { limit: number; cursor?: string }): Promise<Page<TagDto>> {
-    const after = TAGS_CURSOR.decode(query.cursor);
-    const rows = await this.em.getConnection().execute<(TagRow & { sort_name: string })[]>(
-      `select t.id, t.name, lower(t.name) as sort_name,
-              (select count(*) from project_tags pt where pt.tag_id = t.id) as project_count
-         from tags t
-        where t.organization_id = ? ${after ? 'and (lower(t.name), t.id) > (?, ?)' : ''}
-        order by lower(t.name), t.id
-        limit ?`,
-      [organizationId, ...(after ?? []), query.limit + 1],
-    );
-    return TAGS_CURSOR.page(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
+  list(organizationId: string, query: { limit: number; cursor?: string }): Promise<Page<TagDto>> {
+    return this.tags.page(this.em.fork(), organizationId, query);
   }
 
   async create(actorId: string, organizationId: string, name: string): Promise<TagDto> {
@@ -79,15 +56,7 @@ export class TagsService {
         data: { before, after: name },
       });
       await em.flush();
-      const [row] = await em
-        .getConnection()
-        .execute<TagRow[]>(
-          'select t.id, t.name, (select count(*) from project_tags pt where pt.tag_id = t.id) as project_count from tags t where t.id = ?',
-          [tagId],
-          'all',
-          em.getTransactionContext(),
-        );
-      return toDto(row);
+      return this.tags.find(em, tagId);
     });
   }
 
@@ -99,15 +68,7 @@ export class TagsService {
   async remove(actorId: string, organizationId: string, tagId: string, confirm: boolean): Promise<void> {
     await this.em.transactional(async (em) => {
       const tag = await this.findInOrganization(em, organizationId, tagId, true);
-      const [{ count }] = await em
-        .getConnection()
-        .execute<{ count: string }[]>(
-          'select count(*) from project_tags where tag_id = ?',
-          [tagId],
-          'all',
-          em.getTransactionContext(),
-        );
-      const projectCount = Number(count);
+      const projectCount = await this.tags.projectCount(em, tagId);
       if (projectCount > 0 && !confirm) throw TagErrors.inUse(projectCount);
       em.remove(tag);
       this.audit.record(em, {
@@ -135,13 +96,7 @@ export class TagsService {
       // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.
       if (!tag || !project.organizationId || tag.organization.id !== project.organizationId)
         throw TagErrors.ofOtherOrganization();
-      const inserted = await em.getConnection().execute<{ id: string }[]>(
-        `insert into project_tags (id, project_id, tag_id, organization_id, created_at)
-         values (gen_random_uuid(), ?, ?, ?, now()) on conflict (project_id, tag_id) do nothing returning id`,
-        [project.id, tagId, project.organizationId],
-        'all',
-        em.getTransactionContext(),
-      );
+      const inserted = await this.tags.tagProject(em, project.id, project.organizationId, [tagId]);
       if (inserted.length > 0) {
         this.audit.record(em, {
           organizationId: project.organizationId,
@@ -163,15 +118,7 @@ export class TagsService {
     tagId: string,
   ): Promise<void> {
     await this.em.transactional(async (em) => {
-      const removed = await em
-        .getConnection()
-        .execute<{ id: string }[]>(
-          'delete from project_tags where project_id = ? and tag_id = ? returning id',
-          [project.id, tagId],
-          'all',
-          em.getTransactionContext(),
-        );
-      if (removed.length === 0) throw TagErrors.notOnProject();
+      if (!(await this.tags.untagProject(em, project.id, tagId))) throw TagErrors.notOnProject();
       this.audit.record(em, {
         organizationId: project.organizationId,
         actorId,
@@ -184,17 +131,25 @@ export class TagsService {
     });
   }
 
+  /**
+   * A project being created gets its first tags, which must be its organization's (none when it has
+   * no organization). The project's row must be written already.
+   */
+  async tagNewProject(
+    em: EntityManager,
+    projectId: string,
+    organizationId: string | null,
+    tagIds: readonly string[],
+  ): Promise<void> {
+    if (tagIds.length === 0) return;
+    if (organizationId === null || (await this.tags.lockTagsOf(em, organizationId, tagIds)) !== tagIds.length)
+      throw TagErrors.ofOtherOrganization();
+    await this.tags.tagProject(em, projectId, organizationId, tagIds);
+  }
+
   /** The friendly answer first; the unique index tags_org_name_unique is what holds under races. */
   private async assertNameFree(em: EntityManager, organizationId: string, name: string): Promise<void> {
-    const [row] = await em
-      .getConnection()
-      .execute(
-        'select 1 from tags where organization_id = ? and lower(name) = lower(?)',
-        [organizationId, name],
-        'all',
-        em.getTransactionContext(),
-      );
-    if (row) throw TagErrors.nameTaken();
+    if (await this.tags.isNameTaken(em, organizationId, name)) throw TagErrors.nameTaken();
   }
 
   private async findInOrganization(

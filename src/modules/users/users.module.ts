@@ -1,12 +1,12 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { User } from './entities/user.entity';
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
+import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-@Global()
 @Module({
   imports: [MikroOrmModule.forFeature([User])],
-  providers: [UsersService],
-  exports: [UsersService],
+  providers: [UsersService, UsersRepository],
+  exports: [UsersService, UsersRepository],
 })
 export class UsersModule {}

@@ -1,27 +1,22 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { execSql } from '../../database/exec-sql';
 import { User } from './entities/user.entity';
+import { UsersRepository } from './users.repository';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export const emailDomain = (email: string) => normalizeEmail(email).split('@').pop() ?? '';
 
 @Injectable()
 export class UsersService {
+  constructor(private readonly users: UsersRepository) {}
+
   /**
    * The user with this email, created as `invited` (no password) when unknown, so that people can
    * be given access before they sign up. Safe under concurrency: the unique email index decides.
    */
   async findOrInvite(em: EntityManager, email: string): Promise<User> {
     const normalized = normalizeEmail(email);
-    await em
-      .getConnection()
-      .execute(
-        `insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now()) on conflict (email) do nothing`,
-        [normalized],
-        'run',
-        em.getTransactionContext(),
-      );
+    await this.users.insertInvited(em, normalized);
     return em.findOneOrFail(User, { email: normalized });
   }
 
@@ -39,7 +34,7 @@ export class UsersService {
    * being added) need not wait for it.
    */
   async lock(em: EntityManager, userId: string): Promise<User> {
-    await execSql(em, 'select 1 from users where id = ? for no key update', [userId]);
+    await this.users.lock(em, userId);
     return em.findOneOrFail(User, userId, { refresh: true });
   }
 }

@@ -1,21 +1,9 @@
-import { UserDto } from '../../users/dto/user.dto';
-import { MembershipType, MEMBERSHIP_TYPES } from '../../../policy/vocabulary';
 import { ApiProperty } from '@nestjs/swagger';
+import { UserDto } from '../../users/dto/user.dto';
+import { MyMembershipDto } from '../../membership/dto/my-membership.dto';
 
 export class SignupResponseDto {
   user: UserDto;
-}
-
-export class MembershipOrganizationDto {
-  id: string;
-  name: string;
-  isWorkforce: boolean;
-}
-
-export class MyMembershipDto {
-  organization: MembershipOrganizationDto;
-  @ApiProperty({ enum: MEMBERSHIP_TYPES })
-  type: MembershipType;
 }
 
 export class VerifyEmailResponseDto {

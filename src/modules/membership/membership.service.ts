@@ -2,49 +2,38 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
 import { Page } from '../../common/pagination';
-import { enforce, asSubject } from '../../policy/enforce';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
+import { asSubject, enforce } from '../../policy/enforce';
 import { isInternal } from '../../policy/policy-context';
+import { MembershipType } from '../../policy/vocabulary';
 import { AuditService } from '../audit/audit.service';
-import { isDomainOfOtherOrganization, lockOrganization } from '../organizations/organizations.query';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { UsersService } from '../users/users.service';
 import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
-import { MembershipType } from '../../policy/vocabulary';
-import { MemberRemovalService } from './member-removal.service';
-import {
-  findMemberDto,
-  MEMBERS_CURSOR,
-  MemberRow,
-  memberListSql,
-  searchWordsOf,
-  toMemberDto,
-} from './members.query';
 import { MembershipErrors } from './membership.errors';
-import { execSql } from '../../database/exec-sql';
-import { WORKFORCE_ELIGIBILITY_SQL } from './memberships.query';
+import { MembershipRepository } from './membership.repository';
+import { OrganizationRights } from './organization-rights';
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
 @Injectable()
-export class MembersService {
+export class MembershipService {
   constructor(
     private readonly em: EntityManager,
     private readonly users: UsersService,
     private readonly audit: AuditService,
-    private readonly removal: MemberRemovalService,
+    private readonly memberships: MembershipRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly rights: OrganizationRights,
   ) {}
 
-  async list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
-    const em = this.em.fork();
-    const words = query.q ? await searchWordsOf(em, query.q) : [];
-    const { sql, params } = memberListSql(organizationId, {
+  list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
+    return this.memberships.page(this.em.fork(), organizationId, {
       types: query.type,
-      words,
-      after: MEMBERS_CURSOR.decode(query.cursor),
+      q: query.q,
+      cursor: query.cursor,
       limit: query.limit,
     });
-    const rows = await em.getConnection().execute<MemberRow[]>(sql, params);
-    return MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
   }
 
   /**
@@ -57,25 +46,22 @@ export class MembersService {
   async add(policy: RequestPolicy, organizationId: string, input: AddMemberDto): Promise<MemberDto> {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const userId = await this.em.transactional(async (em) => {
-      if (isInternal(input.type) && (await isDomainOfOtherOrganization(em, input.email, organizationId)))
+      if (
+        isInternal(input.type) &&
+        (await this.organizations.isDomainOfOtherOrganization(em, input.email, organizationId))
+      )
         throw MembershipErrors.domainOfOtherOrganization(input.email);
       const user = await this.users.findOrInvite(em, input.email);
-      const [existing] = await execSql<{ type: MembershipType }>(
-        em,
-        `select type from memberships where organization_id = ? and user_id = ?`,
-        [organizationId, user.id],
-      );
-      if (existing) throw MembershipErrors.alreadyMember();
-      if (isInternal(input.type) && (await this.isInternalElsewhere(em, organizationId, user.id)))
+      if (await this.memberships.typeOf(em, organizationId, user.id, ''))
+        throw MembershipErrors.alreadyMember();
+      if (isInternal(input.type) && (await this.memberships.isInternalElsewhere(em, user.id, organizationId)))
         throw MembershipErrors.alreadyInternalElsewhere(user.email);
-      if (input.type === 'workforce' && !(await this.isWorkforceEligible(em, organizationId, user.id)))
+      if (
+        input.type === 'workforce' &&
+        !(await this.memberships.isWorkforceEligible(em, organizationId, user.id))
+      )
         throw MembershipErrors.notWorkforceEligible();
-      await execSql(
-        em,
-        `insert into memberships (id, organization_id, user_id, type, created_at)
-         values (gen_random_uuid(), ?, ?, ?, clock_timestamp())`,
-        [organizationId, user.id, input.type],
-      );
+      await this.memberships.insert(em, organizationId, user.id, input.type);
       this.audit.record(em, {
         organizationId,
         actorId: policy.ctx.caller.userId,
@@ -102,7 +88,7 @@ export class MembersService {
     input: ChangeMemberTypeDto,
   ): Promise<MemberDto> {
     await this.em.transactional(async (em) => {
-      if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
       const current = await this.membershipType(em, organizationId, userId);
       enforce(policy.ability, 'update', 'Member', { type: current });
       // Workforce and external users are not employees: they become internal only by being added
@@ -111,13 +97,9 @@ export class MembersService {
       if (current === input.type) return;
       // A member of this organization is internal here, so the one-internal-organization index already
       // guarantees they are internal nowhere else: promotion needs no further check.
-      if (current === 'admin' && (await this.adminCount(em, organizationId)) <= 1)
+      if (current === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
         throw MembershipErrors.lastAdmin();
-      await execSql(em, `update memberships set type = ? where organization_id = ? and user_id = ?`, [
-        input.type,
-        organizationId,
-        userId,
-      ]);
+      await this.memberships.setType(em, organizationId, userId, input.type);
       this.audit.record(em, {
         organizationId,
         actorId: policy.ctx.caller.userId,
@@ -135,7 +117,7 @@ export class MembersService {
   async removalPreview(organizationId: string, userId: string): Promise<RemovalPreviewDto> {
     const em = this.em.fork();
     await this.membershipType(em, organizationId, userId, { lock: false });
-    return { soleAdminOf: await this.removal.soleAdminOf(em, organizationId, userId) };
+    return { soleAdminOf: await this.rights.soleAdminOf(em, organizationId, userId) };
   }
 
   /**
@@ -150,32 +132,29 @@ export class MembersService {
     replacementUserId: string | undefined,
   ): Promise<void> {
     await this.em.transactional(async (em) => {
-      if (!(await lockOrganization(em, organizationId))) throw CommonErrors.notFound('Organization');
+      if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
       // Locked `for update` from here: grants of rights to this user (which key-share-lock this row)
       // either committed before, and are taken away below, or wait and then find the user gone.
       const type = await this.membershipType(em, organizationId, userId);
       // Organization admins are refused an admin (demote first); platform admins may remove one.
       if (policy.ability.cannot('delete', asSubject('Member', { type })))
         throw type === 'admin' ? MembershipErrors.adminNotRemovable() : CommonErrors.forbidden();
-      if (type === 'admin' && (await this.adminCount(em, organizationId)) <= 1)
+      if (type === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
         throw MembershipErrors.lastAdmin();
       if (
         replacementUserId !== undefined &&
         (replacementUserId === userId ||
-          !(await this.removal.isInternalUser(em, organizationId, replacementUserId)))
+          !(await this.isLockedInternalUser(em, organizationId, replacementUserId)))
       )
         throw MembershipErrors.invalidReplacement();
-      const soleAdminOf = await this.removal.soleAdminOf(em, organizationId, userId);
+      const soleAdminOf = await this.rights.soleAdminOf(em, organizationId, userId);
       if (soleAdminOf.length > 0 && replacementUserId === undefined)
         throw MembershipErrors.replacementRequired(soleAdminOf);
       const handedOver = replacementUserId
-        ? await this.removal.handOver(em, soleAdminOf, replacementUserId)
+        ? await this.rights.handOver(em, soleAdminOf, replacementUserId)
         : [];
-      await execSql(em, `delete from memberships where organization_id = ? and user_id = ?`, [
-        organizationId,
-        userId,
-      ]);
-      const detached = await this.removal.detach(em, organizationId, userId);
+      await this.memberships.delete(em, organizationId, userId);
+      const removed = await this.rights.removeRightsOf(em, organizationId, userId);
       const actorId = policy.ctx.caller.userId;
       for (const resource of soleAdminOf) {
         this.audit.record(em, {
@@ -201,7 +180,7 @@ export class MembersService {
           before: { type },
           replacementUserId: replacementUserId ?? null,
           handedOver: soleAdminOf.map((r) => r.id),
-          removed: detached,
+          removed,
         },
       });
       await em.flush();
@@ -209,7 +188,7 @@ export class MembersService {
   }
 
   private async get(organizationId: string, userId: string): Promise<MemberDto> {
-    const member = await findMemberDto(this.em.fork(), organizationId, userId);
+    const member = await this.memberships.findMember(this.em.fork(), organizationId, userId);
     if (!member) throw MembershipErrors.memberNotFound();
     return member;
   }
@@ -221,51 +200,18 @@ export class MembersService {
     userId: string,
     options = { lock: true },
   ): Promise<MembershipType> {
-    const [row] = await execSql<{ type: MembershipType }>(
-      em,
-      `select type from memberships where organization_id = ? and user_id = ?${options.lock ? ' for update' : ''}`,
-      [organizationId, userId],
-    );
-    if (!row) throw MembershipErrors.memberNotFound();
-    return row.type;
+    const type = await this.memberships.typeOf(em, organizationId, userId, options.lock ? 'for update' : '');
+    if (!type) throw MembershipErrors.memberNotFound();
+    return type;
   }
 
-  private async adminCount(em: EntityManager, organizationId: string): Promise<number> {
-    const [row] = await execSql<{ count: string }>(
-      em,
-      `select count(*) from memberships where organization_id = ? and type = 'admin'`,
-      [organizationId],
-    );
-    return Number(row.count);
-  }
-
-  private async isInternalElsewhere(
+  /** Whether the user can take over: an internal user (admin or member) of the organization. */
+  private async isLockedInternalUser(
     em: EntityManager,
     organizationId: string,
     userId: string,
   ): Promise<boolean> {
-    const rows = await execSql(
-      em,
-      `select 1 from memberships where user_id = ? and organization_id <> ? and type in ('admin', 'member')`,
-      [userId, organizationId],
-    );
-    return rows.length > 0;
-  }
-
-  /**
-   * Internal in a workforce organization other than this one. Both rows are share-locked: the
-   * internal membership cannot go and the organization cannot stop being a workforce one (the
-   * platform's update takes the row's update lock) before this membership is committed.
-   */
-  private async isWorkforceEligible(
-    em: EntityManager,
-    organizationId: string,
-    userId: string,
-  ): Promise<boolean> {
-    const rows = await execSql(em, `${WORKFORCE_ELIGIBILITY_SQL} for share of i, w`, [
-      userId,
-      organizationId,
-    ]);
-    return rows.length > 0;
+    // Locked so that the replacement cannot leave the organization before this transaction commits.
+    return isInternal(await this.memberships.typeOf(em, organizationId, userId, 'for share'));
   }
 }

@@ -1,0 +1,81 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import type { MembershipType } from '../../policy/vocabulary';
+import { AuditService } from '../audit/audit.service';
+import { OrganizationsRepository } from '../organizations/organizations.repository';
+import { User } from '../users/entities/user.entity';
+import { emailDomain } from '../users/users.service';
+import { MembershipErrors } from './membership.errors';
+import { MembershipRepository } from './membership.repository';
+
+/**
+ * The ways other features give a user a membership, each with its own rule: the email's domain at
+ * verification, an invitation to a resource, the platform's first admins of a new organization.
+ * (Admins adding users is MembershipService's.)
+ */
+@Injectable()
+export class NewMembershipsService {
+  constructor(
+    private readonly memberships: MembershipRepository,
+    private readonly organizations: OrganizationsRepository,
+    private readonly audit: AuditService,
+  ) {}
+
+  /**
+   * On email verification: when the email's domain belongs to an organization and the user is
+   * internal nowhere, they become its member (a workforce or external membership there is upgraded).
+   */
+  async joinByDomain(em: EntityManager, user: User): Promise<void> {
+    const joined = await this.memberships.joinByDomain(em, emailDomain(user.email), user.id);
+    if (!joined) return;
+    this.audit.record(em, {
+      organizationId: joined.organizationId,
+      actorId: user.id,
+      action: 'membership.joined_by_domain',
+      targetType: 'user',
+      targetId: user.id,
+      data: { type: 'member', previousType: joined.upgradedFrom },
+    });
+  }
+
+  /**
+   * The user's type in the organization, giving them a `workforce` or `external` membership when
+   * they have none. The membership row stays locked until the transaction ends, so that a removal
+   * running at the same time waits for the grant (then takes it away) or finishes first (then the
+   * user joins anew, as an invitation after the removal would make them).
+   */
+  async joinByInvitation(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+    actorId: string,
+    via: { targetType: string; targetId: string },
+  ): Promise<MembershipType> {
+    const current = await this.memberships.lockType(em, organizationId, userId);
+    if (current) return current;
+    const created = await this.memberships.insertForInvitation(em, organizationId, userId);
+    if (!created) {
+      const raced = await this.memberships.lockType(em, organizationId, userId);
+      if (!raced) throw MembershipErrors.notOrgMember();
+      return raced;
+    }
+    this.audit.record(em, {
+      organizationId,
+      actorId,
+      action: 'membership.added_by_invitation',
+      targetType: 'user',
+      targetId: userId,
+      data: { after: { type: created }, via },
+    });
+    return created;
+  }
+
+  /** A first admin of an organization being created: internal nowhere else, not another organization's domain. */
+  async addFirstAdmin(em: EntityManager, organizationId: string, user: User): Promise<void> {
+    if (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
+      throw MembershipErrors.alreadyInternalElsewhere(user.email);
+    if (await this.organizations.isDomainOfOtherOrganization(em, user.email, organizationId))
+      throw MembershipErrors.domainOfOtherOrganization(user.email);
+    await this.memberships.insert(em, organizationId, user.id, 'admin');
+  }
+}

@@ -1,0 +1,88 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { deleteRowsOfUser } from '../../common/tenant-rows';
+import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
+import { SoleAdminResourceDto } from '../membership/dto/member.dto';
+import { HandedOver } from '../membership/organization-rights';
+import { sql } from '../../database/sql';
+import { CollaboratorsDto } from './dto/collaborator.dto';
+
+/** The SQL of who holds a role on a resource: collaborators (people) and resource groups. */
+@Injectable()
+export class CollaboratorsRepository {
+  async list(em: EntityManager, kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+    const [users, groups] = await Promise.all([
+      sql<{ user_id: string; email: string; name: string; role: ResourceRole }>(
+        em,
+        `select c.user_id, u.email, u.name, c.role
+           from collaborators c join users u on u.id = c.user_id join resources r on r.id = c.resource_id
+          where c.resource_id = ? and r.kind = ?
+          order by u.email`,
+        [id, kind],
+      ),
+      sql<{ group_id: string; name: string; role: ResourceRole }>(
+        em,
+        `select rg.group_id, g.name, rg.role
+           from resource_groups rg join groups g on g.id = rg.group_id join resources r on r.id = rg.resource_id
+          where rg.resource_id = ? and r.kind = ?
+          order by lower(g.name), g.id`,
+        [id, kind],
+      ),
+    ]);
+    return {
+      users: users.map((u) => ({ userId: u.user_id, email: u.email, name: u.name, role: u.role })),
+      groups: groups.map((g) => ({ groupId: g.group_id, name: g.name, role: g.role })),
+    };
+  }
+
+  /**
+   * Resources of the organization where the user is the only direct `admin` collaborator. Admin
+   * through a group does not count: a resource must keep a direct admin (see the
+   * collaborators_keep_an_admin trigger).
+   */
+  async soleAdminOf(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<SoleAdminResourceDto[]> {
+    const rows = await sql<{ id: string; kind: ResourceKind; title: string }>(
+      em,
+      `select r.id, r.kind, r.title
+         from collaborators c
+         join resources r on r.id = c.resource_id
+        where c.user_id = ? and c.role = 'admin' and r.organization_id = ?
+          and not exists (select 1 from collaborators other
+                           where other.resource_id = r.id and other.role = 'admin' and other.user_id <> c.user_id)
+        order by r.kind, lower(r.title), r.id`,
+      [userId, organizationId],
+    );
+    return rows.map((row) => ({ resourceType: row.kind, id: row.id, title: row.title }));
+  }
+
+  /** The replacement becomes admin of each resource: a new collaborator row, or their role raised. */
+  async handOver(
+    em: EntityManager,
+    resources: readonly SoleAdminResourceDto[],
+    replacementUserId: string,
+  ): Promise<HandedOver[]> {
+    if (resources.length === 0) return [];
+    const ids = resources.map((r) => r.id);
+    return sql<HandedOver>(
+      em,
+      `with previous as (
+         select resource_id, role from collaborators where user_id = ?::uuid and resource_id = any(?::uuid[])
+       )
+       insert into collaborators (id, resource_id, user_id, role, organization_id, created_at)
+       select gen_random_uuid(), r.id, ?::uuid, 'admin', r.organization_id, now() from resources r where r.id = any(?::uuid[])
+       on conflict (resource_id, user_id) do update set role = 'admin'
+       returning resource_id as "resourceId",
+                 (select p.role from previous p where p.resource_id = collaborators.resource_id) as "previousRole"`,
+      [replacementUserId, ids, replacementUserId, ids],
+    );
+  }
+
+  /** Deletes the user's collaborator roles on the organization's resources; how many went. */
+  deleteAllOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
+    return deleteRowsOfUser(em, 'collaborators', organizationId, userId);
+  }
+}

@@ -1,0 +1,229 @@
+import { LockMode } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable } from '@nestjs/common';
+import { CursorElements, keysetCursor, Page } from '../../common/pagination';
+import { escapeLike, isoTime } from '../../common/sql';
+import { sql } from '../../database/sql';
+import { rolesOnResourceSql } from '../../policy/scope-loader';
+import { FieldSql, SqlFragment } from '../../policy/sql-filter';
+import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
+import { TagRefDto } from '../tags/dto/tag.dto';
+import { PAGE_TAGS_SQL, projectTagConditions, projectTagsJsonSql } from '../tags/project-tag-sql';
+import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
+import { Resource } from './entities/resource.entity';
+import { ResourceErrors } from './resources.errors';
+
+/** Roles are constants of the code, never user input: safe to write into the statement. */
+const roleOrder = (kind: ResourceKind) =>
+  `array[${ROLES_BY_KIND[kind].map((role) => `'${role}'`).join(', ')}]`;
+
+/** The ids of the resources a user holds a role on, directly or through one of their groups. */
+export const resourcesOfUserSql = (userId: string): SqlFragment => ({
+  sql: `r.id in (select c.resource_id from collaborators c where c.user_id = ?
+                 union
+                 select rg.resource_id from resource_groups rg
+                   join group_members gm on gm.group_id = rg.group_id
+                  where gm.user_id = ?)`,
+  params: [userId, userId],
+});
+
+/** The user's effective role on `r`: the strongest of their direct and group roles, null when none. */
+const effectiveRoleSql = (kind: ResourceKind, userId: string): SqlFragment => ({
+  sql: `(select x.role from (${rolesOnResourceSql('r.id', '?')}) x
+          order by array_position(${roleOrder(kind)}, x.role) limit 1)`,
+  params: [userId, userId],
+});
+
+const plainValue = (field: string, value: unknown): string => {
+  // The rules compare these fields with plain ids; an operator object would need its own translation.
+  if (typeof value !== 'string')
+    throw new Error(`unsupported condition on ${field}: ${JSON.stringify(value)}`);
+  return value;
+};
+
+/**
+ * How the condition fields of the rules that allow `list` on `Resource` read in SQL over
+ * `resources r` (see organizations.rules.ts): the policy engine's list filter.
+ */
+export const RESOURCE_LIST_FIELDS: Record<string, FieldSql> = {
+  organizationId: (value) => ({
+    sql: 'r.organization_id = ?',
+    params: [plainValue('organizationId', value)],
+  }),
+  memberIds: (value) => resourcesOfUserSql(plainValue('memberIds', value)),
+};
+
+export interface ListFilters {
+  owner?: 'me';
+  q?: string;
+  tags?: string[];
+  tagsAny?: string[];
+  limit: number;
+  cursor?: string;
+}
+
+/** The filters a client asks for, as where-fragments over `resources r`. */
+export function requestedFilters(callerId: string, filters: ListFilters): SqlFragment[] {
+  const where: SqlFragment[] = [];
+  if (filters.owner === 'me') where.push({ sql: 'r.owner_id = ?', params: [callerId] });
+  if (filters.q) where.push({ sql: `r.title ilike ?`, params: [`%${escapeLike(filters.q)}%`] });
+  where.push(...projectTagConditions('r', filters));
+  return where;
+}
+
+interface SummaryRow {
+  id: string;
+  title: string;
+  description: string;
+  organization_id: string | null;
+  owner_id: string;
+  my_role: ResourceRole | null;
+  created_at: string;
+  tags?: TagRefDto[];
+}
+
+/** Resources by (created_at as PostgreSQL prints it, id), newest first. */
+const RESOURCES_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
+
+interface DetailRow {
+  id: string;
+  kind: ResourceKind;
+  title: string;
+  description: string;
+  organization_id: string | null;
+  owner_id: string;
+  structure: Record<string, unknown> | null;
+  ontology_id: string | null;
+  created_at: string;
+  updated_at: string;
+  dataset_ids: string[] | null;
+  tags: TagRefDto[] | null;
+}
+
+/** The SQL of resources and their links to datasets and ontologies. */
+@Injectable()
+export class ResourcesRepository {
+  /**
+   * The resource, its row locked `for update` until the transaction ends: every change to a resource
+   * or to who holds what on it takes this lock first, so that checks such as "keeps an admin" see the
+   * state they change. 404 when there is none of this kind (in this organization, when given).
+   */
+  async lock(em: EntityManager, kind: ResourceKind, id: string, organizationId?: string): Promise<Resource> {
+    const resource = await em.findOne(
+      Resource,
+      { id, kind, ...(organizationId === undefined ? {} : { organization: organizationId }) },
+      { lockMode: LockMode.PESSIMISTIC_WRITE },
+    );
+    if (!resource) throw ResourceErrors.notFound(kind);
+    return resource;
+  }
+
+  /** Attaching a dataset already attached changes nothing: false then. */
+  async attachDataset(em: EntityManager, projectId: string, datasetId: string): Promise<boolean> {
+    const inserted = await sql(
+      em,
+      `insert into project_datasets (id, project_id, dataset_id, created_at)
+       values (gen_random_uuid(), ?, ?, clock_timestamp())
+       on conflict (project_id, dataset_id) do nothing
+       returning id`,
+      [projectId, datasetId],
+    );
+    return inserted.length > 0;
+  }
+
+  /**
+   * One page of resource summaries of one kind, newest first, in one statement: the where-fragments
+   * (policy filter, tenant, requested filters) are ANDed; keyset on (created_at, id).
+   */
+  async pageSummaries(
+    em: EntityManager,
+    input: { kind: ResourceKind; callerId: string; where: SqlFragment[]; limit: number; cursor?: string },
+  ): Promise<Page<ResourceSummaryDto | ProjectSummaryDto>> {
+    const where: SqlFragment[] = [{ sql: 'r.kind = ?', params: [input.kind] }, ...input.where];
+    const after = RESOURCES_CURSOR.decode(input.cursor);
+    if (after) {
+      const [createdAt, id] = after;
+      where.push({ sql: '(r.created_at, r.id) < (?::timestamptz, ?::uuid)', params: [createdAt, id] });
+    }
+    const role = effectiveRoleSql(input.kind, input.callerId);
+    const isProject = input.kind === 'project';
+    const pageSql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
+                          ${role.sql} as my_role
+                     from resources r
+                    where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
+                    order by r.created_at desc, r.id desc
+                    limit ?`;
+    const text = isProject
+      ? `with page as (${pageSql})
+       select page.*, coalesce(page_tags.tags, '[]'::json) as tags
+         from page
+         left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id
+        order by page.created_at desc, page.id desc`
+      : pageSql;
+    const rows = await sql<SummaryRow>(em, text, [
+      ...role.params,
+      ...where.flatMap((w) => w.params),
+      input.limit + 1,
+    ]);
+    return RESOURCES_CURSOR.page(
+      rows,
+      input.limit,
+      (row) => [row.created_at, row.id],
+      (row) => ({
+        id: row.id,
+        title: row.title,
+        description: row.description,
+        organizationId: row.organization_id,
+        ownerId: row.owner_id,
+        myRole: row.my_role,
+        createdAt: isoTime(row.created_at),
+        ...(isProject ? { tags: row.tags ?? [] } : {}),
+      }),
+    );
+  }
+
+  /** A resource as its readers see it, with the caller's role given by the policy context. */
+  async findDetail(
+    em: EntityManager,
+    kind: ResourceKind,
+    id: string,
+    myRole: ResourceRole | null,
+  ): Promise<ResourceDetail | undefined> {
+    const isProject = kind === 'project';
+    const [row] = await sql<DetailRow>(
+      em,
+      `select r.id, r.kind, r.title, r.description, r.organization_id, r.owner_id, r.structure, r.ontology_id,
+            r.created_at, r.updated_at
+            ${
+              isProject
+                ? `, array(select pd.dataset_id from project_datasets pd where pd.project_id = r.id
+                            order by pd.created_at, pd.dataset_id) as dataset_ids, ${projectTagsJsonSql('r.id')} as tags`
+                : ''
+            }
+       from resources r
+      where r.id = ? and r.kind = ?`,
+      [id, kind],
+    );
+    if (!row) return undefined;
+    const base = {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      organizationId: row.organization_id,
+      ownerId: row.owner_id,
+      myRole,
+      createdAt: isoTime(row.created_at),
+      updatedAt: isoTime(row.updated_at),
+    };
+    if (kind === 'ontology') return { ...base, structure: row.structure ?? {} };
+    if (isProject) {
+      return {
+        ...base,
+        ontologyId: row.ontology_id,
+        datasetIds: row.dataset_ids ?? [],
+        tags: row.tags ?? [],
+      };
+    }
+    return base;
+  }
+}
