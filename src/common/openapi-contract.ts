@@ -1,0 +1,108 @@
+import type { OpenAPIObject } from '@nestjs/swagger';
+import { CommonErrorCode } from './app-error';
+import { describeCodes, problemResponseSchema } from './api-problems.decorator';
+import { PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, PROBLEM_SCHEMA_OBJECT } from './problem-details.schema';
+
+type Json = Record<string, any>;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+
+/**
+ * What every operation can answer whatever it does, added here once rather than on each route:
+ * any input can be refused (400, bad percent-encoding and text PostgreSQL cannot store included,
+ * in every path and query), a body can be too large or not JSON (413, 415), a path id can name
+ * nothing (404), and the database can be out of reach (503). 405, 408, 414 and 431 are answered
+ * before a route is chosen, so they belong to no operation; they are problem details all the same.
+ */
+function addCommonProblems(operation: Json): void {
+  addProblems(operation, [CommonErrorCode.VALIDATION_FAILED], 400);
+  if (operation.requestBody) {
+    addProblems(operation, [CommonErrorCode.PAYLOAD_TOO_LARGE], 413);
+    addProblems(operation, [CommonErrorCode.UNSUPPORTED_MEDIA_TYPE], 415);
+  }
+  if ((operation.parameters ?? []).some((parameter: Json) => parameter.in === 'path')) {
+    addProblems(operation, [CommonErrorCode.NOT_FOUND], 404);
+  }
+  addProblems(operation, [CommonErrorCode.SERVICE_UNAVAILABLE], 503);
+}
+
+function addProblems(operation: Json, codes: string[], status: number): void {
+  const existing: string[] = problemCodes(operation.responses[status]) ?? [];
+  const all = [...new Set([...existing, ...codes])];
+  operation.responses[status] = {
+    description: describeCodes(all),
+    content: { [PROBLEM_MEDIA_TYPE]: { schema: problemResponseSchema(all) } },
+  };
+}
+
+function problemCodes(response: Json | undefined): string[] | undefined {
+  const schema = response?.content && (Object.values(response.content)[0] as Json | undefined)?.schema;
+  return schema?.allOf?.[1]?.properties?.code?.enum;
+}
+
+/** Error responses are problem details: the media type the problem-details filter sends. */
+function useProblemMediaType(operation: Json): void {
+  for (const [status, response] of Object.entries<Json>(operation.responses)) {
+    if (Number(status) < 400 || !response.content) continue;
+    const schema = (Object.values(response.content)[0] as Json).schema;
+    response.content = { [PROBLEM_MEDIA_TYPE]: { schema } };
+  }
+}
+
+/**
+ * The contract's naming convention, applied once to every schema and parameter: `id` and `…Id`
+ * are uuids, `…At` are timestamps, and the API has no fractional numbers. The response validator of
+ * the e2e suites checks every answer against these formats, so a name that breaks the convention
+ * fails a test rather than misleading a client.
+ */
+function preciseTypes(schema: Json, name?: string): void {
+  if (!schema || typeof schema !== 'object') return;
+  if (schema.type === 'string' && name && !schema.format && !schema.enum) {
+    if (name === 'id' || /[a-z]Id$/.test(name)) schema.format = 'uuid';
+    else if (/[a-z]At$/.test(name)) schema.format = 'date-time';
+  }
+  if (schema.type === 'number') schema.type = 'integer';
+  if (schema.type === 'array' && schema.items) {
+    preciseTypes(schema.items, name && /Ids$/.test(name) ? name.slice(0, -1) : undefined);
+  }
+  for (const [property, value] of Object.entries<Json>(schema.properties ?? {})) preciseTypes(value, property);
+  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) preciseTypes(part);
+}
+
+/** Schema names as a generated SDK shows them: `Member`, not `MemberDto`. */
+function dropDtoSuffix(document: OpenAPIObject): OpenAPIObject {
+  const schemas = document.components?.schemas ?? {};
+  const renames = new Map<string, string>();
+  for (const name of Object.keys(schemas)) {
+    const shorter = name.replace(/Dto$/, '');
+    if (shorter !== name && !(shorter in schemas)) renames.set(name, shorter);
+  }
+  const text = JSON.stringify(document).replace(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g, (ref, name: string) =>
+    renames.has(name) ? `"#/components/schemas/${renames.get(name)}"` : ref,
+  );
+  const renamed = JSON.parse(text) as OpenAPIObject;
+  renamed.components!.schemas = Object.fromEntries(
+    Object.entries(renamed.components!.schemas!).map(([name, schema]) => [renames.get(name) ?? name, schema]),
+  );
+  return renamed;
+}
+
+/** Completes the generated document into the published contract (see docs/decisions.md, contract). */
+export function completeContract(generated: OpenAPIObject): OpenAPIObject {
+  const document = dropDtoSuffix(generated);
+  document.components!.schemas![PROBLEM_SCHEMA] = PROBLEM_SCHEMA_OBJECT;
+  for (const schema of Object.values(document.components!.schemas!)) preciseTypes(schema as Json);
+  for (const path of Object.values(document.paths) as Json[]) {
+    for (const method of METHODS) {
+      const operation = path[method] as Json | undefined;
+      if (!operation) continue;
+      // Public routes say so: an SDK must not attach a token to them.
+      if (!operation.security) operation.security = [];
+      for (const parameter of operation.parameters ?? []) preciseTypes(parameter.schema, parameter.name);
+      for (const content of Object.values<Json>(operation.requestBody?.content ?? {})) preciseTypes(content.schema);
+      useProblemMediaType(operation);
+      addCommonProblems(operation);
+    }
+  }
+  return document;
+}
