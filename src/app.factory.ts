@@ -61,9 +61,15 @@ export async function createApp(
 /** Tags in reading order: signing in and organizations first, then what lives in them. */
 const TAGS: [string, string][] = [
   ['auth', 'Sign-up, email verification, password reset, login, and the signed-in user.'],
-  ['organizations', "The caller's organizations, their dashboard, and their projects, datasets and ontologies (with joining them)."],
+  [
+    'organizations',
+    "The caller's organizations, their dashboard, and their projects, datasets and ontologies (with joining them).",
+  ],
   ['members', "An organization's users: listing and autocomplete, adding, promoting and demoting, removing."],
-  ['groups', "Groups of an organization's users, whose members share the roles the group holds on resources."],
+  [
+    'groups',
+    "Groups of an organization's users, whose members share the roles the group holds on resources.",
+  ],
   ['projects', 'Projects: collaborators, groups, linked datasets and ontology, notifications, tags.'],
   ['datasets', 'Datasets and their collaborators and groups.'],
   ['ontologies', 'Ontologies, their label structure, collaborators and groups.'],
@@ -83,9 +89,18 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     )
     .setVersion('0.1.0')
     .setLicense('MIT', 'https://opensource.org/licenses/MIT')
-    .setContact('Maintainers', 'https://github.com/orgs-access/orgs-access-service', 'maintainers@orgs-access.dev')
+    .setContact(
+      'Maintainers',
+      'https://github.com/orgs-access/orgs-access-service',
+      'maintainers@orgs-access.dev',
+    )
     .addServer('/', 'The instance serving this document')
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'The access token of `POST /auth/login`.' });
+    .addBearerAuth({
+      type: 'http',
+      scheme: 'bearer',
+      bearerFormat: 'JWT',
+      description: 'The access token of `POST /auth/login`.',
+    });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   // Every route names its operation (`@ApiOperation({ operationId })`), as a generated SDK's method.
   const generated = SwaggerModule.createDocument(app, builder.build(), {

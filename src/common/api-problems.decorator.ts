@@ -17,7 +17,11 @@ export function problemResponseSchema(codes: string[]) {
   };
 }
 
-export const describeCodes = (codes: string[]) => [...codes].sort().map((code) => `\`${code}\``).join(', ');
+export const describeCodes = (codes: string[]) =>
+  [...codes]
+    .sort()
+    .map((code) => `\`${code}\``)
+    .join(', ');
 
 /**
  * Declares error codes a route can answer. Codes accumulate across decorators (a route's own,
@@ -29,7 +33,9 @@ export const describeCodes = (codes: string[]) => [...codes].sort().map((code) =
 export function ApiProblems(...codes: string[]): MethodDecorator {
   return (_target, _key, descriptor) => {
     const handler = descriptor.value as object;
-    const all = [...new Set([...((Reflect.getMetadata(PROBLEM_CODES, handler) as string[]) ?? []), ...codes])];
+    const all = [
+      ...new Set([...((Reflect.getMetadata(PROBLEM_CODES, handler) as string[]) ?? []), ...codes]),
+    ];
     Reflect.defineMetadata(PROBLEM_CODES, all, handler);
     const byStatus = new Map<number, string[]>();
     for (const code of all) {
@@ -37,9 +43,13 @@ export function ApiProblems(...codes: string[]): MethodDecorator {
       byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
     // Written directly rather than through ApiResponse, which would append to the description.
-    const responses = (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as Record<string, unknown>) ?? {};
+    const responses =
+      (Reflect.getMetadata(DECORATORS.API_RESPONSE, handler) as Record<string, unknown>) ?? {};
     for (const [status, statusCodes] of byStatus) {
-      responses[status] = { description: describeCodes(statusCodes), schema: problemResponseSchema(statusCodes) };
+      responses[status] = {
+        description: describeCodes(statusCodes),
+        schema: problemResponseSchema(statusCodes),
+      };
     }
     Reflect.defineMetadata(DECORATORS.API_RESPONSE, responses, handler);
     return descriptor;

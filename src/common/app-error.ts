@@ -104,9 +104,7 @@ export const CommonErrors = {
       'The request headers are larger than 16 KB',
     ),
   internal: (requestId: string) =>
-    new AppError(
-      CommonErrorCode.INTERNAL_ERROR,
-      `An unexpected error occurred (request id ${requestId})`,
-      { requestId },
-    ),
+    new AppError(CommonErrorCode.INTERNAL_ERROR, `An unexpected error occurred (request id ${requestId})`, {
+      requestId,
+    }),
 };

@@ -11,7 +11,8 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
  * What every operation can answer whatever it does, added here once rather than on each route:
  * any input can be refused (400, bad percent-encoding and text PostgreSQL cannot store included,
  * in every path and query), a body can be too large or not JSON (413, 415), a path id can name
- * nothing (404), and the database can be out of reach (503). 405, 408, 414 and 431 are answered
+ * nothing (404), the database can be out of reach (503), and anything unforeseen is a 500 whose
+ * `requestId` finds its log line. 405, 408, 414 and 431 are answered
  * before a route is chosen, so they belong to no operation; they are problem details all the same.
  */
 function addCommonProblems(operation: Json): void {
@@ -23,6 +24,7 @@ function addCommonProblems(operation: Json): void {
   if ((operation.parameters ?? []).some((parameter: Json) => parameter.in === 'path')) {
     addProblems(operation, [CommonErrorCode.NOT_FOUND], 404);
   }
+  addProblems(operation, [CommonErrorCode.INTERNAL_ERROR], 500);
   addProblems(operation, [CommonErrorCode.SERVICE_UNAVAILABLE], 503);
 }
 
@@ -65,41 +67,73 @@ function preciseTypes(schema: Json, name?: string): void {
   if (schema.type === 'array' && schema.items) {
     preciseTypes(schema.items, name && /Ids$/.test(name) ? name.slice(0, -1) : undefined);
   }
-  for (const [property, value] of Object.entries<Json>(schema.properties ?? {})) preciseTypes(value, property);
-  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])]) preciseTypes(part);
+  for (const [property, value] of Object.entries<Json>(schema.properties ?? {}))
+    preciseTypes(value, property);
+  for (const part of [...(schema.allOf ?? []), ...(schema.oneOf ?? []), ...(schema.anyOf ?? [])])
+    preciseTypes(part);
 }
 
-/** Schema names as a generated SDK shows them: `Member`, not `MemberDto`. */
-function dropDtoSuffix(document: OpenAPIObject): OpenAPIObject {
-  const schemas = document.components?.schemas ?? {};
-  const renames = new Map<string, string>();
-  for (const name of Object.keys(schemas)) {
-    const shorter = name.replace(/Dto$/, '');
-    if (shorter !== name && !(shorter in schemas)) renames.set(name, shorter);
+const PATH_PARAMETERS: Record<string, string> = {
+  orgId: "The organization's id.",
+  userId: "The user's id.",
+  groupId: "The group's id.",
+  tagId: "The tag's id.",
+  datasetId: "The dataset's id.",
+  notificationId: "The notification's id.",
+  domain: 'The email domain, as attached (`acme.com`).',
+};
+
+const SINGULAR: Record<string, string> = { projects: 'project', datasets: 'dataset', ontologies: 'ontology' };
+
+/**
+ * Path parameters are described by their name (`id` by the collection it sits in), and array query
+ * parameters say how they are sent: one comma-separated value.
+ */
+function describeParameters(path: string, operation: Json): void {
+  for (const parameter of (operation.parameters ?? []) as Json[]) {
+    if (parameter.in === 'path' && !parameter.description) {
+      const segments = path.split('/');
+      const collection = segments[segments.indexOf(`{${parameter.name}}`) - 1];
+      parameter.description =
+        parameter.name === 'id'
+          ? `The ${SINGULAR[collection] ?? 'resource'}'s id.`
+          : PATH_PARAMETERS[parameter.name];
+    }
+    if (parameter.in === 'query' && parameter.schema?.type === 'array') {
+      parameter.style = 'form';
+      parameter.explode = false;
+    }
   }
-  const text = JSON.stringify(document).replace(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g, (ref, name: string) =>
-    renames.has(name) ? `"#/components/schemas/${renames.get(name)}"` : ref,
-  );
-  const renamed = JSON.parse(text) as OpenAPIObject;
-  renamed.components!.schemas = Object.fromEntries(
-    Object.entries(renamed.components!.schemas!).map(([name, schema]) => [renames.get(name) ?? name, schema]),
-  );
-  return renamed;
+}
+
+/**
+ * The route's doc comment is the operation's description; its summary is its name read as words
+ * (`listOrganizationMembers`: "List organization members"), short enough for a menu.
+ */
+function describeOperation(operation: Json): void {
+  operation.description ??= operation.summary;
+  const words = String(operation.operationId)
+    .replace(/([A-Z])/g, ' $1')
+    .toLowerCase();
+  operation.summary = words[0].toUpperCase() + words.slice(1);
 }
 
 /** Completes the generated document into the published contract (see docs/decisions.md, contract). */
 export function completeContract(generated: OpenAPIObject): OpenAPIObject {
-  const document = dropDtoSuffix(generated);
+  const document = generated;
   document.components!.schemas![PROBLEM_SCHEMA] = PROBLEM_SCHEMA_OBJECT;
   for (const schema of Object.values(document.components!.schemas!)) preciseTypes(schema as Json);
-  for (const path of Object.values(document.paths) as Json[]) {
+  for (const [path, item] of Object.entries(document.paths) as [string, Json][]) {
     for (const method of METHODS) {
-      const operation = path[method] as Json | undefined;
+      const operation = item[method] as Json | undefined;
       if (!operation) continue;
+      describeOperation(operation);
+      describeParameters(path, operation);
       // Public routes say so: an SDK must not attach a token to them.
       if (!operation.security) operation.security = [];
       for (const parameter of operation.parameters ?? []) preciseTypes(parameter.schema, parameter.name);
-      for (const content of Object.values<Json>(operation.requestBody?.content ?? {})) preciseTypes(content.schema);
+      for (const content of Object.values<Json>(operation.requestBody?.content ?? {}))
+        preciseTypes(content.schema);
       useProblemMediaType(operation);
       addCommonProblems(operation);
     }

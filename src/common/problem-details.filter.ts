@@ -24,7 +24,10 @@ const TITLES: Record<number, string> = {
 
 /** A framework error's code: the common one of its status, else the generic one of its class. */
 function genericCode(status: number): CommonErrorCode {
-  return commonCodeOfStatus(status) ?? (status < 500 ? CommonErrorCode.VALIDATION_FAILED : CommonErrorCode.INTERNAL_ERROR);
+  return (
+    commonCodeOfStatus(status) ??
+    (status < 500 ? CommonErrorCode.VALIDATION_FAILED : CommonErrorCode.INTERNAL_ERROR)
+  );
 }
 
 interface FastifyLikeError {

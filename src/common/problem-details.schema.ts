@@ -17,15 +17,28 @@ export const PROBLEM_SCHEMA_OBJECT: SchemaObject = {
     'An error, as RFC 9457 problem details. `code` is stable and is what clients branch on; `detail` is for people.',
   required: ['type', 'title', 'status', 'detail', 'code'],
   properties: {
-    type: { type: 'string', description: 'Always `about:blank`: `code` identifies the problem.', example: 'about:blank' },
+    type: {
+      type: 'string',
+      description: 'Always `about:blank`: `code` identifies the problem.',
+      example: 'about:blank',
+    },
     title: { type: 'string', description: "The HTTP status's reason phrase.", example: 'Conflict' },
     status: { type: 'integer', description: 'The HTTP status.', minimum: 400, maximum: 599, example: 409 },
-    detail: { type: 'string', description: 'What went wrong, for people.', example: 'The last admin cannot be removed or demoted: make someone else an admin first' },
+    detail: {
+      type: 'string',
+      description: 'What went wrong, for people.',
+      example: 'The last admin cannot be removed or demoted: make someone else an admin first',
+    },
     code: { type: 'string', description: 'The stable machine-readable code.', example: 'LAST_ADMIN' },
-    instance: { type: 'string', description: 'The request path and query.', example: '/organizations/0b6e.../members/5f1c...' },
+    instance: {
+      type: 'string',
+      description: 'The request path and query.',
+      example: '/organizations/0b6e.../members/5f1c...',
+    },
     errors: {
       type: 'array',
-      description: '`VALIDATION_FAILED`: each refused input, by its path (`structure.labels.1`, `q`, `cursor`).',
+      description:
+        '`VALIDATION_FAILED`: each refused input, by its path (`structure.labels.1`, `q`, `cursor`).',
       items: {
         type: 'object',
         required: ['path', 'message'],
@@ -37,7 +50,8 @@ export const PROBLEM_SCHEMA_OBJECT: SchemaObject = {
     },
     retryAfter: {
       type: 'integer',
-      description: '`RATE_LIMITED`, `SERVICE_UNAVAILABLE`: seconds to wait before retrying (also in `Retry-After`).',
+      description:
+        '`RATE_LIMITED`, `SERVICE_UNAVAILABLE`: seconds to wait before retrying (also in `Retry-After`).',
       minimum: 0,
     },
     soleAdminOf: {
@@ -47,13 +61,21 @@ export const PROBLEM_SCHEMA_OBJECT: SchemaObject = {
         type: 'object',
         required: ['resourceType', 'id', 'title'],
         properties: {
-          resourceType: { type: 'string', enum: ['project', 'dataset', 'ontology'], description: 'The resource kind.' },
+          resourceType: {
+            type: 'string',
+            enum: ['project', 'dataset', 'ontology'],
+            description: 'The resource kind.',
+          },
           id: { type: 'string', format: 'uuid', description: 'The resource id.' },
           title: { type: 'string', description: 'The resource title.' },
         },
       },
     },
-    projectCount: { type: 'integer', minimum: 0, description: '`TAG_IN_USE`: the projects that carry the tag.' },
+    projectCount: {
+      type: 'integer',
+      minimum: 0,
+      description: '`TAG_IN_USE`: the projects that carry the tag.',
+    },
     quota: {
       type: 'string',
       enum: ['projects', 'datasets', 'ontologies', 'groups', 'tags'],

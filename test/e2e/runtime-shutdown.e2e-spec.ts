@@ -39,7 +39,11 @@ describe('Graceful shutdown', () => {
           body: JSON.stringify({ name }),
         });
         const text = await response.text();
-        return { name, status: response.status, id: response.status === 201 ? JSON.parse(text).id : undefined };
+        return {
+          name,
+          status: response.status,
+          id: response.status === 201 ? JSON.parse(text).id : undefined,
+        };
       } catch (error) {
         const cause = (error as { cause?: { code?: string; message?: string } }).cause;
         return { name, error: cause?.code ?? cause?.message ?? String(error) };
@@ -80,9 +84,9 @@ describe('Graceful shutdown', () => {
     expect(heldOutcome.status).toBe(201);
     const all = [heldOutcome, ...outcomes];
     const stored = new Set(
-      (await session.query<{ name: string }>('select name from groups where organization_id = $1', [org.id])).rows.map(
-        (row) => row.name,
-      ),
+      (
+        await session.query<{ name: string }>('select name from groups where organization_id = $1', [org.id])
+      ).rows.map((row) => row.name),
     );
     for (const outcome of all) {
       if (outcome.status === 201) expect(stored.has(outcome.name)).toBe(true);

@@ -10,7 +10,10 @@ declareErrorStatuses<GroupErrorCode>({ GROUP_NAME_TAKEN: 409, NOT_ORG_USER: 422 
 
 export const GroupErrors = {
   nameTaken: () =>
-    new AppError(GroupErrorCode.GROUP_NAME_TAKEN, 'A group with this name already exists in the organization'),
+    new AppError(
+      GroupErrorCode.GROUP_NAME_TAKEN,
+      'A group with this name already exists in the organization',
+    ),
   /** `userIds`: those named who are not, when known (a race found by the database names nobody). */
   notOrgUser: (userIds?: string[]) =>
     new AppError(

@@ -1,11 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags, ApiSchema } from '@nestjs/swagger';
 import { serviceUnavailable } from '../../common/service-unavailable';
 import { Public } from '../../policy/public.decorator';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { CommonErrorCode } from '../../common/app-error';
 
+@ApiSchema({ name: 'Health', description: 'The service and its database answer.' })
 export class HealthDto {
   @ApiProperty({ enum: ['ok'] })
   status: 'ok';

@@ -40,7 +40,12 @@ export class MembersController {
   @Post()
   @Authorize('create', 'Member', ORGANIZATION)
   @ApiOperation({ operationId: 'addOrganizationMember' })
-  @ApiProblems(MembershipErrorCode.ALREADY_MEMBER, MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE, MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION, MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE)
+  @ApiProblems(
+    MembershipErrorCode.ALREADY_MEMBER,
+    MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
+    MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
+    MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE,
+  )
   add(
     @UuidParam('orgId') orgId: string,
     @Body() body: AddMemberDto,
@@ -83,7 +88,12 @@ export class MembersController {
   @Authorize('delete', 'Member', ORGANIZATION)
   @ApiNoContentResponse({ description: 'Removed' })
   @ApiOperation({ operationId: 'removeOrganizationMember' })
-  @ApiProblems(MembershipErrorCode.ADMIN_NOT_REMOVABLE, MembershipErrorCode.LAST_ADMIN, MembershipErrorCode.REPLACEMENT_REQUIRED, MembershipErrorCode.INVALID_REPLACEMENT)
+  @ApiProblems(
+    MembershipErrorCode.ADMIN_NOT_REMOVABLE,
+    MembershipErrorCode.LAST_ADMIN,
+    MembershipErrorCode.REPLACEMENT_REQUIRED,
+    MembershipErrorCode.INVALID_REPLACEMENT,
+  )
   async remove(
     @UuidParam('orgId') orgId: string,
     @UuidParam('userId') userId: string,

@@ -27,7 +27,10 @@ export const OrganizationErrors = {
       `${domain} is a free mail domain and cannot belong to an organization`,
     ),
   nameTaken: () =>
-    new AppError(OrganizationErrorCode.ORGANIZATION_NAME_TAKEN, 'An organization with this name already exists'),
+    new AppError(
+      OrganizationErrorCode.ORGANIZATION_NAME_TAKEN,
+      'An organization with this name already exists',
+    ),
   domainNotFound: () => new AppError(CommonErrorCode.NOT_FOUND, 'Domain not found in this organization'),
   workforceInUse: (count: number) =>
     new AppError(

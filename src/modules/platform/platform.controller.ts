@@ -22,7 +22,13 @@ export class PlatformController {
   @Post()
   @Authorize('create', 'Organization', PLATFORM)
   @ApiOperation({ operationId: 'createOrganization' })
-  @ApiProblems(OrganizationErrorCode.DOMAIN_TAKEN, OrganizationErrorCode.ORGANIZATION_NAME_TAKEN, OrganizationErrorCode.FREE_MAIL_DOMAIN, MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE, MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION)
+  @ApiProblems(
+    OrganizationErrorCode.DOMAIN_TAKEN,
+    OrganizationErrorCode.ORGANIZATION_NAME_TAKEN,
+    OrganizationErrorCode.FREE_MAIL_DOMAIN,
+    MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
+    MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
+  )
   create(
     @Body() body: CreateOrganizationDto,
     @CurrentPolicy() policy: RequestPolicy,

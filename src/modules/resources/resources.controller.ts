@@ -47,7 +47,12 @@ function resourceController(api: ResourceKindApi) {
     @AuthorizeCaller()
     @ApiCreatedResponse({ type: api.detail })
     @ApiOperation({ operationId: `create${api.singular}` })
-    @ApiProblems(CommonErrorCode.FORBIDDEN, CommonErrorCode.NOT_FOUND, TagErrorCode.TAG_OF_OTHER_ORG, QuotaErrorCode.QUOTA_EXCEEDED)
+    @ApiProblems(
+      CommonErrorCode.FORBIDDEN,
+      CommonErrorCode.NOT_FOUND,
+      TagErrorCode.TAG_OF_OTHER_ORG,
+      QuotaErrorCode.QUOTA_EXCEEDED,
+    )
     create(
       @Body() body: CreateResourceBody,
       @CurrentPolicy() policy: RequestPolicy,

@@ -19,7 +19,10 @@ export const TagErrors = {
       { projectCount },
     ),
   ofOtherOrganization: () =>
-    new AppError(TagErrorCode.TAG_OF_OTHER_ORG, "Only tags of the project's own organization can be put on it"),
+    new AppError(
+      TagErrorCode.TAG_OF_OTHER_ORG,
+      "Only tags of the project's own organization can be put on it",
+    ),
   notFound: () => new AppError(CommonErrorCode.NOT_FOUND, 'Tag not found'),
   notOnProject: () => new AppError(CommonErrorCode.NOT_FOUND, 'The project does not have this tag'),
 };
