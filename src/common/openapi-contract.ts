@@ -10,17 +10,17 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 /**
  * What every operation can answer whatever it does, added here once rather than on each route:
  * any input can be refused (400, bad percent-encoding and text PostgreSQL cannot store included,
- * in every path and query), a body can be too large or not JSON (413, 415), a path id can name
+ * in every path and query), a body, even one the route does not take, can be too large or not JSON
+ * (413, 415), a path id can name
  * nothing (404), the database can be out of reach (503), and anything unforeseen is a 500 whose
  * `requestId` finds its log line. 405, 408, 414 and 431 are answered
  * before a route is chosen, so they belong to no operation; they are problem details all the same.
  */
 function addCommonProblems(operation: Json): void {
   addProblems(operation, [CommonErrorCode.VALIDATION_FAILED], 400);
-  if (operation.requestBody) {
-    addProblems(operation, [CommonErrorCode.PAYLOAD_TOO_LARGE], 413);
-    addProblems(operation, [CommonErrorCode.UNSUPPORTED_MEDIA_TYPE], 415);
-  }
+  // Any request may carry a body, which is read (and refused) before the route looks at it.
+  addProblems(operation, [CommonErrorCode.PAYLOAD_TOO_LARGE], 413);
+  addProblems(operation, [CommonErrorCode.UNSUPPORTED_MEDIA_TYPE], 415);
   if ((operation.parameters ?? []).some((parameter: Json) => parameter.in === 'path')) {
     addProblems(operation, [CommonErrorCode.NOT_FOUND], 404);
   }
@@ -64,6 +64,8 @@ function preciseTypes(schema: Json, name?: string): void {
     else if (/[a-z]At$/.test(name)) schema.format = 'date-time';
   }
   if (schema.type === 'number') schema.type = 'integer';
+  // OpenAPI 3.0.3: `nullable` does not extend an `enum`; null must be one of its values.
+  if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
   if (schema.type === 'array' && schema.items) {
     preciseTypes(schema.items, name && /Ids$/.test(name) ? name.slice(0, -1) : undefined);
   }

@@ -1,4 +1,4 @@
-import { ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsUUID, MaxLength } from 'class-validator';
 import type { MembershipType } from '../../../policy/vocabulary';
@@ -84,5 +84,7 @@ export class InviteResultDto {
 
 @ApiSchema({ name: 'JoinResult', description: 'The role an organization admin took by joining a resource.' })
 export class JoinResultDto {
+  /** Joining always makes the organization admin an admin of the resource. */
+  @ApiProperty({ enum: ['admin'] })
   role: 'admin';
 }
