@@ -3,18 +3,18 @@ import { CommonErrorCode } from './app-error';
 import { describeCodes, problemResponseSchema } from './api-problems.decorator';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, PROBLEM_SCHEMA_OBJECT } from './problem-details.schema';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated document is walked as plain JSON
 type Json = Record<string, any>;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 
 /**
  * What every operation can answer whatever it does, added here once rather than on each route:
- * any input can be refused (400, bad percent-encoding and text PostgreSQL cannot store included,
- * in every path and query), a body, even one the route does not take, can be too large or not JSON
- * (413, 415), a path id can name
- * nothing (404), the database can be out of reach (503), and anything unforeseen is a 500 whose
- * `requestId` finds its log line. 405, 408, 414 and 431 are answered
- * before a route is chosen, so they belong to no operation; they are problem details all the same.
+ * any input can be refused (400: bad percent-encoding and text PostgreSQL cannot store, in any path
+ * or query), a body, even one the route does not take, can be too large or not JSON (413, 415), a
+ * path id can name nothing (404), anything unforeseen is a 500 whose `requestId` finds its log line,
+ * and the database can be out of reach (503). 405, 408, 414 and 431 are answered before a route is
+ * chosen, so they belong to no operation; they are problem details all the same.
  */
 function addCommonProblems(operation: Json): void {
   addProblems(operation, [CommonErrorCode.VALIDATION_FAILED], 400);
