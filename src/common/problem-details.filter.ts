@@ -1,8 +1,8 @@
-import { ArgumentsHost, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { DriverException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseError } from 'pg';
-import { AppError } from './app-error';
+import { AppError, CommonErrorCode, commonCodeOfStatus, CommonErrors } from './app-error';
 import { constraintError } from './constraint-errors';
 import { asServiceUnavailable } from './service-unavailable';
 
@@ -22,17 +22,13 @@ const TITLES: Record<number, string> = {
   503: 'Service Unavailable',
 };
 
-const GENERIC_CODES: Record<number, string> = {
-  400: 'VALIDATION_FAILED',
-  401: 'UNAUTHENTICATED',
-  403: 'FORBIDDEN',
-  404: 'NOT_FOUND',
-  405: 'METHOD_NOT_ALLOWED',
-  413: 'PAYLOAD_TOO_LARGE',
-  414: 'URI_TOO_LONG',
-  415: 'UNSUPPORTED_MEDIA_TYPE',
-  429: 'RATE_LIMITED',
-};
+/** A framework error's code: the common one of its status, else the generic one of its class. */
+function genericCode(status: number): CommonErrorCode {
+  return (
+    commonCodeOfStatus(status) ??
+    (status < 500 ? CommonErrorCode.VALIDATION_FAILED : CommonErrorCode.INTERNAL_ERROR)
+  );
+}
 
 interface FastifyLikeError {
   statusCode?: number;
@@ -92,7 +88,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         typeof response === 'object' && response && 'message' in response
           ? [response.message].flat().join('; ')
           : exception.message;
-      return new AppError(status, GENERIC_CODES[status] ?? 'ERROR', String(message));
+      return new AppError(genericCode(status), String(message));
     }
     const fastifyError = exception as FastifyLikeError;
     if (typeof fastifyError?.statusCode === 'number' && fastifyError.statusCode < 500) {
@@ -101,13 +97,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         fastifyError.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
           ? 'The request body is larger than 1 MB'
           : (fastifyError.message ?? 'Bad request');
-      return new AppError(status, GENERIC_CODES[status] ?? 'BAD_REQUEST', detail);
+      return new AppError(genericCode(status), detail);
     }
-    return new AppError(
-      HttpStatus.INTERNAL_SERVER_ERROR,
-      'INTERNAL_ERROR',
-      `An unexpected error occurred (request id ${String(request.id)})`,
-      { requestId: request.id },
-    );
+    return CommonErrors.internal(String(request.id));
   }
 }

@@ -1,10 +1,10 @@
-import { AppError } from './app-error';
+import { AppError, CommonErrorCode } from './app-error';
 
 /** What a client is told to wait before retrying while the database is out of reach or saturated. */
 export const RETRY_AFTER_SECONDS = 5;
 
 export const serviceUnavailable = (detail = 'The service is temporarily unavailable, try again later') =>
-  new AppError(503, 'SERVICE_UNAVAILABLE', detail, { retryAfter: RETRY_AFTER_SECONDS });
+  new AppError(CommonErrorCode.SERVICE_UNAVAILABLE, detail, { retryAfter: RETRY_AFTER_SECONDS });
 
 /**
  * SQLSTATE classes and codes that say "the database cannot serve now", not "this request is wrong":

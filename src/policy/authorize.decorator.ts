@@ -1,10 +1,8 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiProblems } from '../common/api-problems.decorator';
+import { CommonErrorCode } from '../common/app-error';
+import { PolicyErrorCode } from './policy.errors';
 import type { ResourceKind } from './vocabulary';
 import { Action, SubjectType } from './actions';
 
@@ -35,15 +33,11 @@ export const POLICY_REQUIREMENT = 'policyRequirement';
  */
 export function Authorize(action: Action, subject: SubjectType, scope: PolicyScope) {
   const requirement: PolicyRequirement = { action, subject, scope };
-  const decorators = [
-    SetMetadata(POLICY_REQUIREMENT, requirement),
-    ApiBearerAuth(),
-    ApiUnauthorizedResponse({ description: 'Missing, invalid or expired token' }),
-  ];
-  if (scope.type !== 'caller') decorators.push(ApiForbiddenResponse({ description: 'Not allowed' }));
-  if (scope.type === 'organization' || scope.type === 'resource') {
-    decorators.push(ApiNotFoundResponse({ description: 'Not found, or not visible to the caller' }));
-  }
+  const codes: string[] = [CommonErrorCode.UNAUTHENTICATED];
+  if (scope.type !== 'caller') codes.push(CommonErrorCode.FORBIDDEN);
+  if (scope.type === 'organization' || scope.type === 'resource') codes.push(CommonErrorCode.NOT_FOUND);
+  if (scope.type === 'resource') codes.push(PolicyErrorCode.JOIN_REQUIRED);
+  const decorators = [SetMetadata(POLICY_REQUIREMENT, requirement), ApiBearerAuth(), ApiProblems(...codes)];
   return applyDecorators(...decorators);
 }
 

@@ -111,12 +111,12 @@ describe('Resource use limits', () => {
     it('the committed OpenAPI document states the caps', () => {
       const document = JSON.parse(readFileSync(join(__dirname, '../../openapi/openapi.json'), 'utf8'));
       const { schemas } = document.components;
-      expect(schemas.CreateOntologyDto.properties.structure.description).toContain('512 KiB');
-      expect(schemas.InviteCollaboratorsDto.properties.emails).toMatchObject({
+      expect(schemas.CreateOntology.properties.structure.description).toContain('512 KiB');
+      expect(schemas.InviteCollaborators.properties.emails).toMatchObject({
         maxItems: 100,
         items: { maxLength: 254 },
       });
-      expect(schemas.AddDomainDto.properties.domain).toMatchObject({ maxLength: 253 });
+      expect(schemas.AddDomain.properties.domain).toMatchObject({ maxLength: 253 });
     });
   });
 

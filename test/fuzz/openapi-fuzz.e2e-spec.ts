@@ -323,7 +323,7 @@ describe('OpenAPI fuzz', () => {
       await fc.assert(
         fc.asyncProperty(requestFor(operation), async (request) => {
           requests++;
-          const response = await t.app.inject({
+          const response = await t.inject({
             method: request.method as 'GET',
             url: request.url,
             headers: request.headers,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { JwtService } from '@nestjs/jwt';
 import { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { InjectOptions, Response } from 'light-my-request';
 import { Client } from 'pg';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app.factory';
@@ -12,6 +13,7 @@ import { AppConfig } from '../../src/config/app-config';
 import { withDatabase } from '../../src/database/database-url';
 import { JwtKeys } from '../../src/modules/auth/jwt-keys';
 import { MailService } from '../../src/modules/mail/mail.service';
+import { checkResponse } from './response-validator';
 
 export const PLATFORM_ADMIN_EMAIL = 'root@platform.test';
 export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-0123456789';
@@ -97,12 +99,25 @@ export class TestApp {
       );
   }
 
+  /** Fastify's inject, with the answer checked against the OpenAPI document (response-validator.ts). */
+  async inject(options: InjectOptions & { url: string }): Promise<Response> {
+    const response = await this.app.inject(options);
+    checkResponse({
+      method: String(options.method ?? 'GET').toUpperCase(),
+      url: options.url,
+      status: response.statusCode,
+      contentType: response.headers['content-type'] as string | undefined,
+      body: response.body,
+    });
+    return response;
+  }
+
   async request<T = any>(
     method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE',
     url: string,
     options: { token?: string; body?: unknown; headers?: Record<string, string> } = {},
   ): Promise<HttpResult<T>> {
-    const response = await this.app.inject({
+    const response = await this.inject({
       method,
       url,
       headers: {

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { AuditLogService } from './audit-log.service';
@@ -13,6 +13,7 @@ export class AuditController {
   /** Who changed what in the organization, newest first (admins only). */
   @Get()
   @Authorize('read', 'AuditEvent', { type: 'organization' })
+  @ApiOperation({ operationId: 'listAuditEvents' })
   list(@UuidParam('orgId') orgId: string, @Query() query: AuditEventsQuery): Promise<AuditEventPage> {
     return this.auditLog.page(orgId, query);
   }

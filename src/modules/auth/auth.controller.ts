@@ -1,13 +1,5 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiBadRequestResponse,
-  ApiConflictResponse,
-  ApiForbiddenResponse,
-  ApiNoContentResponse,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthorizeCaller } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { AuthService } from './auth.service';
@@ -16,6 +8,8 @@ import { EmailOnlyDto, PasswordResetConfirmDto } from './dto/password-reset.dto'
 import { LoginDto, SignupDto, VerifyEmailDto } from './dto/signup.dto';
 import { PasswordResetService } from './password-reset.service';
 import { PublicAuthRoute } from './public-auth-route.decorator';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { AuthErrorCode } from './auth.errors';
 
 @ApiTags('auth')
 @Controller()
@@ -28,7 +22,8 @@ export class AuthController {
   /** Mails a verification link that carries the chosen password; the account gets it when the link is opened. */
   @PublicAuthRoute()
   @Post('auth/signup')
-  @ApiConflictResponse({ description: '`EMAIL_TAKEN`: an active account has this email' })
+  @ApiOperation({ operationId: 'signUp' })
+  @ApiProblems(AuthErrorCode.EMAIL_TAKEN)
   signup(@Body() body: SignupDto): Promise<SignupResponseDto> {
     return this.auth.signup(body);
   }
@@ -37,7 +32,8 @@ export class AuthController {
   @PublicAuthRoute()
   @Post('auth/verify-email')
   @HttpCode(200)
-  @ApiBadRequestResponse({ description: '`INVALID_TOKEN`: unknown, used, replaced or expired' })
+  @ApiOperation({ operationId: 'verifyEmail' })
+  @ApiProblems(AuthErrorCode.INVALID_TOKEN)
   verifyEmail(@Body() body: VerifyEmailDto): Promise<VerifyEmailResponseDto> {
     return this.auth.verifyEmail(body.token);
   }
@@ -47,7 +43,7 @@ export class AuthController {
   @Post('auth/resend-verification')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Accepted; a mail is sent when there is a sign-up to verify' })
-  @ApiBadRequestResponse({ description: '`VALIDATION_FAILED`' })
+  @ApiOperation({ operationId: 'resendVerificationEmail' })
   resendVerification(@Body() body: EmailOnlyDto): Promise<void> {
     return this.auth.resendVerification(body.email);
   }
@@ -57,7 +53,7 @@ export class AuthController {
   @Post('auth/password-reset')
   @HttpCode(202)
   @ApiAcceptedResponse({ description: 'Accepted; a mail is sent when an account has this email' })
-  @ApiBadRequestResponse({ description: '`VALIDATION_FAILED`' })
+  @ApiOperation({ operationId: 'requestPasswordReset' })
   requestPasswordReset(@Body() body: EmailOnlyDto): Promise<void> {
     return this.passwordReset.request(body.email);
   }
@@ -67,9 +63,8 @@ export class AuthController {
   @Post('auth/password-reset/confirm')
   @HttpCode(204)
   @ApiNoContentResponse({ description: 'The new password is set' })
-  @ApiBadRequestResponse({
-    description: '`INVALID_TOKEN`: unknown, used, replaced or expired; `VALIDATION_FAILED`',
-  })
+  @ApiOperation({ operationId: 'confirmPasswordReset' })
+  @ApiProblems(AuthErrorCode.INVALID_TOKEN)
   confirmPasswordReset(@Body() body: PasswordResetConfirmDto): Promise<void> {
     return this.passwordReset.confirm(body.token, body.password);
   }
@@ -78,10 +73,8 @@ export class AuthController {
   @PublicAuthRoute()
   @Post('auth/login')
   @HttpCode(200)
-  @ApiUnauthorizedResponse({
-    description: '`INVALID_CREDENTIALS`, the same for unknown email and wrong password',
-  })
-  @ApiForbiddenResponse({ description: '`EMAIL_NOT_VERIFIED`' })
+  @ApiOperation({ operationId: 'logIn' })
+  @ApiProblems(AuthErrorCode.INVALID_CREDENTIALS, AuthErrorCode.EMAIL_NOT_VERIFIED)
   login(@Body() body: LoginDto): Promise<TokenResponseDto> {
     return this.auth.login(body);
   }
@@ -89,6 +82,7 @@ export class AuthController {
   /** The caller, with their organizations. */
   @Get('me')
   @AuthorizeCaller()
+  @ApiOperation({ operationId: 'getCurrentUser' })
   me(@CurrentPolicy() policy: RequestPolicy): Promise<MeDto> {
     return this.auth.me(policy.ctx.caller.userId);
   }

@@ -1,8 +1,27 @@
-import { AppError } from '../../common/app-error';
+import { AppError, declareErrorStatuses } from '../../common/app-error';
+import { declareConstraintErrors } from '../../common/constraint-errors';
+
+export enum AuthErrorCode {
+  EMAIL_TAKEN = 'EMAIL_TAKEN',
+  INVALID_TOKEN = 'INVALID_TOKEN',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  EMAIL_NOT_VERIFIED = 'EMAIL_NOT_VERIFIED',
+}
+
+declareErrorStatuses<AuthErrorCode>({
+  EMAIL_TAKEN: 409,
+  INVALID_TOKEN: 400,
+  INVALID_CREDENTIALS: 401,
+  EMAIL_NOT_VERIFIED: 403,
+});
 
 export const AuthErrors = {
-  emailTaken: () => new AppError(409, 'EMAIL_TAKEN', 'An account with this email already exists'),
-  invalidToken: () => new AppError(400, 'INVALID_TOKEN', 'The token is invalid, used, replaced or expired'),
-  invalidCredentials: () => new AppError(401, 'INVALID_CREDENTIALS', 'Email or password is wrong'),
-  emailNotVerified: () => new AppError(403, 'EMAIL_NOT_VERIFIED', 'Verify your email before signing in'),
+  emailTaken: () => new AppError(AuthErrorCode.EMAIL_TAKEN, 'An account with this email already exists'),
+  invalidToken: () =>
+    new AppError(AuthErrorCode.INVALID_TOKEN, 'The token is invalid, used, replaced or expired'),
+  invalidCredentials: () => new AppError(AuthErrorCode.INVALID_CREDENTIALS, 'Email or password is wrong'),
+  emailNotVerified: () =>
+    new AppError(AuthErrorCode.EMAIL_NOT_VERIFIED, 'Verify your email before signing in'),
 };
+
+declareConstraintErrors({ users_email_unique: AuthErrors.emailTaken });

@@ -6,7 +6,8 @@ import {
   Injectable,
   UseGuards,
 } from '@nestjs/common';
-import { ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { CommonErrorCode } from '../../common/app-error';
 import type { FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../users/users.service';
 import { Public } from '../../policy/public.decorator';
@@ -43,5 +44,5 @@ export const PublicAuthRoute = () =>
     UseGuards(AuthRateLimitGuard),
     Header('Cache-Control', 'no-store'),
     Header('Pragma', 'no-cache'),
-    ApiTooManyRequestsResponse({ description: '`RATE_LIMITED`, with `Retry-After`' }),
+    ApiProblems(CommonErrorCode.RATE_LIMITED),
   );

@@ -1,10 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiNoContentResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
@@ -12,6 +7,9 @@ import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decora
 import { AddGroupMembersDto, CreateGroupDto, UpdateGroupDto } from './dto/group-requests.dto';
 import { GroupDetailDto, GroupPage } from './dto/group.dto';
 import { GroupsService } from './groups.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { GroupErrorCode } from './groups.errors';
+import { QuotaErrorCode } from '../quotas/quotas.errors';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
@@ -23,6 +21,7 @@ export class GroupsController {
   /** The organization's groups by name, for internal users (to pick one when sharing a resource). */
   @Get()
   @Authorize('read', 'Group', ORGANIZATION)
+  @ApiOperation({ operationId: 'listGroups' })
   list(@UuidParam('orgId') orgId: string, @Query() query: PageQuery): Promise<GroupPage> {
     return this.groups.list(orgId, query);
   }
@@ -30,8 +29,8 @@ export class GroupsController {
   /** Creates a group, optionally with its first members (admins only). */
   @Post()
   @Authorize('create', 'Group', ORGANIZATION)
-  @ApiConflictResponse({ description: '`GROUP_NAME_TAKEN`; `QUOTA_EXCEEDED` with `quota` and `limit`' })
-  @ApiUnprocessableEntityResponse({ description: '`NOT_ORG_USER`, with the refused `userIds`' })
+  @ApiOperation({ operationId: 'createGroup' })
+  @ApiProblems(GroupErrorCode.GROUP_NAME_TAKEN, GroupErrorCode.NOT_ORG_USER, QuotaErrorCode.QUOTA_EXCEEDED)
   create(
     @UuidParam('orgId') orgId: string,
     @Body() body: CreateGroupDto,
@@ -43,6 +42,7 @@ export class GroupsController {
   /** One group with its members. */
   @Get(':groupId')
   @Authorize('read', 'Group', ORGANIZATION)
+  @ApiOperation({ operationId: 'getGroup' })
   get(@UuidParam('orgId') orgId: string, @UuidParam('groupId') groupId: string): Promise<GroupDetailDto> {
     return this.groups.get(orgId, groupId);
   }
@@ -50,7 +50,8 @@ export class GroupsController {
   /** Renames a group or changes its description (admins only). */
   @Patch(':groupId')
   @Authorize('update', 'Group', ORGANIZATION)
-  @ApiConflictResponse({ description: '`GROUP_NAME_TAKEN`' })
+  @ApiOperation({ operationId: 'updateGroup' })
+  @ApiProblems(GroupErrorCode.GROUP_NAME_TAKEN)
   update(
     @UuidParam('orgId') orgId: string,
     @UuidParam('groupId') groupId: string,
@@ -65,6 +66,7 @@ export class GroupsController {
   @HttpCode(204)
   @Authorize('delete', 'Group', ORGANIZATION)
   @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiOperation({ operationId: 'deleteGroup' })
   async delete(
     @UuidParam('orgId') orgId: string,
     @UuidParam('groupId') groupId: string,
@@ -77,7 +79,8 @@ export class GroupsController {
   @Post(':groupId/members')
   @HttpCode(200)
   @Authorize('update', 'Group', ORGANIZATION)
-  @ApiUnprocessableEntityResponse({ description: '`NOT_ORG_USER`, with the refused `userIds`' })
+  @ApiOperation({ operationId: 'addGroupMembers' })
+  @ApiProblems(GroupErrorCode.NOT_ORG_USER)
   addMembers(
     @UuidParam('orgId') orgId: string,
     @UuidParam('groupId') groupId: string,
@@ -92,6 +95,7 @@ export class GroupsController {
   @HttpCode(204)
   @Authorize('update', 'Group', ORGANIZATION)
   @ApiNoContentResponse({ description: 'Removed from the group' })
+  @ApiOperation({ operationId: 'removeGroupMember' })
   async removeMember(
     @UuidParam('orgId') orgId: string,
     @UuidParam('groupId') groupId: string,

@@ -1,10 +1,13 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
-import { ApiProperty, ApiServiceUnavailableResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiProperty, ApiTags, ApiSchema } from '@nestjs/swagger';
 import { serviceUnavailable } from '../../common/service-unavailable';
 import { sql } from '../../database/sql';
 import { Public } from '../../policy/public.decorator';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { CommonErrorCode } from '../../common/app-error';
 
+@ApiSchema({ name: 'Health', description: 'The service and its database answer.' })
 export class HealthDto {
   @ApiProperty({ enum: ['ok'] })
   status: 'ok';
@@ -23,7 +26,8 @@ export class HealthController {
   /** 200 when the database answers; 503 problem details (`SERVICE_UNAVAILABLE`, Retry-After) when it does not. */
   @Public()
   @Get()
-  @ApiServiceUnavailableResponse({ description: 'The database is down or saturated' })
+  @ApiOperation({ operationId: 'getHealth' })
+  @ApiProblems(CommonErrorCode.SERVICE_UNAVAILABLE)
   async health(): Promise<HealthDto> {
     const databaseDown = serviceUnavailable('The database is unavailable');
     let timer: NodeJS.Timeout | undefined;

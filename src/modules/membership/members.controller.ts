@@ -1,11 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiNoContentResponse,
-  ApiQuery,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -17,6 +11,8 @@ import {
 } from './dto/member-requests.dto';
 import { MemberDto, MemberPage, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipService } from './membership.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { MembershipErrorCode } from './membership.errors';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
@@ -32,10 +28,10 @@ export class MembersController {
     name: 'type',
     required: false,
     type: String,
-    example: 'admin,member',
     description:
       'Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`.',
   })
+  @ApiOperation({ operationId: 'listOrganizationMembers' })
   list(@UuidParam('orgId') orgId: string, @Query() query: ListMembersQuery): Promise<MemberPage> {
     return this.members.list(orgId, query);
   }
@@ -43,11 +39,13 @@ export class MembersController {
   /** Adds a user by email with a type; members may not add admins. */
   @Post()
   @Authorize('create', 'Member', ORGANIZATION)
-  @ApiConflictResponse({
-    description:
-      '`ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (an admin or member whose email domain belongs to another organization)',
-  })
-  @ApiUnprocessableEntityResponse({ description: '`NOT_WORKFORCE_ELIGIBLE`' })
+  @ApiOperation({ operationId: 'addOrganizationMember' })
+  @ApiProblems(
+    MembershipErrorCode.ALREADY_MEMBER,
+    MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
+    MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
+    MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE,
+  )
   add(
     @UuidParam('orgId') orgId: string,
     @Body() body: AddMemberDto,
@@ -59,10 +57,8 @@ export class MembersController {
   /** Promotes a member to admin or demotes an admin to member (admins only). */
   @Patch(':userId')
   @Authorize('update', 'Member', ORGANIZATION)
-  @ApiConflictResponse({ description: '`LAST_ADMIN`' })
-  @ApiUnprocessableEntityResponse({
-    description: '`NOT_INTERNAL`: workforce and external users cannot be made admin or member',
-  })
+  @ApiOperation({ operationId: 'updateOrganizationMember' })
+  @ApiProblems(MembershipErrorCode.LAST_ADMIN, MembershipErrorCode.NOT_INTERNAL)
   changeType(
     @UuidParam('orgId') orgId: string,
     @UuidParam('userId') userId: string,
@@ -75,6 +71,7 @@ export class MembersController {
   /** The resources that removing this user would leave without an admin. Changes nothing. */
   @Get(':userId/removal-preview')
   @Authorize('delete', 'Member', ORGANIZATION)
+  @ApiOperation({ operationId: 'previewOrganizationMemberRemoval' })
   removalPreview(
     @UuidParam('orgId') orgId: string,
     @UuidParam('userId') userId: string,
@@ -90,10 +87,13 @@ export class MembersController {
   @HttpCode(204)
   @Authorize('delete', 'Member', ORGANIZATION)
   @ApiNoContentResponse({ description: 'Removed' })
-  @ApiConflictResponse({
-    description: '`ADMIN_NOT_REMOVABLE`, `LAST_ADMIN`, `REPLACEMENT_REQUIRED` (with `soleAdminOf`)',
-  })
-  @ApiUnprocessableEntityResponse({ description: '`INVALID_REPLACEMENT`' })
+  @ApiOperation({ operationId: 'removeOrganizationMember' })
+  @ApiProblems(
+    MembershipErrorCode.ADMIN_NOT_REMOVABLE,
+    MembershipErrorCode.LAST_ADMIN,
+    MembershipErrorCode.REPLACEMENT_REQUIRED,
+    MembershipErrorCode.INVALID_REPLACEMENT,
+  )
   async remove(
     @UuidParam('orgId') orgId: string,
     @UuidParam('userId') userId: string,

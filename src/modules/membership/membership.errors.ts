@@ -1,54 +1,90 @@
-import { AppError } from '../../common/app-error';
+import { AppError, CommonErrorCode, declareErrorStatuses } from '../../common/app-error';
+import { declareConstraintErrors, declareRaisedErrors } from '../../common/constraint-errors';
+
+export enum MembershipErrorCode {
+  ALREADY_MEMBER = 'ALREADY_MEMBER',
+  ALREADY_INTERNAL_ELSEWHERE = 'ALREADY_INTERNAL_ELSEWHERE',
+  NOT_WORKFORCE_ELIGIBLE = 'NOT_WORKFORCE_ELIGIBLE',
+  NOT_INTERNAL = 'NOT_INTERNAL',
+  LAST_ADMIN = 'LAST_ADMIN',
+  ADMIN_NOT_REMOVABLE = 'ADMIN_NOT_REMOVABLE',
+  REPLACEMENT_REQUIRED = 'REPLACEMENT_REQUIRED',
+  INVALID_REPLACEMENT = 'INVALID_REPLACEMENT',
+  NOT_ORG_MEMBER = 'NOT_ORG_MEMBER',
+  DOMAIN_OF_OTHER_ORGANIZATION = 'DOMAIN_OF_OTHER_ORGANIZATION',
+}
+
+declareErrorStatuses<MembershipErrorCode>({
+  ALREADY_MEMBER: 409,
+  ALREADY_INTERNAL_ELSEWHERE: 409,
+  NOT_WORKFORCE_ELIGIBLE: 422,
+  NOT_INTERNAL: 422,
+  LAST_ADMIN: 409,
+  ADMIN_NOT_REMOVABLE: 409,
+  REPLACEMENT_REQUIRED: 409,
+  INVALID_REPLACEMENT: 422,
+  NOT_ORG_MEMBER: 409,
+  DOMAIN_OF_OTHER_ORGANIZATION: 409,
+});
 
 export const MembershipErrors = {
-  alreadyMember: () => new AppError(409, 'ALREADY_MEMBER', 'This user is already in the organization'),
+  alreadyMember: () =>
+    new AppError(MembershipErrorCode.ALREADY_MEMBER, 'This user is already in the organization'),
   alreadyInternalElsewhere: (email?: string) =>
     new AppError(
-      409,
-      'ALREADY_INTERNAL_ELSEWHERE',
+      MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
       `${email ?? 'This user'} is already an internal user (admin or member) of another organization`,
     ),
   notWorkforceEligible: () =>
     new AppError(
-      422,
-      'NOT_WORKFORCE_ELIGIBLE',
+      MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE,
       'Only users who are internal in a workforce organization can be workforce users',
     ),
   notInternal: () =>
     new AppError(
-      422,
-      'NOT_INTERNAL',
+      MembershipErrorCode.NOT_INTERNAL,
       'Only internal users (members) can become admins; add them as a member first',
     ),
-  lastAdmin: () => new AppError(409, 'LAST_ADMIN', 'The organization must keep at least one admin'),
+  /** Organizations and resources alike: the database's triggers raise it for both. */
+  lastAdmin: () =>
+    new AppError(
+      MembershipErrorCode.LAST_ADMIN,
+      'The last admin cannot be removed or demoted: make someone else an admin first',
+    ),
   adminNotRemovable: () =>
-    new AppError(409, 'ADMIN_NOT_REMOVABLE', 'Admins cannot be removed; demote them to member first'),
+    new AppError(
+      MembershipErrorCode.ADMIN_NOT_REMOVABLE,
+      'Admins cannot be removed; demote them to member first',
+    ),
   replacementRequired: (soleAdminOf: unknown[]) =>
     new AppError(
-      409,
-      'REPLACEMENT_REQUIRED',
+      MembershipErrorCode.REPLACEMENT_REQUIRED,
       'This user is the only admin of some resources; name a replacement',
-      {
-        soleAdminOf,
-      },
+      { soleAdminOf },
     ),
   invalidReplacement: () =>
     new AppError(
-      422,
-      'INVALID_REPLACEMENT',
+      MembershipErrorCode.INVALID_REPLACEMENT,
       'The replacement must be another internal user of the organization',
     ),
   notOrgMember: () =>
     new AppError(
-      409,
-      'NOT_ORG_MEMBER',
+      MembershipErrorCode.NOT_ORG_MEMBER,
       'This user was removed from the organization while the request ran; nothing was granted',
     ),
   domainOfOtherOrganization: (email: string) =>
     new AppError(
-      409,
-      'DOMAIN_OF_OTHER_ORGANIZATION',
+      MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
       `The domain of ${email} belongs to another organization: its people can be admins or members there only (they can still be invited to resources here)`,
     ),
-  memberNotFound: () => new AppError(404, 'NOT_FOUND', 'Member not found'),
+  memberNotFound: () => new AppError(CommonErrorCode.NOT_FOUND, 'Member not found'),
 };
+
+declareConstraintErrors({
+  memberships_org_user_unique: MembershipErrors.alreadyMember,
+  memberships_one_internal_org: () => MembershipErrors.alreadyInternalElsewhere(),
+  // Rights need a membership (the *_need_membership triggers): the user was removed meanwhile.
+  collaborators_need_membership: MembershipErrors.notOrgMember,
+  notification_recipients_need_membership: MembershipErrors.notOrgMember,
+});
+declareRaisedErrors({ LAST_ADMIN: MembershipErrors.lastAdmin });

@@ -1,5 +1,5 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
@@ -15,6 +15,7 @@ export class OrganizationsController {
   /** The organizations where the caller is internal (admin or member), by name. */
   @Get()
   @AuthorizeCaller()
+  @ApiOperation({ operationId: 'listMyOrganizations' })
   list(@Query() query: PageQuery, @CurrentPolicy() policy: RequestPolicy): Promise<OrganizationPage> {
     return this.organizations.listMine(policy.ctx.caller.userId, query);
   }
@@ -22,6 +23,7 @@ export class OrganizationsController {
   /** One organization's dashboard header: name, workforce flag, domains. Internal users only. */
   @Get(':orgId')
   @Authorize('read', 'Organization', { type: 'organization' })
+  @ApiOperation({ operationId: 'getOrganization' })
   get(@UuidParam('orgId') orgId: string): Promise<OrganizationDto> {
     return this.organizations.get(orgId);
   }

@@ -1,12 +1,15 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { UuidParam } from '../../common/uuid-param';
-import { ApiConflictResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { OrganizationDto, OrganizationPage } from '../organizations/dto/organization.dto';
 import { AddDomainDto, CreateOrganizationDto, UpdateOrganizationDto } from './dto/create-organization.dto';
 import { PlatformService } from './platform.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { MembershipErrorCode } from '../membership/membership.errors';
+import { OrganizationErrorCode } from '../organizations/organizations.errors';
 
 const PLATFORM = { type: 'platform' } as const;
 
@@ -18,10 +21,14 @@ export class PlatformController {
   /** Creates an organization with its domains and first admins (platform admins only). */
   @Post()
   @Authorize('create', 'Organization', PLATFORM)
-  @ApiConflictResponse({
-    description:
-      '`DOMAIN_TAKEN`, `ORGANIZATION_NAME_TAKEN`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (a first admin whose email domain belongs to another organization)',
-  })
+  @ApiOperation({ operationId: 'createOrganization' })
+  @ApiProblems(
+    OrganizationErrorCode.DOMAIN_TAKEN,
+    OrganizationErrorCode.ORGANIZATION_NAME_TAKEN,
+    OrganizationErrorCode.FREE_MAIL_DOMAIN,
+    MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
+    MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
+  )
   create(
     @Body() body: CreateOrganizationDto,
     @CurrentPolicy() policy: RequestPolicy,
@@ -32,6 +39,7 @@ export class PlatformController {
   /** Every organization, by name. */
   @Get()
   @Authorize('manage', 'Organization', PLATFORM)
+  @ApiOperation({ operationId: 'listAllOrganizations' })
   list(@Query() query: PageQuery): Promise<OrganizationPage> {
     return this.platform.list(query);
   }
@@ -39,6 +47,8 @@ export class PlatformController {
   /** Renames an organization or sets its workforce flag. */
   @Patch(':orgId')
   @Authorize('update', 'Organization', PLATFORM)
+  @ApiOperation({ operationId: 'updateOrganization' })
+  @ApiProblems(OrganizationErrorCode.ORGANIZATION_NAME_TAKEN, OrganizationErrorCode.WORKFORCE_IN_USE)
   update(
     @UuidParam('orgId') orgId: string,
     @Body() body: UpdateOrganizationDto,
@@ -50,6 +60,8 @@ export class PlatformController {
   /** Attaches an email domain. */
   @Post(':orgId/domains')
   @Authorize('update', 'Organization', PLATFORM)
+  @ApiOperation({ operationId: 'addOrganizationDomain' })
+  @ApiProblems(OrganizationErrorCode.DOMAIN_TAKEN, OrganizationErrorCode.FREE_MAIL_DOMAIN)
   addDomain(
     @UuidParam('orgId') orgId: string,
     @Body() body: AddDomainDto,
@@ -62,6 +74,7 @@ export class PlatformController {
   @Delete(':orgId/domains/:domain')
   @HttpCode(204)
   @Authorize('update', 'Organization', PLATFORM)
+  @ApiOperation({ operationId: 'removeOrganizationDomain' })
   async removeDomain(
     @UuidParam('orgId') orgId: string,
     @Param('domain') domain: string,

@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
@@ -32,6 +32,7 @@ function organizationResourceController(api: ResourceKindApi) {
     @Get()
     @Authorize('list', 'Resource', ORGANIZATION)
     @ApiOkResponse({ type: api.page })
+    @ApiOperation({ operationId: `listOrganization${api.plural}` })
     list(
       @UuidParam('orgId') orgId: string,
       @Query() query: ProjectListQuery,
@@ -44,6 +45,7 @@ function organizationResourceController(api: ResourceKindApi) {
     @Post(':id/join')
     @HttpCode(200)
     @Authorize('join', 'Resource', ORGANIZATION)
+    @ApiOperation({ operationId: `join${api.singular}` })
     join(
       @UuidParam('orgId') orgId: string,
       @UuidParam('id') id: string,

@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, HttpCode, Post, Put } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -17,6 +17,7 @@ export class ProjectLinksController {
   /** Attaches a dataset the caller can read (404 when they may not know it, 403 when they may not read it). */
   @Post(':id/datasets')
   @Authorize('manageLinks', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'attachProjectDataset' })
   attachDataset(
     @UuidParam('id') id: string,
     @Body() body: AttachDatasetDto,
@@ -29,6 +30,7 @@ export class ProjectLinksController {
   @Delete(':id/datasets/:datasetId')
   @HttpCode(204)
   @Authorize('manageLinks', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'detachProjectDataset' })
   async detachDataset(
     @UuidParam('id') id: string,
     @UuidParam('datasetId') datasetId: string,
@@ -40,6 +42,7 @@ export class ProjectLinksController {
   /** Sets the project's one ontology, which the caller must be able to read; null removes it. */
   @Put(':id/ontology')
   @Authorize('manageLinks', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'setProjectOntology' })
   setOntology(
     @UuidParam('id') id: string,
     @Body() body: SetOntologyDto,

@@ -1,11 +1,13 @@
 import { Body, Controller, Delete, Get, HttpCode, Post, Query } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { CreateNotificationDto, NotificationDto, NotificationPage } from './dto/notification.dto';
 import { ProjectNotificationsService } from './project-notifications.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { MembershipErrorCode } from '../membership/membership.errors';
 
 const PROJECT = { type: 'resource', kind: 'project' } as const;
 
@@ -17,6 +19,7 @@ export class ProjectNotificationsController {
   /** The project's notification rules, oldest first. */
   @Get(':id/notifications')
   @Authorize('manageNotifications', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'listProjectNotifications' })
   list(@UuidParam('id') id: string, @Query() query: PageQuery): Promise<NotificationPage> {
     return this.notifications.list(id, query);
   }
@@ -24,6 +27,8 @@ export class ProjectNotificationsController {
   /** Recipients are invited like collaborators: unknown emails become invited users, outsiders get a membership. */
   @Post(':id/notifications')
   @Authorize('manageNotifications', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'createProjectNotification' })
+  @ApiProblems(MembershipErrorCode.NOT_ORG_MEMBER)
   create(
     @UuidParam('id') id: string,
     @Body() body: CreateNotificationDto,
@@ -36,6 +41,7 @@ export class ProjectNotificationsController {
   @Delete(':id/notifications/:notificationId')
   @HttpCode(204)
   @Authorize('manageNotifications', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'deleteProjectNotification' })
   async remove(
     @UuidParam('id') id: string,
     @UuidParam('notificationId') notificationId: string,

@@ -22,6 +22,8 @@ export interface ResourceKindApi {
   kind: ResourceKind;
   /** Path segment and Swagger tag: projects, datasets, ontologies. */
   segment: string;
+  /** Capitalized singular, for operationIds: Project, Dataset, Ontology. */
+  singular: string;
   /** Capitalized plural, for class names (and so Swagger operationIds): Projects, Datasets, Ontologies. */
   plural: string;
   createBody: Type<unknown>;
@@ -34,6 +36,7 @@ export interface ResourceKindApi {
 export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
   project: {
     kind: 'project',
+    singular: 'Project',
     segment: 'projects',
     plural: 'Projects',
     createBody: CreateProjectDto,
@@ -44,6 +47,7 @@ export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
   },
   dataset: {
     kind: 'dataset',
+    singular: 'Dataset',
     segment: 'datasets',
     plural: 'Datasets',
     createBody: CreateDatasetDto,
@@ -54,6 +58,7 @@ export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
   },
   ontology: {
     kind: 'ontology',
+    singular: 'Ontology',
     segment: 'ontologies',
     plural: 'Ontologies',
     createBody: CreateOntologyDto,

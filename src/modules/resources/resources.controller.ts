@@ -1,13 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiConflictResponse,
-  ApiCreatedResponse,
-  ApiForbiddenResponse,
-  ApiNotFoundResponse,
-  ApiOkResponse,
-  ApiTags,
-  ApiUnprocessableEntityResponse,
-} from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
@@ -27,6 +19,12 @@ import { ProjectListQuery } from './dto/list-resources.dto';
 import { ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
 import { ResourcesService } from './resources.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { CommonErrorCode } from '../../common/app-error';
+import { MembershipErrorCode } from '../membership/membership.errors';
+import { QuotaErrorCode } from '../quotas/quotas.errors';
+import { TagErrorCode } from '../tags/tags.errors';
+import { ResourceErrorCode } from './resources.errors';
 
 /** The routes that projects, datasets and ontologies share, written once for a kind. */
 function resourceController(api: ResourceKindApi) {
@@ -48,12 +46,13 @@ function resourceController(api: ResourceKindApi) {
     @Post()
     @AuthorizeCaller()
     @ApiCreatedResponse({ type: api.detail })
-    @ApiNotFoundResponse({ description: 'A dataset or ontology the caller may not see' })
-    @ApiForbiddenResponse({ description: 'A dataset or ontology the caller may see but not read' })
-    @ApiUnprocessableEntityResponse({ description: 'TAG_OF_OTHER_ORG' })
-    @ApiConflictResponse({
-      description: "QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind",
-    })
+    @ApiOperation({ operationId: `create${api.singular}` })
+    @ApiProblems(
+      CommonErrorCode.FORBIDDEN,
+      CommonErrorCode.NOT_FOUND,
+      TagErrorCode.TAG_OF_OTHER_ORG,
+      QuotaErrorCode.QUOTA_EXCEEDED,
+    )
     create(
       @Body() body: CreateResourceBody,
       @CurrentPolicy() policy: RequestPolicy,
@@ -65,6 +64,7 @@ function resourceController(api: ResourceKindApi) {
     @Get()
     @AuthorizeCaller()
     @ApiOkResponse({ type: api.page })
+    @ApiOperation({ operationId: `list${api.plural}` })
     list(
       @Query() query: ProjectListQuery,
       @CurrentPolicy() policy: RequestPolicy,
@@ -76,6 +76,7 @@ function resourceController(api: ResourceKindApi) {
     @Get(':id')
     @Authorize('read', 'Resource', scope)
     @ApiOkResponse({ type: api.detail })
+    @ApiOperation({ operationId: `get${api.singular}` })
     get(@UuidParam('id') id: string, @CurrentPolicy() policy: RequestPolicy): Promise<ResourceDetail> {
       return this.resources.get(kind, id, policy.ctx.resource?.role ?? null);
     }
@@ -84,6 +85,7 @@ function resourceController(api: ResourceKindApi) {
     @Patch(':id')
     @Authorize('update', 'Resource', scope)
     @ApiOkResponse({ type: api.detail })
+    @ApiOperation({ operationId: `update${api.singular}` })
     update(
       @UuidParam('id') id: string,
       @Body() body: UpdateResourceBody,
@@ -96,6 +98,7 @@ function resourceController(api: ResourceKindApi) {
     @Delete(':id')
     @HttpCode(204)
     @Authorize('delete', 'Resource', scope)
+    @ApiOperation({ operationId: `delete${api.singular}` })
     async remove(@UuidParam('id') id: string, @CurrentPolicy() policy: RequestPolicy): Promise<void> {
       await this.resources.remove(policy, kind, id);
     }
@@ -103,6 +106,7 @@ function resourceController(api: ResourceKindApi) {
     /** People with a direct role, and groups with a role. */
     @Get(':id/collaborators')
     @Authorize('readCollaborators', 'Resource', scope)
+    @ApiOperation({ operationId: `list${api.singular}Collaborators` })
     listCollaborators(@UuidParam('id') id: string): Promise<CollaboratorsDto> {
       return this.collaborators.list(kind, id);
     }
@@ -114,7 +118,8 @@ function resourceController(api: ResourceKindApi) {
      */
     @Post(':id/collaborators')
     @Authorize('invite', 'Collaborator', scope)
-    @ApiConflictResponse({ description: 'LAST_ADMIN (re-inviting the last admin with another role)' })
+    @ApiOperation({ operationId: `invite${api.singular}Collaborators` })
+    @ApiProblems(MembershipErrorCode.LAST_ADMIN, MembershipErrorCode.NOT_ORG_MEMBER)
     invite(
       @UuidParam('id') id: string,
       @Body() body: InviteCollaboratorsDto,
@@ -126,7 +131,8 @@ function resourceController(api: ResourceKindApi) {
     /** 409 LAST_ADMIN when it would leave no admin. */
     @Patch(':id/collaborators/:userId')
     @Authorize('changeRole', 'Collaborator', scope)
-    @ApiConflictResponse({ description: 'LAST_ADMIN' })
+    @ApiOperation({ operationId: `update${api.singular}Collaborator` })
+    @ApiProblems(MembershipErrorCode.LAST_ADMIN)
     changeRole(
       @UuidParam('id') id: string,
       @UuidParam('userId') userId: string,
@@ -140,7 +146,8 @@ function resourceController(api: ResourceKindApi) {
     @Delete(':id/collaborators/:userId')
     @HttpCode(204)
     @Authorize('delete', 'Collaborator', scope)
-    @ApiConflictResponse({ description: 'LAST_ADMIN' })
+    @ApiOperation({ operationId: `remove${api.singular}Collaborator` })
+    @ApiProblems(MembershipErrorCode.LAST_ADMIN)
     async removeCollaborator(
       @UuidParam('id') id: string,
       @UuidParam('userId') userId: string,
@@ -152,7 +159,8 @@ function resourceController(api: ResourceKindApi) {
     /** Every member of the group then holds the role; 422 GROUP_OF_OTHER_ORG for a group of another organization. */
     @Post(':id/groups')
     @Authorize('manageGroups', 'Resource', scope)
-    @ApiUnprocessableEntityResponse({ description: 'GROUP_OF_OTHER_ORG' })
+    @ApiOperation({ operationId: `add${api.singular}Group` })
+    @ApiProblems(ResourceErrorCode.GROUP_OF_OTHER_ORG)
     addGroup(
       @UuidParam('id') id: string,
       @Body() body: AddResourceGroupDto,
@@ -165,6 +173,7 @@ function resourceController(api: ResourceKindApi) {
     @Delete(':id/groups/:groupId')
     @HttpCode(204)
     @Authorize('manageGroups', 'Resource', scope)
+    @ApiOperation({ operationId: `remove${api.singular}Group` })
     async removeGroup(
       @UuidParam('id') id: string,
       @UuidParam('groupId') groupId: string,

@@ -1,11 +1,14 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiConflictResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { DeleteTagQuery, TagRefDto, TagDto, TagNameDto, TagPage, TagProjectDto } from './dto/tag.dto';
 import { TagsService } from './tags.service';
+import { ApiProblems } from '../../common/api-problems.decorator';
+import { QuotaErrorCode } from '../quotas/quotas.errors';
+import { TagErrorCode } from './tags.errors';
 
 const ORG = { type: 'organization' } as const;
 const PROJECT = { type: 'resource', kind: 'project' } as const;
@@ -18,6 +21,7 @@ export class TagsController {
   /** The organization's project tags, each with its project count (internal users). */
   @Get()
   @Authorize('read', 'Tag', ORG)
+  @ApiOperation({ operationId: 'listTags' })
   list(@UuidParam('orgId') orgId: string, @Query() query: PageQuery): Promise<TagPage> {
     return this.tags.list(orgId, query);
   }
@@ -25,7 +29,8 @@ export class TagsController {
   /** Creates a tag (admins). */
   @Post()
   @Authorize('create', 'Tag', ORG)
-  @ApiConflictResponse({ description: 'TAG_NAME_TAKEN; QUOTA_EXCEEDED with `quota` and `limit`' })
+  @ApiOperation({ operationId: 'createTag' })
+  @ApiProblems(TagErrorCode.TAG_NAME_TAKEN, QuotaErrorCode.QUOTA_EXCEEDED)
   create(
     @UuidParam('orgId') orgId: string,
     @Body() body: TagNameDto,
@@ -37,7 +42,8 @@ export class TagsController {
   /** Renames a tag (admins). */
   @Patch(':tagId')
   @Authorize('update', 'Tag', ORG)
-  @ApiConflictResponse({ description: 'TAG_NAME_TAKEN' })
+  @ApiOperation({ operationId: 'updateTag' })
+  @ApiProblems(TagErrorCode.TAG_NAME_TAKEN)
   rename(
     @UuidParam('orgId') orgId: string,
     @UuidParam('tagId') tagId: string,
@@ -51,7 +57,8 @@ export class TagsController {
   @Delete(':tagId')
   @HttpCode(204)
   @Authorize('delete', 'Tag', ORG)
-  @ApiConflictResponse({ description: 'TAG_IN_USE, with projectCount' })
+  @ApiOperation({ operationId: 'deleteTag' })
+  @ApiProblems(TagErrorCode.TAG_IN_USE)
   async remove(
     @UuidParam('orgId') orgId: string,
     @UuidParam('tagId') tagId: string,
@@ -70,7 +77,8 @@ export class ProjectTagsController {
   /** Puts a tag of the project's organization on the project (internal users who can reach the project). */
   @Post()
   @Authorize('tag', 'Resource', PROJECT)
-  @ApiUnprocessableEntityResponse({ description: 'TAG_OF_OTHER_ORG' })
+  @ApiOperation({ operationId: 'tagProject' })
+  @ApiProblems(TagErrorCode.TAG_OF_OTHER_ORG)
   tag(
     @UuidParam('id') _id: string,
     @Body() body: TagProjectDto,
@@ -83,6 +91,7 @@ export class ProjectTagsController {
   @Delete(':tagId')
   @HttpCode(204)
   @Authorize('tag', 'Resource', PROJECT)
+  @ApiOperation({ operationId: 'untagProject' })
   async untag(
     @UuidParam('id') _id: string,
     @UuidParam('tagId') tagId: string,

@@ -1,7 +1,11 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { PageOf, PageQuery } from '../../../common/pagination';
 
+@ApiSchema({
+  name: 'AuditEvent',
+  description: 'One recorded change: who did what to which object, with the changed fields.',
+})
 export class AuditEventDto {
   id: string;
   /** What happened, e.g. `membership.added`, `group.deleted`. */
@@ -23,6 +27,7 @@ export class AuditEventDto {
   createdAt: string;
 }
 
+@ApiSchema({ name: 'AuditEventPage', description: 'A page of audit events, newest first.' })
 export class AuditEventPage extends PageOf(AuditEventDto) {}
 
 export class AuditEventsQuery extends PageQuery {

@@ -1,8 +1,10 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { toNormalizedEmail } from './signup.dto';
 
 /** Resending a verification, asking for a password reset. */
+@ApiSchema({ name: 'EmailOnly', description: 'An email address to mail a link to.' })
 export class EmailOnlyDto {
   @Transform(toNormalizedEmail)
   @IsEmail()
@@ -10,6 +12,7 @@ export class EmailOnlyDto {
   email: string;
 }
 
+@ApiSchema({ name: 'PasswordResetConfirm', description: 'The mailed reset token and the new password.' })
 export class PasswordResetConfirmDto {
   @IsString()
   @MinLength(1)

@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform, TransformFnParams } from 'class-transformer';
 import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
 import { normalizeEmail } from '../../users/users.service';
@@ -5,6 +6,7 @@ import { normalizeEmail } from '../../users/users.service';
 export const toNormalizedEmail = ({ value }: TransformFnParams): unknown =>
   typeof value === 'string' ? normalizeEmail(value) : value;
 
+@ApiSchema({ name: 'Signup', description: 'A new account: email, name and password.' })
 export class SignupDto {
   @Transform(toNormalizedEmail)
   @IsEmail()
@@ -24,6 +26,7 @@ export class SignupDto {
   name: string;
 }
 
+@ApiSchema({ name: 'VerifyEmail', description: 'The token of a verification link.' })
 export class VerifyEmailDto {
   @IsString()
   @MinLength(1)
@@ -31,6 +34,7 @@ export class VerifyEmailDto {
   token: string;
 }
 
+@ApiSchema({ name: 'Login', description: 'Credentials exchanged for an access token.' })
 export class LoginDto {
   @Transform(toNormalizedEmail)
   @IsEmail()

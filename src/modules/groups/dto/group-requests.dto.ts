@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -12,6 +13,7 @@ import {
 
 const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+@ApiSchema({ name: 'CreateGroup', description: 'A new group: its name and first members.' })
 export class CreateGroupDto {
   @Transform(trim)
   @IsString()
@@ -33,6 +35,7 @@ export class CreateGroupDto {
   memberIds?: string[];
 }
 
+@ApiSchema({ name: 'UpdateGroup', description: "A group's new name or description." })
 export class UpdateGroupDto {
   @IsOptional()
   @Transform(trim)
@@ -48,6 +51,7 @@ export class UpdateGroupDto {
   description?: string;
 }
 
+@ApiSchema({ name: 'AddGroupMembers', description: 'Users to add to a group.' })
 export class AddGroupMembersDto {
   /** Admins, members or workforce users of the organization; those already in the group stay. */
   @IsArray()

@@ -1,4 +1,4 @@
-import { ApiHideProperty } from '@nestjs/swagger';
+import { ApiHideProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -41,6 +41,7 @@ export class ListMembersQuery extends PageQuery {
   q?: string;
 }
 
+@ApiSchema({ name: 'AddMember', description: 'A user to add to the organization by email, with their type.' })
 export class AddMemberDto {
   /** An unknown email creates an invited user, who keeps this membership on signing up. */
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -53,6 +54,7 @@ export class AddMemberDto {
   type: MembershipType;
 }
 
+@ApiSchema({ name: 'ChangeMemberType', description: 'The new type of an internal user: admin or member.' })
 export class ChangeMemberTypeDto {
   /** Promote a member to `admin` or demote an admin to `member`; other types are not changed here. */
   @IsIn(INTERNAL_TYPES)

@@ -1,10 +1,11 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { PageOf } from '../../../common/pagination';
 import { RESOURCE_KINDS, ResourceKind } from '../../../policy/vocabulary';
 import { UserStatus } from '../../users/entities/user.entity';
 import { MEMBERSHIP_TYPES, MembershipType } from '../../../policy/vocabulary';
 
 /** A user of the organization, with their type in it. */
+@ApiSchema({ name: 'Member', description: 'A user of the organization, with their type there.' })
 export class MemberDto {
   userId: string;
   email: string;
@@ -19,9 +20,14 @@ export class MemberDto {
   joinedAt: string;
 }
 
+@ApiSchema({ name: 'MemberPage', description: 'A page of organization users.' })
 export class MemberPage extends PageOf(MemberDto) {}
 
 /** A resource of the organization whose only admin is the user about to be removed. */
+@ApiSchema({
+  name: 'SoleAdminResource',
+  description: 'A resource of the organization whose only admin is the user about to be removed.',
+})
 export class SoleAdminResourceDto {
   @ApiProperty({ enum: RESOURCE_KINDS })
   resourceType: ResourceKind;
@@ -29,6 +35,10 @@ export class SoleAdminResourceDto {
   title: string;
 }
 
+@ApiSchema({
+  name: 'RemovalPreview',
+  description: 'What removing a user from the organization would need: replacement admins.',
+})
 export class RemovalPreviewDto {
   /** Resources that need a replacement admin (`replacementUserId`) before the user can be removed. */
   soleAdminOf: SoleAdminResourceDto[];

@@ -1,5 +1,7 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { PageOf } from '../../../common/pagination';
 
+@ApiSchema({ name: 'Organization', description: 'An organization, with its email domains.' })
 export class OrganizationDto {
   id: string;
   name: string;
@@ -9,4 +11,5 @@ export class OrganizationDto {
   createdAt: string;
 }
 
+@ApiSchema({ name: 'OrganizationPage', description: 'A page of organizations, by name.' })
 export class OrganizationPage extends PageOf(OrganizationDto) {}

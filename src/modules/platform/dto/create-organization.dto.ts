@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -16,6 +17,10 @@ const trim = ({ value }: { value: unknown }) => (typeof value === 'string' ? val
 const lowerEach = ({ value }: { value: unknown }) =>
   Array.isArray(value) ? value.map((v) => (typeof v === 'string' ? v.trim().toLowerCase() : v)) : value;
 
+@ApiSchema({
+  name: 'CreateOrganization',
+  description: 'A new organization: name, email domains, first admins, workforce flag.',
+})
 export class CreateOrganizationDto {
   @Transform(trim)
   @IsString()
@@ -45,6 +50,7 @@ export class CreateOrganizationDto {
   isWorkforce?: boolean;
 }
 
+@ApiSchema({ name: 'UpdateOrganization', description: "An organization's new name or workforce flag." })
 export class UpdateOrganizationDto {
   @IsOptional()
   @Transform(trim)
@@ -58,6 +64,7 @@ export class UpdateOrganizationDto {
   isWorkforce?: boolean;
 }
 
+@ApiSchema({ name: 'AddDomain', description: 'An email domain to attach to an organization.' })
 export class AddDomainDto {
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
   @IsFQDN({ require_tld: true })

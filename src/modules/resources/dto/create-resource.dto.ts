@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsJsonObjectWithin } from '../../../common/json-document';
@@ -19,8 +20,10 @@ class CreateResourceDto {
   description?: string;
 }
 
+@ApiSchema({ name: 'CreateDataset', description: 'A new dataset.' })
 export class CreateDatasetDto extends CreateResourceDto {}
 
+@ApiSchema({ name: 'CreateOntology', description: 'A new ontology, with its label structure.' })
 export class CreateOntologyDto extends CreateResourceDto {
   /** The labelling schema, a JSON object (an empty object when left out): at most 512 KiB as JSON, 32 levels deep. */
   @IsOmittable()
@@ -28,6 +31,7 @@ export class CreateOntologyDto extends CreateResourceDto {
   structure?: Record<string, unknown>;
 }
 
+@ApiSchema({ name: 'CreateProject', description: 'A new project, with its tags, datasets and ontology.' })
 export class CreateProjectDto extends CreateResourceDto {
   /** An ontology the caller can read. */
   @IsOmittable()
@@ -49,6 +53,7 @@ export class CreateProjectDto extends CreateResourceDto {
   tagIds?: string[];
 }
 
+@ApiSchema({ name: 'UpdateResource', description: 'A new title or description.' })
 export class UpdateResourceDto {
   @IsOmittable()
   @Transform(trim)
@@ -63,6 +68,10 @@ export class UpdateResourceDto {
   description?: string;
 }
 
+@ApiSchema({
+  name: 'UpdateOntology',
+  description: "An ontology's new title, description or label structure.",
+})
 export class UpdateOntologyDto extends UpdateResourceDto {
   /** Replaces the labelling schema as a whole: at most 512 KiB as JSON, 32 levels deep. */
   @IsOmittable()

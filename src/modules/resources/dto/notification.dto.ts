@@ -1,3 +1,4 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -14,6 +15,10 @@ import { PageOf } from '../../../common/pagination';
 import { NOTIFICATION_EVENTS, type NotificationEvent } from '../entities/notification.entity';
 import { lowerEach, trim } from './input-transforms';
 
+@ApiSchema({
+  name: 'CreateNotification',
+  description: 'A notification of a project: its event and recipients.',
+})
 export class CreateNotificationDto {
   @Transform(trim)
   @IsString()
@@ -39,11 +44,13 @@ export class CreateNotificationDto {
   recipientEmails: string[];
 }
 
+@ApiSchema({ name: 'NotificationRecipient', description: 'A user who receives a notification.' })
 export class NotificationRecipientDto {
   userId: string;
   email: string;
 }
 
+@ApiSchema({ name: 'Notification', description: 'A notification of a project and its recipients.' })
 export class NotificationDto {
   id: string;
   name: string;
@@ -52,4 +59,5 @@ export class NotificationDto {
   createdAt: string;
 }
 
+@ApiSchema({ name: 'NotificationPage', description: 'A page of notifications.' })
 export class NotificationPage extends PageOf(NotificationDto) {}

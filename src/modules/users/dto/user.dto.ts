@@ -1,5 +1,7 @@
+import { ApiSchema } from '@nestjs/swagger';
 import { User, UserStatus } from '../entities/user.entity';
 
+@ApiSchema({ name: 'User', description: 'A user account.' })
 export class UserDto {
   id: string;
   email: string;

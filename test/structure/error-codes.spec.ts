@@ -1,0 +1,54 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { statusOfErrorCode } from '../../src/common/app-error';
+
+const ROOT = join(__dirname, '..', '..');
+
+function errorFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? errorFiles(join(dir, entry.name))
+      : entry.name.endsWith('.errors.ts')
+        ? [join(dir, entry.name)]
+        : [],
+  );
+}
+
+describe('error codes in the OpenAPI document', () => {
+  const document = JSON.parse(readFileSync(join(ROOT, 'openapi', 'openapi.json'), 'utf8'));
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loading each file registers its codes
+  for (const file of errorFiles(join(ROOT, 'src'))) require(file);
+
+  const errorResponses = Object.entries<Record<string, any>>(document.paths).flatMap(([path, item]) =>
+    Object.entries<any>(item).flatMap(([method, operation]) =>
+      Object.entries<any>(operation.responses)
+        .filter(([status]) => Number(status) >= 400)
+        .map(([status, response]) => ({ at: `${method.toUpperCase()} ${path} ${status}`, status, response })),
+    ),
+  );
+
+  it('every error response is problem details naming the codes it can carry', () => {
+    const untyped = errorResponses
+      .filter(({ response }) => {
+        const schema = response.content?.['application/problem+json']?.schema;
+        return !(schema?.allOf?.[1]?.properties?.code?.enum?.length > 0);
+      })
+      .map(({ at }) => at);
+    expect(untyped).toEqual([]);
+  });
+
+  it('every documented code is declared, with the status it is documented under', () => {
+    const wrong = errorResponses.flatMap(({ at, status, response }) =>
+      (response.content?.['application/problem+json']?.schema?.allOf?.[1]?.properties?.code?.enum ?? [])
+        .filter((code: string) => {
+          try {
+            return statusOfErrorCode(code) !== Number(status);
+          } catch {
+            return true;
+          }
+        })
+        .map((code: string) => `${at} ${code}`),
+    );
+    expect(wrong).toEqual([]);
+  });
+});
