@@ -7,6 +7,8 @@ import { FASTIFY_ERROR_OPTIONS } from './common/fastify-errors';
 import { registerInputGuards } from './common/input-guards';
 import type { DestinationStream } from 'pino';
 import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
+import { registerEtags } from './common/etag';
+import { enableCors, registerHttpConventions } from './common/http-conventions';
 import { httpTimeouts } from './common/http-timeouts';
 import { createRootLogger, JsonNestLogger } from './common/json-logger';
 import { registerSecurityHeaders } from './common/security-headers';
@@ -35,6 +37,8 @@ export async function createApp(
     },
   });
   registerInputGuards(adapter.getInstance());
+  registerHttpConventions(adapter.getInstance());
+  registerEtags(adapter.getInstance());
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
@@ -49,10 +53,12 @@ export async function createApp(
   );
   app.useGlobalPipes(strictValidationPipe());
   await registerSecurityHeaders(app);
+  enableCors(app, config);
   closeConnectionsWhenDraining(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
+    swaggerOptions: { persistAuthorization: true, tagsSorter: 'alpha', operationsSorter: 'alpha' },
   });
   return app;
 }
