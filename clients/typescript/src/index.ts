@@ -50,6 +50,8 @@ export function createClient(options: ClientOptions): OrgsClient {
   };
   return createFetchClient<paths>({
     baseUrl: options.baseUrl.replace(/\/$/, ''),
+    // Lists take `?tags=id,id`, as the API documents them.
+    querySerializer: { array: { style: 'form', explode: false } },
     fetch: async (request: Request) => {
       const retry = options.refresh ? request.clone() : undefined;
       const response = await send(await authorized(request, await options.token?.()));
