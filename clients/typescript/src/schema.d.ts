@@ -2865,6 +2865,10 @@ export interface operations {
                 action?: string;
                 /** @description Keeps what one user did. */
                 actorId?: string;
+                /** @description Keeps events at or after this time: ISO 8601 with a zone, e.g. `2026-11-28T00:00:00Z`. */
+                since?: string;
+                /** @description Keeps events before this time (exclusive), ISO 8601 with a zone. */
+                until?: string;
             };
             header?: never;
             path: {
