@@ -70,6 +70,7 @@ describe('HTTP conventions: Idempotency-Key on creates', () => {
     expect(first.status).toBe(400);
     expect(second.status).toBe(400);
     expect(second.body).toEqual(first.body);
+    expect(second.headers['idempotent-replayed']).toBe('true');
     expect(second.headers['content-type']).toContain('application/problem+json');
   });
 
