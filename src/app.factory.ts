@@ -9,6 +9,7 @@ import type { DestinationStream } from 'pino';
 import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
 import { registerEtags } from './common/etag';
 import { enableCors, registerHttpConventions } from './common/http-conventions';
+import { documentHttpConventions } from './common/http-conventions.openapi';
 import { httpTimeouts } from './common/http-timeouts';
 import { createRootLogger, JsonNestLogger } from './common/json-logger';
 import { registerSecurityHeaders } from './common/security-headers';
@@ -73,9 +74,10 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
     .setVersion('0.1.0')
     .addBearerAuth()
     .build();
-  return SwaggerModule.createDocument(app, config, {
+  const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) =>
       controllerKey.replace(/Controller$/, '').replace(/^./, (c) => c.toLowerCase()) +
       methodKey.replace(/^./, (c) => c.toUpperCase()),
   });
+  return documentHttpConventions(document);
 }

@@ -1,9 +1,8 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
-import type {
-  OperationObject,
-  ParameterObject,
-  ResponseObject,
-} from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
+
+type OperationObject = NonNullable<OpenAPIObject['paths'][string]['get']>;
+type ParameterObject = Exclude<NonNullable<OperationObject['parameters']>[number], { $ref: string }>;
+type ResponseObject = Exclude<NonNullable<OperationObject['responses'][string]>, { $ref: string }>;
 
 const IDEMPOTENCY_KEY: ParameterObject = {
   name: 'Idempotency-Key',
@@ -19,7 +18,7 @@ const IF_MATCH: ParameterObject = {
   name: 'If-Match',
   in: 'header',
   required: false,
-  description: "The `ETag` of the version this change was made from; another current version is 412.",
+  description: 'The `ETag` of the version this change was made from; another current version is 412.',
   schema: { type: 'string' },
 };
 
@@ -35,12 +34,24 @@ export function documentHttpConventions(document: OpenAPIObject): OpenAPIObject 
       const authenticated = (operation.security ?? document.security ?? []).length > 0;
       if (method === 'post' && authenticated) {
         addParameter(operation, IDEMPOTENCY_KEY);
-        addResponse(operation, '409', '`IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running');
-        addResponse(operation, '422', '`IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body');
+        addResponse(
+          operation,
+          '409',
+          '`IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running',
+        );
+        addResponse(
+          operation,
+          '422',
+          '`IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body',
+        );
       }
       if (method === 'patch' || method === 'delete') {
         addParameter(operation, IF_MATCH);
-        addResponse(operation, '412', '`PRECONDITION_FAILED`: If-Match names a version that is no longer current');
+        addResponse(
+          operation,
+          '412',
+          '`PRECONDITION_FAILED`: If-Match names a version that is no longer current',
+        );
       }
       for (const [status, response] of Object.entries(operation.responses) as [string, ResponseObject][]) {
         if (method === 'get' && status === '200') {

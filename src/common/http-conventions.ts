@@ -25,7 +25,8 @@ export function registerHttpConventions(fastify: FastifyInstance): void {
     if (reply.statusCode === 201 && !reply.hasHeader('location') && typeof payload === 'string') {
       const id = createdId(payload);
       const path = request.url.split('?')[0].replace(/\/$/, '');
-      if (id && !path.split('/').includes(id)) void reply.header('Location', `${path}/${encodeURIComponent(id)}`);
+      if (id && !path.split('/').includes(id))
+        void reply.header('Location', `${path}/${encodeURIComponent(id)}`);
     }
     return payload;
   });
@@ -64,7 +65,14 @@ export function enableCors(app: NestFastifyApplication, config: AppConfig): void
   app.enableCors({
     origin: config.CORS_ORIGINS,
     methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-    allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key', 'If-Match', 'If-None-Match', 'X-Request-Id'],
+    allowedHeaders: [
+      'Authorization',
+      'Content-Type',
+      'Idempotency-Key',
+      'If-Match',
+      'If-None-Match',
+      'X-Request-Id',
+    ],
     exposedHeaders: EXPOSED_HEADERS,
     credentials: false,
     maxAge: 600,

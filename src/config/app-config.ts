@@ -156,7 +156,10 @@ export class AppConfig {
           .filter(Boolean)
       : value,
   )
-  @Matches(/^https?:\/\/[^/\s]+$/, { each: true, message: 'CORS_ORIGINS must be http(s) origins (scheme and host only)' })
+  @Matches(/^https?:\/\/[^/\s]+$/, {
+    each: true,
+    message: 'CORS_ORIGINS must be http(s) origins (scheme and host only)',
+  })
   CORS_ORIGINS: string[] = [];
 
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {

@@ -85,7 +85,10 @@ describe('Audit log', () => {
       [timed.id, timed.admin.id],
     );
     const url = `/organizations/${timed.id}/audit-events?action=test.timed&actorId=${timed.admin.id}`;
-    const range = await t.get(`${url}&since=2026-01-02T00:00:00Z&until=2026-01-04T00:00:00%2B00:00`, timed.admin.token);
+    const range = await t.get(
+      `${url}&since=2026-01-02T00:00:00Z&until=2026-01-04T00:00:00%2B00:00`,
+      timed.admin.token,
+    );
     expect(range.status).toBe(200);
     expect(range.body.items.map((e: any) => e.data.day)).toEqual([2, 1]);
     const zoneless = await t.get(`${url}&since=2026-01-02T00:00:00`, timed.admin.token);

@@ -103,7 +103,9 @@ describe('HTTP conventions: Idempotency-Key on creates', () => {
     const org = await createOrganization(t);
     const member = await createMember(t, org.id, 'member');
     await createProject(member.token, { title: 'Expired' }, 'key-expired');
-    await t.sql(`update idempotency_keys set expires_at = now() - interval '1 second' where key = 'key-expired'`);
+    await t.sql(
+      `update idempotency_keys set expires_at = now() - interval '1 second' where key = 'key-expired'`,
+    );
     const again = await createProject(member.token, { title: 'Expired' }, 'key-expired');
     expect(again.status).toBe(201);
     expect(await projectsTitled('Expired')).toBe(2);

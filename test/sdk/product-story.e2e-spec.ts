@@ -19,11 +19,15 @@ describe('The TypeScript SDK drives the product story', () => {
   /** Sign up, verify from the mailed link, and a client that logs in again when its token is refused. */
   async function signedIn(email: string, name: string): Promise<{ api: OrgsClient; userId: string }> {
     const anonymous = createClient({ baseUrl });
-    const signup = unwrap(await anonymous.POST('/auth/signup', { body: { email, password: PASSWORD, name } }));
+    const signup = unwrap(
+      await anonymous.POST('/auth/signup', { body: { email, password: PASSWORD, name } }),
+    );
     unwrap(await anonymous.POST('/auth/verify-email', { body: { token: await mailedToken(t, email) } }));
     let token: string | undefined;
     const login = async () =>
-      (token = unwrap(await anonymous.POST('/auth/login', { body: { email, password: PASSWORD } })).accessToken);
+      (token = unwrap(
+        await anonymous.POST('/auth/login', { body: { email, password: PASSWORD } }),
+      ).accessToken);
     await login();
     return { api: createClient({ baseUrl, token: () => token, refresh: login }), userId: signup.user.id };
   }
@@ -48,13 +52,18 @@ describe('The TypeScript SDK drives the product story', () => {
     const orgId = acme.id;
     const members = [];
     for await (const member of paginate((cursor) =>
-      boss.api.GET('/organizations/{orgId}/members', { params: { path: { orgId }, query: { cursor, limit: 1 } } }),
-    )) members.push(member.email);
+      boss.api.GET('/organizations/{orgId}/members', {
+        params: { path: { orgId }, query: { cursor, limit: 1 } },
+      }),
+    ))
+      members.push(member.email);
     expect(members.sort()).toEqual(['alice@acme.test', 'boss@acme.test']);
 
     // Autocomplete: from the beginning of any word of the name.
     const found = unwrap(
-      await boss.api.GET('/organizations/{orgId}/members', { params: { path: { orgId }, query: { q: 'annot' } } }),
+      await boss.api.GET('/organizations/{orgId}/members', {
+        params: { path: { orgId }, query: { q: 'annot' } },
+      }),
     );
     expect(found.items.map((m) => m.email)).toEqual(['alice@acme.test']);
 
@@ -110,16 +119,22 @@ describe('The TypeScript SDK drives the product story', () => {
         body: { groupId: group.id, role: 'reviewer' },
       }),
     );
-    expect(unwrap(await worker.api.GET('/projects/{id}', { params: { path: { id: project.id } } })).myRole).toBe(
-      'annotator',
-    );
+    expect(
+      unwrap(await worker.api.GET('/projects/{id}', { params: { path: { id: project.id } } })).myRole,
+    ).toBe('annotator');
 
     // Tags and both filters.
     const urgent = unwrap(
-      await boss.api.POST('/organizations/{orgId}/tags', { params: { path: { orgId } }, body: { name: 'urgent' } }),
+      await boss.api.POST('/organizations/{orgId}/tags', {
+        params: { path: { orgId } },
+        body: { name: 'urgent' },
+      }),
     );
     const medical = unwrap(
-      await boss.api.POST('/organizations/{orgId}/tags', { params: { path: { orgId } }, body: { name: 'medical' } }),
+      await boss.api.POST('/organizations/{orgId}/tags', {
+        params: { path: { orgId } },
+        body: { name: 'medical' },
+      }),
     );
     const dogs = unwrap(await alice.api.POST('/projects', { body: { title: 'Dogs' } }));
     for (const [id, tagId] of [
@@ -152,7 +167,9 @@ describe('The TypeScript SDK drives the product story', () => {
       params: { path: { orgId, userId: alice.userId }, query: { replacementUserId: boss.userId } },
     });
     expect(removed.response.status).toBe(204);
-    expect(unwrap(await boss.api.GET('/projects/{id}', { params: { path: { id: project.id } } })).myRole).toBe('admin');
+    expect(
+      unwrap(await boss.api.GET('/projects/{id}', { params: { path: { id: project.id } } })).myRole,
+    ).toBe('admin');
 
     // The audit log tells the story, filtered by actor.
     const actions = [];
@@ -160,7 +177,10 @@ describe('The TypeScript SDK drives the product story', () => {
       boss.api.GET('/organizations/{orgId}/audit-events', {
         params: { path: { orgId }, query: { cursor, actorId: boss.userId } },
       }),
-    )) actions.push(event.action);
-    expect(actions).toEqual(expect.arrayContaining(['group.created', 'membership.added', 'membership.removed']));
+    ))
+      actions.push(event.action);
+    expect(actions).toEqual(
+      expect.arrayContaining(['group.created', 'membership.added', 'membership.removed']),
+    );
   });
 });

@@ -45,7 +45,8 @@ export class ApiError extends Error {
 export function createClient(options: ClientOptions): OrgsClient {
   const send = options.fetch ?? ((request: Request) => globalThis.fetch(request));
   const authorized = async (request: Request, token: string | undefined) => {
-    if (token && !request.headers.has('authorization')) request.headers.set('authorization', `Bearer ${token}`);
+    if (token && !request.headers.has('authorization'))
+      request.headers.set('authorization', `Bearer ${token}`);
     return request;
   };
   return createFetchClient<paths>({

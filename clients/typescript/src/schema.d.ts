@@ -1503,6 +1503,8 @@ export interface operations {
             /** @description `INVALID_CREDENTIALS`, the same for unknown email and wrong password */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1517,6 +1519,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1553,6 +1561,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1589,6 +1603,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1625,6 +1645,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1646,6 +1672,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1662,6 +1690,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1699,6 +1733,12 @@ export interface operations {
             /** @description `RATE_LIMITED`, with `Retry-After` */
             429: {
                 headers: {
+                    /** @description Requests allowed in the window */
+                    "RateLimit-Limit"?: string;
+                    /** @description Requests left in the window */
+                    "RateLimit-Remaining"?: string;
+                    /** @description Seconds until the window starts again */
+                    "RateLimit-Reset"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1725,6 +1765,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1734,6 +1776,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1743,7 +1787,10 @@ export interface operations {
     datasetsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -1755,6 +1802,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1764,6 +1813,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1782,14 +1833,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind */
+            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description TAG_OF_OTHER_ORG */
+            /** @description TAG_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1811,6 +1862,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1820,6 +1873,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1843,7 +1898,10 @@ export interface operations {
     datasetsRemove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1860,6 +1918,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1878,12 +1938,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     datasetsUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1906,6 +1976,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1919,6 +1991,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1939,6 +2018,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1948,6 +2029,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -1971,7 +2054,10 @@ export interface operations {
     datasetsInvite: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -1985,6 +2071,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -1994,6 +2082,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2012,8 +2102,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description LAST_ADMIN (re-inviting the last admin with another role) */
+            /** @description LAST_ADMIN (re-inviting the last admin with another role); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2024,7 +2121,10 @@ export interface operations {
     datasetsRemoveCollaborator: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -2042,6 +2142,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2067,12 +2169,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     datasetsChangeRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -2096,6 +2208,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2121,12 +2235,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     datasetsAddGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2140,6 +2264,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2149,6 +2275,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2167,7 +2295,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description GROUP_OF_OTHER_ORG */
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description GROUP_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2179,7 +2314,10 @@ export interface operations {
     datasetsRemoveGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 groupId: string;
@@ -2197,6 +2335,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2210,6 +2350,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2228,6 +2375,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2254,6 +2403,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2263,6 +2414,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2289,6 +2442,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2298,6 +2453,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2307,7 +2464,10 @@ export interface operations {
     ontologiesCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2319,6 +2479,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2328,6 +2490,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2346,14 +2510,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind */
+            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description TAG_OF_OTHER_ORG */
+            /** @description TAG_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2375,6 +2539,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2384,6 +2550,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2407,7 +2575,10 @@ export interface operations {
     ontologiesRemove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2424,6 +2595,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2442,12 +2615,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ontologiesUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2470,6 +2653,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2483,6 +2668,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2503,6 +2695,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2512,6 +2706,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2535,7 +2731,10 @@ export interface operations {
     ontologiesInvite: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2549,6 +2748,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2558,6 +2759,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2576,8 +2779,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description LAST_ADMIN (re-inviting the last admin with another role) */
+            /** @description LAST_ADMIN (re-inviting the last admin with another role); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2588,7 +2798,10 @@ export interface operations {
     ontologiesRemoveCollaborator: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -2606,6 +2819,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2631,12 +2846,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ontologiesChangeRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -2660,6 +2885,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2685,12 +2912,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     ontologiesAddGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -2704,6 +2941,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2713,6 +2952,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2731,7 +2972,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description GROUP_OF_OTHER_ORG */
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description GROUP_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -2743,7 +2991,10 @@ export interface operations {
     ontologiesRemoveGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 groupId: string;
@@ -2761,6 +3012,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2774,6 +3027,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2797,6 +3057,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2806,6 +3068,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2825,6 +3089,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2834,6 +3100,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2880,6 +3148,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2889,6 +3159,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2931,6 +3203,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -2940,6 +3214,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2963,7 +3239,10 @@ export interface operations {
     organizationDatasetsJoin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
                 id: string;
@@ -2983,6 +3262,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -2996,6 +3277,20 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3021,6 +3316,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3030,6 +3327,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3053,7 +3352,10 @@ export interface operations {
     groupsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
             };
@@ -3067,6 +3369,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3076,6 +3380,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3094,14 +3400,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `GROUP_NAME_TAKEN`; `QUOTA_EXCEEDED` with `quota` and `limit` */
+            /** @description `GROUP_NAME_TAKEN`; `QUOTA_EXCEEDED` with `quota` and `limit`; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `NOT_ORG_USER`, with the refused `userIds` */
+            /** @description `NOT_ORG_USER`, with the refused `userIds`; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3124,6 +3430,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3133,6 +3441,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3156,7 +3466,10 @@ export interface operations {
     groupsDelete: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 groupId: string;
@@ -3175,6 +3488,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3193,12 +3508,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     groupsUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 groupId: string;
@@ -3222,6 +3547,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3247,12 +3574,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     groupsAddMembers: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
                 groupId: string;
@@ -3276,6 +3613,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3294,7 +3633,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `NOT_ORG_USER`, with the refused `userIds` */
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `NOT_ORG_USER`, with the refused `userIds`; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3306,7 +3652,10 @@ export interface operations {
     groupsRemoveMember: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 groupId: string;
@@ -3326,6 +3675,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3339,6 +3690,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3371,6 +3729,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3380,6 +3740,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3403,7 +3765,10 @@ export interface operations {
     membersAdd: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
             };
@@ -3417,6 +3782,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3426,6 +3793,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3444,14 +3813,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (an admin or member whose email domain belongs to another organization) */
+            /** @description `ALREADY_MEMBER`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (an admin or member whose email domain belongs to another organization); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description `NOT_WORKFORCE_ELIGIBLE` */
+            /** @description `NOT_WORKFORCE_ELIGIBLE`; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -3469,7 +3838,10 @@ export interface operations {
                  */
                 replacementUserId?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 userId: string;
@@ -3488,6 +3860,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3513,6 +3887,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             /** @description `INVALID_REPLACEMENT` */
             422: {
                 headers: {
@@ -3525,7 +3906,10 @@ export interface operations {
     membersChangeType: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 userId: string;
@@ -3549,6 +3933,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3569,6 +3955,13 @@ export interface operations {
             };
             /** @description `LAST_ADMIN` */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3597,6 +3990,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3606,6 +4001,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3648,6 +4045,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3657,6 +4056,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3680,7 +4081,10 @@ export interface operations {
     organizationOntologiesJoin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
                 id: string;
@@ -3700,6 +4104,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3713,6 +4119,20 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3746,6 +4166,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3755,6 +4177,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3778,7 +4202,10 @@ export interface operations {
     organizationProjectsJoin: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
                 id: string;
@@ -3798,6 +4225,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3811,6 +4240,20 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3836,6 +4279,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3845,6 +4290,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3868,7 +4315,10 @@ export interface operations {
     tagsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
             };
@@ -3882,6 +4332,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -3891,6 +4343,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3909,8 +4363,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description TAG_NAME_TAKEN; QUOTA_EXCEEDED with `quota` and `limit` */
+            /** @description TAG_NAME_TAKEN; QUOTA_EXCEEDED with `quota` and `limit`; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3924,7 +4385,10 @@ export interface operations {
                 /** @description Required when projects use the tag: it is then taken off all of them. */
                 confirm?: boolean;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 tagId: string;
@@ -3942,6 +4406,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -3967,12 +4433,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     tagsRename: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 tagId: string;
@@ -3996,6 +4472,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4021,6 +4499,13 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     platformList: {
@@ -4039,6 +4524,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4048,6 +4535,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4064,7 +4553,10 @@ export interface operations {
     platformCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4076,6 +4568,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4085,6 +4579,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4096,8 +4592,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description `DOMAIN_TAKEN`, `ORGANIZATION_NAME_TAKEN`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (a first admin whose email domain belongs to another organization) */
+            /** @description `DOMAIN_TAKEN`, `ORGANIZATION_NAME_TAKEN`, `ALREADY_INTERNAL_ELSEWHERE`, `DOMAIN_OF_OTHER_ORGANIZATION` (a first admin whose email domain belongs to another organization); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4108,7 +4611,10 @@ export interface operations {
     platformUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
             };
@@ -4131,6 +4637,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4142,12 +4650,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     platformAddDomain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 orgId: string;
             };
@@ -4161,6 +4679,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4170,6 +4690,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4181,12 +4703,29 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     platformRemoveDomain: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 orgId: string;
                 domain: string;
@@ -4204,12 +4743,21 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
             };
             /** @description Not allowed */
             403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4241,6 +4789,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4250,6 +4800,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4259,7 +4811,10 @@ export interface operations {
     projectsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4271,6 +4826,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4280,6 +4837,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4298,14 +4857,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind */
+            /** @description QUOTA_EXCEEDED with `quota` and `limit`: the organization's quota for this kind; `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
                 headers: {
                     [name: string]: unknown;
                 };
                 content?: never;
             };
-            /** @description TAG_OF_OTHER_ORG */
+            /** @description TAG_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4327,6 +4886,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4336,6 +4897,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4359,7 +4922,10 @@ export interface operations {
     projectsRemove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4376,6 +4942,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4394,12 +4962,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectsUpdate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4422,6 +5000,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4435,6 +5015,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4455,6 +5042,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4464,6 +5053,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4487,7 +5078,10 @@ export interface operations {
     projectsInvite: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4501,6 +5095,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4510,6 +5106,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4528,8 +5126,15 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description LAST_ADMIN (re-inviting the last admin with another role) */
+            /** @description LAST_ADMIN (re-inviting the last admin with another role); `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4540,7 +5145,10 @@ export interface operations {
     projectsRemoveCollaborator: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -4558,6 +5166,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4583,12 +5193,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectsChangeRole: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 userId: string;
@@ -4612,6 +5232,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4637,12 +5259,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectLinksAttachDataset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4656,6 +5288,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4665,6 +5299,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4683,12 +5319,29 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectLinksDetachDataset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 datasetId: string;
@@ -4706,6 +5359,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4724,12 +5379,22 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectsAddGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4743,6 +5408,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4752,6 +5419,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4770,7 +5439,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description GROUP_OF_OTHER_ORG */
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description GROUP_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -4782,7 +5458,10 @@ export interface operations {
     projectsRemoveGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 groupId: string;
@@ -4800,6 +5479,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4813,6 +5494,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4838,6 +5526,8 @@ export interface operations {
         responses: {
             200: {
                 headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4847,6 +5537,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4870,7 +5562,10 @@ export interface operations {
     projectNotificationsCreate: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -4884,6 +5579,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -4893,6 +5590,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4911,12 +5610,29 @@ export interface operations {
                 };
                 content?: never;
             };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     projectNotificationsRemove: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 notificationId: string;
@@ -4934,6 +5650,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -4947,6 +5665,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4980,6 +5705,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5003,7 +5730,10 @@ export interface operations {
     projectTagsTag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 id: string;
             };
@@ -5017,6 +5747,8 @@ export interface operations {
         responses: {
             201: {
                 headers: {
+                    /** @description The URL of what was created, when it has one */
+                    Location?: string;
                     [name: string]: unknown;
                 };
                 content: {
@@ -5026,6 +5758,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5044,7 +5778,14 @@ export interface operations {
                 };
                 content?: never;
             };
-            /** @description TAG_OF_OTHER_ORG */
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`: a request with this Idempotency-Key is still running */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description TAG_OF_OTHER_ORG; `IDEMPOTENCY_KEY_REUSED`: this Idempotency-Key was sent with another route or body */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -5056,7 +5797,10 @@ export interface operations {
     projectTagsUntag: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
             path: {
                 id: string;
                 tagId: string;
@@ -5074,6 +5818,8 @@ export interface operations {
             /** @description Missing, invalid or expired token */
             401: {
                 headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -5087,6 +5833,13 @@ export interface operations {
             };
             /** @description Not found, or not visible to the caller */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `PRECONDITION_FAILED`: If-Match names a version that is no longer current */
+            412: {
                 headers: {
                     [name: string]: unknown;
                 };

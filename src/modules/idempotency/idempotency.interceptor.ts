@@ -26,8 +26,7 @@ const SWEEP_EVERY_MS = 60 * 60 * 1000;
 const KEPT_HEADERS = ['content-type', 'location', 'etag'];
 
 type Idempotency =
-  | { kind: 'claimed'; caller: string; key: string }
-  | { kind: 'replay'; stored: StoredAnswer };
+  { kind: 'claimed'; caller: string; key: string } | { kind: 'replay'; stored: StoredAnswer };
 
 /**
  * `Idempotency-Key` on every authenticated POST, as Stripe does: the first request with a key claims
@@ -84,7 +83,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       return next.handle();
     }
     const { stored } = result;
-    if (stored.target !== claim.target || stored.requestHash !== claim.requestHash) throw IdempotencyErrors.reused();
+    if (stored.target !== claim.target || stored.requestHash !== claim.requestHash)
+      throw IdempotencyErrors.reused();
     if (stored.responseStatus === null) throw IdempotencyErrors.inProgress();
     this.requests.set(request, { kind: 'replay', stored });
     return of(null); // the handler does not run; onSend writes the stored answer
@@ -97,7 +97,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     if (state.kind === 'replay') {
       const { stored } = state;
       void reply.code(stored.responseStatus as number);
-      for (const [name, value] of Object.entries(stored.responseHeaders ?? {})) void reply.header(name, value);
+      for (const [name, value] of Object.entries(stored.responseHeaders ?? {}))
+        void reply.header(name, value);
       void reply.header('Idempotent-Replayed', 'true');
       return stored.responseBody ?? '';
     }
@@ -113,7 +114,12 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     await this.repository.saveAnswer(state.caller, state.key, {
       status: reply.statusCode,
       headers,
-      body: typeof payload === 'string' ? payload : payload === undefined || payload === null ? '' : String(payload),
+      body:
+        typeof payload === 'string'
+          ? payload
+          : payload === undefined || payload === null
+            ? ''
+            : String(payload),
     });
     return payload;
   }
