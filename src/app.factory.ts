@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -39,7 +40,7 @@ export async function createApp(
   });
   registerInputGuards(adapter.getInstance());
   registerHttpConventions(adapter.getInstance());
-  registerEtags(adapter.getInstance());
+  registerEtags(adapter.getInstance(), () => app.get(MikroORM));
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MikroORM } from '@mikro-orm/postgresql';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { AppError } from './app-error';
 
@@ -17,12 +18,18 @@ export const preconditionFailed = () =>
   );
 
 /**
- * ETag on every JSON read (a GET answered 200; single resources are what If-Match is for) and If-None-Match → 304;
- * If-Match on PATCH and DELETE: the resource is read as the caller would read it (same URL, same
- * credentials) and a change to any other version is 412 PRECONDITION_FAILED, before the change runs.
- * Without If-Match a write behaves as before.
+ * ETag on every JSON read (a GET answered 200; single resources are what If-Match is for) and
+ * If-None-Match → 304; If-Match on PATCH and DELETE: the resource is read as the caller would read it
+ * (same URL, same credentials) and a change to any other version is 412 PRECONDITION_FAILED, before
+ * the change runs. Without If-Match a write behaves as before.
+ *
+ * Conditional writes to one URL hold a PostgreSQL advisory lock from the check to the answer, so two
+ * of them (on any instance) cannot both pass the check before either writes. One that finds the lock
+ * taken is 412 at once rather than waiting: another change to that resource is being made, so the
+ * version it names is about to be stale, and a waiter would hold a pooled connection.
  */
-export function registerEtags(fastify: FastifyInstance): void {
+export function registerEtags(fastify: FastifyInstance, orm: () => MikroORM): void {
+  const locks = new WeakMap<FastifyRequest, () => Promise<void>>();
   fastify.addHook('onSend', async (request, reply, payload) => {
     if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
     if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
@@ -35,7 +42,52 @@ export function registerEtags(fastify: FastifyInstance): void {
     }
     return payload;
   });
-  fastify.addHook('preHandler', async (request) => checkIfMatch(fastify, request));
+  fastify.addHook('preHandler', async (request) => {
+    if (!isConditionalWrite(request)) return;
+    const release = await lockWrites(orm(), `if-match ${request.url.split('?')[0]}`);
+    if (!release) throw preconditionFailed();
+    locks.set(request, release);
+    await checkIfMatch(fastify, request);
+  });
+  const unlock = async (request: FastifyRequest) => {
+    const release = locks.get(request);
+    locks.delete(request);
+    await release?.();
+  };
+  fastify.addHook('onResponse', unlock);
+  fastify.addHook('onRequestAbort', unlock);
+}
+
+const isConditionalWrite = (request: FastifyRequest) =>
+  (request.method === 'PATCH' || request.method === 'DELETE') &&
+  typeof request.headers['if-match'] === 'string';
+
+/** A session advisory lock on a connection of its own, or undefined when another request holds it. */
+async function lockWrites(orm: MikroORM, key: string): Promise<(() => Promise<void>) | undefined> {
+  const client = orm.em.getConnection().getKnex().client;
+  const connection = (await client.acquireConnection()) as {
+    query: (text: string, values: unknown[]) => Promise<{ rows: { locked: boolean }[] }>;
+  };
+  try {
+    const { rows } = await connection.query(
+      `select pg_try_advisory_lock(hashtextextended($1, 0)) as locked`,
+      [key],
+    );
+    if (!rows[0].locked) {
+      client.releaseConnection(connection);
+      return undefined;
+    }
+  } catch (error) {
+    client.releaseConnection(connection);
+    throw error;
+  }
+  return async () => {
+    try {
+      await connection.query(`select pg_advisory_unlock(hashtextextended($1, 0)) as locked`, [key]);
+    } finally {
+      client.releaseConnection(connection);
+    }
+  };
 }
 
 /**
@@ -44,8 +96,7 @@ export function registerEtags(fastify: FastifyInstance): void {
  * no readable representation cannot match any version, so If-Match there is 412 (RFC 9110 13.1.1).
  */
 async function checkIfMatch(fastify: FastifyInstance, request: FastifyRequest): Promise<void> {
-  const ifMatch = request.headers['if-match'];
-  if ((request.method !== 'PATCH' && request.method !== 'DELETE') || typeof ifMatch !== 'string') return;
+  const ifMatch = request.headers['if-match'] as string;
   const current = await fastify.inject({
     method: 'GET',
     url: request.url.split('?')[0],

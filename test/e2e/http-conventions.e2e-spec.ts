@@ -59,6 +59,23 @@ describe('HTTP conventions: Location, ETag and If-Match, WWW-Authenticate, RateL
     expect((await t.get(`/projects/${project.id}`, admin.token)).body.title).toBe('First edit');
   });
 
+  it('many admins saving from one version at once: exactly one change is kept, the others are 412', async () => {
+    const { admin, project } = await projectOfAnAdmin();
+    const etag = String((await t.get(`/projects/${project.id}`, admin.token)).headers['etag']);
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, (_, i) =>
+        t.request('PATCH', `/projects/${project.id}`, {
+          token: admin.token,
+          body: { title: `Edit ${i}` },
+          headers: { 'if-match': etag },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 412, 412, 412, 412, 412]);
+    const kept = answers.find((a) => a.status === 200)!.body.title;
+    expect((await t.get(`/projects/${project.id}`, admin.token)).body.title).toBe(kept);
+  });
+
   it('a DELETE with a stale If-Match is 412 and the project stays; with the current one it goes', async () => {
     const { admin, project } = await projectOfAnAdmin();
     const stale = await t.request('DELETE', `/projects/${project.id}`, {
