@@ -3,7 +3,7 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', '.data/', 'src/migrations/', 'bench/results/', '*.js', '*.mjs'] },
+  { ignores: ['dist/', 'clients/typescript/dist/', 'node_modules/', 'coverage/', '.data/', 'src/migrations/', 'bench/results/', 'clients/typescript/src/schema.d.ts', '*.js', '*.mjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   prettier,
@@ -19,7 +19,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   {
-    files: ['src/cli/**/*.ts', 'bench/**/*.ts'],
+    files: ['src/cli/**/*.ts', 'bench/**/*.ts', 'clients/typescript/examples/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { MikroORM } from '@mikro-orm/postgresql';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
@@ -8,6 +9,9 @@ import { registerInputGuards } from './common/input-guards';
 import type { DestinationStream } from 'pino';
 import { completeContract } from './common/openapi-contract';
 import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
+import { registerEtags } from './common/etag';
+import { enableCors, registerHttpConventions } from './common/http-conventions';
+import { documentHttpConventions } from './common/http-conventions.openapi';
 import { httpTimeouts } from './common/http-timeouts';
 import { createRootLogger, JsonNestLogger } from './common/json-logger';
 import { registerSecurityHeaders } from './common/security-headers';
@@ -36,6 +40,8 @@ export async function createApp(
     },
   });
   registerInputGuards(adapter.getInstance());
+  registerHttpConventions(adapter.getInstance());
+  registerEtags(adapter.getInstance(), () => app.get(MikroORM));
   adapter.getInstance().addHook('onSend', async (request, reply) => {
     void reply.header('X-Request-Id', request.id);
   });
@@ -50,10 +56,12 @@ export async function createApp(
   );
   app.useGlobalPipes(strictValidationPipe());
   await registerSecurityHeaders(app);
+  enableCors(app, config);
   closeConnectionsWhenDraining(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {
     jsonDocumentUrl: 'docs/openapi.json',
     yamlDocumentUrl: 'docs/openapi.yaml',
+    swaggerOptions: { persistAuthorization: true, tagsSorter: 'alpha', operationsSorter: 'alpha' },
   });
   return app;
 }
@@ -106,5 +114,5 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const generated = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return completeContract(generated);
+  return documentHttpConventions(completeContract(generated));
 }

@@ -8,6 +8,7 @@ import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { GroupsModule } from './modules/groups/groups.module';
+import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
 import { MembershipModule } from './modules/membership/membership.module';
@@ -38,6 +39,7 @@ export class AppModule {
         AuditModule,
         QuotasModule,
         HealthModule,
+        IdempotencyModule,
         AuthModule,
         PlatformModule,
         OrganizationsModule,

@@ -28,7 +28,8 @@ function addCommonProblems(operation: Json): void {
   addProblems(operation, [CommonErrorCode.SERVICE_UNAVAILABLE], 503);
 }
 
-function addProblems(operation: Json, codes: string[], status: number): void {
+/** Declares that the operation may answer these codes under this status, beside those already declared. */
+export function addProblems(operation: Json, codes: string[], status: number): void {
   const existing: string[] = problemCodes(operation.responses[status]) ?? [];
   const all = [...new Set([...existing, ...codes])];
   operation.responses[status] = {

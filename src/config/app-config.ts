@@ -123,6 +123,24 @@ export class AppConfig {
   @WholeNumber(0)
   SHUTDOWN_TIMEOUT_MS = 25_000;
 
+  /**
+   * Browser origins allowed to call the API (CORS), comma-separated, e.g.
+   * `https://app.example.com,https://admin.example.com`. Empty: no cross-origin access.
+   */
+  @Transform(({ value }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim().replace(/\/$/, ''))
+          .filter(Boolean)
+      : value,
+  )
+  @Matches(/^https?:\/\/[^/\s]+$/, {
+    each: true,
+    message: 'CORS_ORIGINS must be http(s) origins (scheme and host only)',
+  })
+  CORS_ORIGINS: string[] = [];
+
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const present = Object.fromEntries(
       Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),

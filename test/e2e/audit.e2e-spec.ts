@@ -76,6 +76,26 @@ describe('Audit log', () => {
     expect(byActor.body.items.map((e: any) => e.action)).toEqual(['group.created']);
   });
 
+  it('filters by a time range: since inclusive, until exclusive, with the actor filter', async () => {
+    const timed = await createOrganization(t);
+    await t.sql(
+      `insert into audit_events (id, organization_id, actor_id, action, target_type, created_at, data)
+       select gen_random_uuid(), ?, ?, 'test.timed', 'test', timestamptz '2026-01-01T00:00:00Z' + g * interval '1 day', jsonb_build_object('day', g)
+         from generate_series(0, 4) g`,
+      [timed.id, timed.admin.id],
+    );
+    const url = `/organizations/${timed.id}/audit-events?action=test.timed&actorId=${timed.admin.id}`;
+    const range = await t.get(
+      `${url}&since=2026-01-02T00:00:00Z&until=2026-01-04T00:00:00%2B00:00`,
+      timed.admin.token,
+    );
+    expect(range.status).toBe(200);
+    expect(range.body.items.map((e: any) => e.data.day)).toEqual([2, 1]);
+    const zoneless = await t.get(`${url}&since=2026-01-02T00:00:00`, timed.admin.token);
+    expect(zoneless.status).toBe(400);
+    expect((await t.get(`${url}&until=2026-02-30T00:00:00Z`, timed.admin.token)).status).toBe(400);
+  });
+
   it("shows only this organization's events", async () => {
     const other = await createOrganization(t);
     await t.post(`/organizations/${other.id}/groups`, { name: 'Elsewhere' }, other.admin.token);

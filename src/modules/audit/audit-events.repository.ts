@@ -40,6 +40,14 @@ export class AuditEventsRepository {
       where.push('actor_id = ?');
       params.push(query.actorId);
     }
+    if (query.since !== undefined) {
+      where.push('created_at >= ?::timestamptz');
+      params.push(query.since);
+    }
+    if (query.until !== undefined) {
+      where.push('created_at < ?::timestamptz');
+      params.push(query.until);
+    }
     if (before) {
       where.push('(created_at, id) < (?::timestamptz, ?::uuid)');
       params.push(before[0], before[1]);

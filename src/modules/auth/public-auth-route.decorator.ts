@@ -8,7 +8,7 @@ import {
 } from '@nestjs/common';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { CommonErrorCode } from '../../common/app-error';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { normalizeEmail } from '../users/users.service';
 import { Public } from '../../policy/public.decorator';
 import { RateLimiter } from './rate-limiter';
@@ -29,7 +29,13 @@ export class AuthRateLimitGuard implements CanActivate {
     if (typeof body === 'object' && body !== null && typeof body.email === 'string') {
       keys.push(`email:${normalizeEmail(body.email).slice(0, 254)}`);
     }
-    this.rateLimiter.hit(...keys);
+    const reply = context.switchToHttp().getResponse<FastifyReply>();
+    // The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers), as GitHub and Okta send them.
+    this.rateLimiter.hit(keys, (quota) => {
+      void reply.header('RateLimit-Limit', String(quota.limit));
+      void reply.header('RateLimit-Remaining', String(quota.remaining));
+      void reply.header('RateLimit-Reset', String(quota.resetSeconds));
+    });
     return true;
   }
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageOf, PageQuery } from '../../../common/pagination';
 
 @ApiSchema({
@@ -27,6 +27,9 @@ export class AuditEventDto {
   createdAt: string;
 }
 
+/** A time without a zone would be read in the server's zone: refused rather than guessed. */
+const WITH_ZONE = /(Z|[+-]\d{2}:\d{2})$/;
+
 @ApiSchema({ name: 'AuditEventPage', description: 'A page of audit events, newest first.' })
 export class AuditEventPage extends PageOf(AuditEventDto) {}
 
@@ -43,4 +46,18 @@ export class AuditEventsQuery extends PageQuery {
   @IsOptional()
   @IsUUID()
   actorId?: string;
+
+  /** Keeps events at or after this time: ISO 8601 with a zone, e.g. `2026-11-28T00:00:00Z`. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(WITH_ZONE, { message: 'since must name its zone (Z or ±hh:mm)' })
+  since?: string;
+
+  /** Keeps events before this time (exclusive), ISO 8601 with a zone. */
+  @ApiPropertyOptional({ format: 'date-time' })
+  @IsOptional()
+  @IsISO8601({ strict: true, strictSeparator: true })
+  @Matches(WITH_ZONE, { message: 'until must name its zone (Z or ±hh:mm)' })
+  until?: string;
 }

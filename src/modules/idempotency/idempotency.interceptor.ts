@@ -1,0 +1,126 @@
+import { createHash } from 'node:crypto';
+import {
+  CallHandler,
+  ExecutionContext,
+  Injectable,
+  Logger,
+  NestInterceptor,
+  OnModuleDestroy,
+  OnModuleInit,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Observable, of } from 'rxjs';
+import { sortKeysDeep } from '../../cli/sort-keys';
+import { TokenSubject } from '../../policy/policy-context';
+import { IdempotencyErrors } from './idempotency.errors';
+import { IdempotencyRepository, StoredAnswer } from './idempotency.repository';
+
+export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const KEY = /^[\x21-\x7e]{1,255}$/;
+const TTL_SECONDS = 24 * 60 * 60;
+/** Well past the longest a request may run (30 s to arrive, 15 s per statement): its instance is gone. */
+const ABANDONED_AFTER_SECONDS = 5 * 60;
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
+/** The headers of an answer that a replay must repeat. */
+const KEPT_HEADERS = ['content-type', 'location', 'etag'];
+
+type Idempotency =
+  { kind: 'claimed'; caller: string; key: string } | { kind: 'replay'; stored: StoredAnswer };
+
+/**
+ * `Idempotency-Key` on every authenticated POST, as Stripe does: the first request with a key claims
+ * it in PostgreSQL before it runs; its answer (2xx or 4xx) is kept for 24 hours and replayed to a
+ * retry with the same route and body; another route or body with the key is 422; a retry while the
+ * first is still running is 409. A 5xx is not kept: the request's transaction rolled back, so the
+ * key is freed and a retry runs again.
+ *
+ * The interceptor runs after the guards (it needs the caller); the answer is captured, and a replay
+ * written, in Fastify's onSend hook, the one place that sees the final status, headers and body,
+ * errors from the problem-details filter included.
+ */
+@Injectable()
+export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger('Idempotency');
+  private readonly requests = new WeakMap<FastifyRequest, Idempotency>();
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repository: IdempotencyRepository,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  onModuleInit(): void {
+    const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
+    fastify.addHook('onSend', (request, reply, payload) => this.onSend(request, reply, payload));
+    this.sweeper = setInterval(() => {
+      this.repository.sweep().catch((err: unknown) => this.logger.warn({ err }, 'idempotency sweep failed'));
+    }, SWEEP_EVERY_MS).unref();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: TokenSubject }>();
+    const key = request.headers[IDEMPOTENCY_HEADER];
+    // Public routes (sign-up, login) have no caller to scope a key to: a shared key space would let
+    // one anonymous client read another's answer.
+    if (request.method !== 'POST' || key === undefined || !request.user) return next.handle();
+    if (typeof key !== 'string' || !KEY.test(key)) throw IdempotencyErrors.invalidKey();
+    const claim = {
+      caller: request.user.userId,
+      key,
+      target: `${request.method} ${request.url}`,
+      requestHash: createHash('sha256')
+        .update(JSON.stringify(sortKeysDeep(request.body ?? null)))
+        .digest('hex'),
+    };
+    const result = await this.repository.claim(claim, TTL_SECONDS, ABANDONED_AFTER_SECONDS);
+    if (result.claimed) {
+      this.requests.set(request, { kind: 'claimed', caller: claim.caller, key });
+      return next.handle();
+    }
+    const { stored } = result;
+    if (stored.target !== claim.target || stored.requestHash !== claim.requestHash)
+      throw IdempotencyErrors.reused();
+    if (stored.responseStatus === null) throw IdempotencyErrors.inProgress();
+    this.requests.set(request, { kind: 'replay', stored });
+    return of(null); // the handler does not run; onSend writes the stored answer
+  }
+
+  private async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
+    const state = this.requests.get(request);
+    if (!state) return payload;
+    this.requests.delete(request);
+    if (state.kind === 'replay') {
+      const { stored } = state;
+      void reply.code(stored.responseStatus as number);
+      for (const [name, value] of Object.entries(stored.responseHeaders ?? {}))
+        void reply.header(name, value);
+      void reply.header('Idempotent-Replayed', 'true');
+      return stored.responseBody ?? '';
+    }
+    if (reply.statusCode >= 500) {
+      await this.repository.release(state.caller, state.key);
+      return payload;
+    }
+    const headers: Record<string, string> = {};
+    for (const name of KEPT_HEADERS) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) headers[name] = String(value);
+    }
+    await this.repository.saveAnswer(state.caller, state.key, {
+      status: reply.statusCode,
+      headers,
+      body:
+        typeof payload === 'string'
+          ? payload
+          : payload === undefined || payload === null
+            ? ''
+            : String(payload),
+    });
+    return payload;
+  }
+}
