@@ -16,6 +16,15 @@ const IDEMPOTENCY_KEY: ParameterObject = {
   schema: { type: 'string', minLength: 1, maxLength: 255 },
 };
 
+const IF_NONE_MATCH: ParameterObject = {
+  name: 'If-None-Match',
+  in: 'header',
+  required: false,
+  description:
+    'The `ETag` of the version the client holds: when it is still current the answer is 304, without a body.',
+  schema: { type: 'string' },
+};
+
 const IF_MATCH: ParameterObject = {
   name: 'If-Match',
   in: 'header',
@@ -38,6 +47,12 @@ export function documentHttpConventions(document: OpenAPIObject): OpenAPIObject 
         addParameter(operation, IDEMPOTENCY_KEY);
         addProblems(operation, ['IDEMPOTENCY_KEY_IN_PROGRESS'], 409);
         addProblems(operation, ['IDEMPOTENCY_KEY_REUSED'], 422);
+      }
+      if (method === 'get' && operation.responses['200']) {
+        addParameter(operation, IF_NONE_MATCH);
+        operation.responses['304'] = {
+          description: 'Not Modified: the version named in If-None-Match is current',
+        };
       }
       if (method === 'patch' || method === 'delete') {
         addParameter(operation, IF_MATCH);

@@ -2557,7 +2557,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -2572,6 +2575,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DatasetSummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -2802,7 +2812,10 @@ export interface operations {
     getDataset: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The dataset's id. */
                 id: string;
@@ -2820,6 +2833,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Dataset"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -3196,7 +3216,10 @@ export interface operations {
     listDatasetCollaborators: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The dataset's id. */
                 id: string;
@@ -3214,6 +3237,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Collaborators"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -4059,7 +4089,10 @@ export interface operations {
     getHealth: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4074,6 +4107,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Health"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -4140,7 +4180,10 @@ export interface operations {
     getCurrentUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4155,6 +4198,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Me"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -4244,7 +4294,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -4259,6 +4312,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OntologySummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -4489,7 +4549,10 @@ export interface operations {
     getOntology: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The ontology's id. */
                 id: string;
@@ -4507,6 +4570,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Ontology"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -4883,7 +4953,10 @@ export interface operations {
     listOntologyCollaborators: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The ontology's id. */
                 id: string;
@@ -4901,6 +4974,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Collaborators"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -5751,7 +5831,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -5766,6 +5849,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrganizationPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -5846,7 +5936,10 @@ export interface operations {
     getOrganization: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -5864,6 +5957,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Organization"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -5981,7 +6081,10 @@ export interface operations {
                 /** @description Keeps events before this time (exclusive), ISO 8601 with a zone. */
                 until?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -5999,6 +6102,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["AuditEventPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -6112,7 +6222,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -6130,6 +6243,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["DatasetSummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -6388,7 +6508,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -6406,6 +6529,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GroupPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -6663,7 +6793,10 @@ export interface operations {
     getGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -6683,6 +6816,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["GroupDetail"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -7379,7 +7519,10 @@ export interface operations {
                 /** @description Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`. */
                 type?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -7397,6 +7540,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["MemberPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -7985,7 +8135,10 @@ export interface operations {
     previewOrganizationMemberRemoval: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -8005,6 +8158,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["RemovalPreview"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -8118,7 +8278,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -8136,6 +8299,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OntologySummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -8402,7 +8572,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -8420,6 +8593,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProjectSummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -8678,7 +8858,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -8696,6 +8879,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["TagPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -9261,7 +9451,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9276,6 +9469,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["OrganizationPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -9958,7 +10158,10 @@ export interface operations {
                 /** @description Case-insensitive text anywhere in the title. */
                 q?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path?: never;
             cookie?: never;
         };
@@ -9973,6 +10176,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["ProjectSummaryPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -10203,7 +10413,10 @@ export interface operations {
     getProject: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The project's id. */
                 id: string;
@@ -10221,6 +10434,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Project"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -10597,7 +10817,10 @@ export interface operations {
     listProjectCollaborators: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The project's id. */
                 id: string;
@@ -10615,6 +10838,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Collaborators"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
@@ -11753,7 +11983,10 @@ export interface operations {
                 /** @description Opaque cursor from the previous page's `nextCursor`. */
                 cursor?: string;
             };
-            header?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
             path: {
                 /** @description The project's id. */
                 id: string;
@@ -11771,6 +12004,13 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["NotificationPage"];
                 };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description `VALIDATION_FAILED` */
             400: {
