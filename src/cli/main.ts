@@ -7,7 +7,7 @@ import { migrate } from '../database/migrate';
 import { ormOptions } from '../database/orm-options';
 import { UsersRepository } from '../modules/users/users.repository';
 import { resolveDatabase } from '../database/resolve-database';
-import { sortKeysDeep } from './sort-keys';
+import { sortKeysDeep } from '../common/json-document';
 
 const USAGE = `usage: npm run cli -- <command>
   platform-admin grant <email>   make a user a platform admin (creates an invited user if unknown)

@@ -1,5 +1,24 @@
 import { ValidateBy, ValidationOptions } from 'class-validator';
 
+/** Object keys sorted at every depth (arrays keep their order): a stable, diffable document. */
+export function sortKeysDeep<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(sortKeysDeep) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((key) => [key, sortKeysDeep((value as Record<string, unknown>)[key])]),
+    ) as T;
+  }
+  return value;
+}
+
+/**
+ * JSON with object keys sorted: PostgreSQL's jsonb gives keys back in its own order, so the same
+ * document read from the database and sent by a client serializes (and hashes) alike.
+ */
+export const canonicalJson = (value: unknown): string => JSON.stringify(sortKeysDeep(value)) ?? 'null';
+
 /** How deep a JSON document nests, walked without recursion (a deep document must not overflow the stack). */
 export function jsonDepth(value: unknown): number {
   let deepest = 0;

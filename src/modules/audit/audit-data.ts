@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../common/json-document';
 
 /**
  * The audit log keeps who changed what, not a copy of everything: a value too large to be worth
@@ -15,19 +16,6 @@ export interface OmittedValue {
 const omitted = (text: string): OmittedValue => ({
   $omitted: { bytes: Buffer.byteLength(text), sha256: createHash('sha256').update(text).digest('hex') },
 });
-
-/**
- * JSON with object keys sorted: PostgreSQL's jsonb gives keys back in its own order, so the same
- * document read from the database and sent by a client must serialize (and hash) alike.
- */
-function canonicalJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-    return `{${entries.map(([key, v]) => `${JSON.stringify(key)}:${canonicalJson(v)}`).join(',')}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
 
 /** A JSON document as the audit log keeps it: whole when small, otherwise its size and hash. */
 export function auditedJson(value: unknown): unknown {

@@ -11,7 +11,7 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, of } from 'rxjs';
-import { sortKeysDeep } from '../../cli/sort-keys';
+import { canonicalJson } from '../../common/json-document';
 import { TokenSubject } from '../../policy/policy-context';
 import { IdempotencyErrors } from './idempotency.errors';
 import { IdempotencyRepository, StoredAnswer } from './idempotency.repository';
@@ -74,7 +74,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
       key,
       target: `${request.method} ${request.url}`,
       requestHash: createHash('sha256')
-        .update(JSON.stringify(sortKeysDeep(request.body ?? null)))
+        .update(canonicalJson(request.body ?? null))
         .digest('hex'),
     };
     const result = await this.repository.claim(claim, TTL_SECONDS, ABANDONED_AFTER_SECONDS);
