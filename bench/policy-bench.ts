@@ -25,7 +25,7 @@ const CASES: { name: string; ctx: PolicyContext; action: Action; subjectType: Su
   {
     name: 'member opens a project they annotate (GET /projects/{id})',
     ctx: {
-      caller: { userId: USER, credentialVersion: 0, isPlatformAdmin: false },
+      caller: { userId: USER, scheme: 'session', isPlatformAdmin: false },
       organization: { id: ORG, isWorkforce: false, membershipType: 'member' },
       resource: { id: PROJECT, kind: 'project', organizationId: ORG, role: 'annotator' },
     },
@@ -36,7 +36,7 @@ const CASES: { name: string; ctx: PolicyContext; action: Action; subjectType: Su
   {
     name: "member lists the organization's projects",
     ctx: {
-      caller: { userId: USER, credentialVersion: 0, isPlatformAdmin: false },
+      caller: { userId: USER, scheme: 'session', isPlatformAdmin: false },
       organization: { id: ORG, isWorkforce: false, membershipType: 'member' },
     },
     action: 'list',

@@ -6,7 +6,6 @@ import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
-import { JwtAuthGuard } from './modules/auth/jwt-auth.guard';
 import { GroupsModule } from './modules/groups/groups.module';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { HealthModule } from './modules/health/health.module';
@@ -18,6 +17,7 @@ import { QuotasModule } from './modules/quotas/quotas.module';
 import { TagsModule } from './modules/tags/tags.module';
 import { ResourcesModule } from './modules/resources/resources.module';
 import { UsersModule } from './modules/users/users.module';
+import { BearerAuthGuard } from './policy/bearer-auth.guard';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
 
@@ -51,7 +51,7 @@ export class AppModule {
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
         // Order matters: who the caller is, then what they may do.
-        { provide: APP_GUARD, useClass: JwtAuthGuard },
+        { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_GUARD, useClass: PolicyGuard },
       ],
     };

@@ -1,14 +1,31 @@
 import type { MembershipType } from './vocabulary';
 import type { ResourceKind, ResourceRole } from './vocabulary';
 
-/** Who a bearer token names: the user, and their credential version when it was issued. */
-export interface TokenSubject {
-  userId: string;
-  credentialVersion: number;
+/**
+ * What a bearer credential claims before the database confirms it: how to find its caller, as a
+ * statement of at most one row with the user's `id` and `is_platform_admin`. The policy guard
+ * embeds it in its one scope query, so a key revoked or a password changed a moment ago is refused
+ * on the next request without a second round trip.
+ */
+export interface Credential {
+  /** Names the statement's shape: each scheme and scope is one named prepared statement. */
+  scheme: string;
+  callerSql: string;
+  params: readonly unknown[];
 }
 
-export interface Caller extends TokenSubject {
+/** A user the database has already confirmed, named again (the second resource of a request, a check for someone). */
+export const confirmedUser = (userId: string): Credential => ({
+  scheme: 'user',
+  callerSql: 'select id, is_platform_admin from users where id = ?::uuid',
+  params: [userId],
+});
+
+export interface Caller {
+  userId: string;
   isPlatformAdmin: boolean;
+  /** How the caller came in (`session`, an API key, an identity provider). */
+  scheme: string;
 }
 
 /** Everything the rules may look at, loaded once per request by the policy guard. */

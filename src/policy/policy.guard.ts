@@ -7,12 +7,13 @@ import { AbilityFactory } from './ability.factory';
 import { AppAbility } from './actions';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
 import { asSubject } from './enforce';
-import { PolicyContext, TokenSubject } from './policy-context';
+import { Credential, PolicyContext } from './policy-context';
 import { PolicyErrors } from './policy.errors';
 import { isUuid, ScopeLoader } from './scope-loader';
 
 export interface AuthorizedRequest extends FastifyRequest {
-  user?: TokenSubject;
+  /** Set by the bearer guard: who the token claims to be, before the database confirms it. */
+  credential?: Credential;
   policy?: { ctx: PolicyContext; ability: AppAbility };
 }
 
@@ -40,10 +41,10 @@ export class PolicyGuard implements CanActivate {
       this.logger.error(`route ${request.routeOptions.url} declares no policy: refused`);
       throw CommonErrors.forbidden();
     }
-    const subject = request.user;
-    if (!subject) throw CommonErrors.unauthenticated();
+    const credential = request.credential;
+    if (!credential) throw CommonErrors.unauthenticated();
 
-    const ctx = await this.loadContext(requirement, subject, request.params as Record<string, string>);
+    const ctx = await this.loadContext(requirement, credential, request.params as Record<string, string>);
     const ability = this.abilities.build(ctx);
     request.policy = { ctx, ability };
     this.check(requirement, ctx, ability);
@@ -52,21 +53,21 @@ export class PolicyGuard implements CanActivate {
 
   private async loadContext(
     requirement: PolicyRequirement,
-    subject: TokenSubject,
+    credential: Credential,
     params: Record<string, string>,
   ): Promise<PolicyContext> {
     const { scope } = requirement;
     let ctx: PolicyContext | undefined;
     if (scope.type === 'organization') {
       ctx = isUuid(params.orgId)
-        ? await this.scopes.forOrganization(subject, params.orgId)
-        : await this.scopes.forCaller(subject);
+        ? await this.scopes.forOrganization(credential, params.orgId)
+        : await this.scopes.forCaller(credential);
     } else if (scope.type === 'resource') {
       ctx = isUuid(params.id)
-        ? await this.scopes.forResource(subject, scope.kind, params.id)
-        : await this.scopes.forCaller(subject);
+        ? await this.scopes.forResource(credential, scope.kind, params.id)
+        : await this.scopes.forCaller(credential);
     } else {
-      ctx = await this.scopes.forCaller(subject);
+      ctx = await this.scopes.forCaller(credential);
     }
     // A valid token for an account that no longer exists, or whose password changed since, is no credential.
     if (!ctx) throw CommonErrors.unauthenticated();

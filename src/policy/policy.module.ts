@@ -1,12 +1,13 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AbilityFactory } from './ability.factory';
+import { BearerAuthenticators } from './bearer-authenticators';
 import { DefineRules, PolicyRules } from './policy-rules';
 import { ScopeLoader } from './scope-loader';
 
 @Global()
 @Module({
-  providers: [PolicyRules, AbilityFactory, ScopeLoader],
-  exports: [PolicyRules, AbilityFactory, ScopeLoader],
+  providers: [PolicyRules, AbilityFactory, ScopeLoader, BearerAuthenticators],
+  exports: [PolicyRules, AbilityFactory, ScopeLoader, BearerAuthenticators],
 })
 export class PolicyModule {
   /** A feature adds its rules to the one policy by importing `PolicyModule.forFeature(defineItsRules)`. */

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from '../database/sql';
 import type { MembershipType } from './vocabulary';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
-import { PolicyContext, TokenSubject } from './policy-context';
+import { Credential, PolicyContext } from './policy-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
@@ -25,82 +25,67 @@ export const rolesOnResourceSql = (resourceId: string, userId: string): string =
     where rg.resource_id = ${resourceId} and gm.user_id = ${userId}`;
 
 /**
- * Loads what the rules need, in one round trip per request: the caller, and the organization or the
- * resource the request is about with the caller's relation to it. Undefined means the caller's
- * account no longer exists, or its password changed after the token was issued.
+ * Loads what the rules need, in one round trip per request: the caller (found by the credential's own
+ * statement), and the organization or the resource the request is about with the caller's relation to
+ * it. Undefined means the credential names no one any more: the account is gone, its password changed
+ * after the token was issued, the key was revoked.
  */
 @Injectable()
 export class ScopeLoader {
   constructor(private readonly em: EntityManager) {}
 
-  async forCaller({ userId, credentialVersion }: TokenSubject): Promise<PolicyContext | undefined> {
-    const [row] = await sql<{ is_platform_admin: boolean }>(
-      this.em,
-      'select is_platform_admin from users where id = ? and credential_version = ?',
-      [userId, credentialVersion],
-      { name: 'scope-caller' },
-    );
-    return row
-      ? { caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin } }
-      : undefined;
+  async forCaller(credential: Credential): Promise<PolicyContext | undefined> {
+    const [row] = await sql<CallerRow>(this.em, credential.callerSql, credential.params, {
+      name: `scope-caller:${credential.scheme}`,
+    });
+    return row ? { caller: caller(row, credential) } : undefined;
   }
 
-  async forOrganization(
-    { userId, credentialVersion }: TokenSubject,
-    organizationId: string,
-  ): Promise<PolicyContext | undefined> {
-    const [row] = await sql<{
-      is_platform_admin: boolean;
-      organization_id: string | null;
-      is_workforce: boolean | null;
-      type: MembershipType | null;
-    }>(
+  async forOrganization(credential: Credential, organizationId: string): Promise<PolicyContext | undefined> {
+    const [row] = await sql<
+      CallerRow & { organization_id: string | null; is_workforce: boolean | null; type: MembershipType | null }
+    >(
       this.em,
-      `select u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
-         from users u
+      `with u as (${credential.callerSql})
+       select u.id, u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
+         from u
          left join organizations o on o.id = ?::uuid
-         left join memberships m on m.organization_id = o.id and m.user_id = u.id
-        where u.id = ? and u.credential_version = ?`,
-      [organizationId, userId, credentialVersion],
-      { name: 'scope-organization' },
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id`,
+      [...credential.params, organizationId],
+      { name: `scope-organization:${credential.scheme}` },
     );
     if (!row) return undefined;
     return {
-      caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin },
+      caller: caller(row, credential),
       organization: row.organization_id
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
   }
 
-  async forResource(
-    { userId, credentialVersion }: TokenSubject,
-    kind: ResourceKind,
-    resourceId: string,
-  ): Promise<PolicyContext | undefined> {
-    const [row] = await sql<{
-      is_platform_admin: boolean;
-      resource_id: string | null;
-      organization_id: string | null;
-      is_workforce: boolean | null;
-      type: MembershipType | null;
-      roles: string[] | null;
-    }>(
+  async forResource(credential: Credential, kind: ResourceKind, resourceId: string): Promise<PolicyContext | undefined> {
+    const [row] = await sql<
+      CallerRow & {
+        resource_id: string | null;
+        organization_id: string | null;
+        is_workforce: boolean | null;
+        type: MembershipType | null;
+        roles: string[] | null;
+      }
+    >(
       this.em,
-      `select u.is_platform_admin, r.id as resource_id, r.organization_id, o.is_workforce, m.type,
+      `with u as (${credential.callerSql})
+       select u.id, u.is_platform_admin, r.id as resource_id, r.organization_id, o.is_workforce, m.type,
               array(${rolesOnResourceSql('r.id', 'u.id')}) as roles
-         from users u
+         from u
          left join resources r on r.id = ?::uuid and r.kind = ?::text
          left join organizations o on o.id = r.organization_id
-         left join memberships m on m.organization_id = o.id and m.user_id = u.id
-        where u.id = ? and u.credential_version = ?`,
-      [resourceId, kind, userId, credentialVersion],
-      { name: 'scope-resource' },
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id`,
+      [...credential.params, resourceId, kind],
+      { name: `scope-resource:${credential.scheme}` },
     );
     if (!row) return undefined;
-    const ctx: PolicyContext = {
-      caller: { userId, credentialVersion, isPlatformAdmin: row.is_platform_admin },
-    };
+    const ctx: PolicyContext = { caller: caller(row, credential) };
     if (!row.resource_id) return ctx;
     ctx.resource = {
       id: row.resource_id,
@@ -118,3 +103,14 @@ export class ScopeLoader {
     return ctx;
   }
 }
+
+interface CallerRow {
+  id: string;
+  is_platform_admin: boolean;
+}
+
+const caller = (row: CallerRow, credential: Credential) => ({
+  userId: row.id,
+  isPlatformAdmin: row.is_platform_admin,
+  scheme: credential.scheme,
+});

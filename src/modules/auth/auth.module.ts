@@ -5,7 +5,6 @@ import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
 import { MailModule } from '../mail/mail.module';
 import { JwtModule } from '@nestjs/jwt';
-import { PassportModule } from '@nestjs/passport';
 import { MembershipModule } from '../membership/membership.module';
 import { AuthController } from './auth.controller';
 import { AuthMails } from './auth.mails';
@@ -13,7 +12,8 @@ import { AuthService } from './auth.service';
 import { CredentialsService } from './credentials.service';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { JwtKeys } from './jwt-keys';
-import { JwtStrategy } from './jwt.strategy';
+import { registerBearerAuthenticator } from '../../policy/bearer-authenticators';
+import { SessionTokenAuthenticator } from './session-token.authenticator';
 import { PasswordResetService } from './password-reset.service';
 import { AuthRateLimitGuard } from './public-auth-route.decorator';
 import { RateLimiter } from './rate-limiter';
@@ -24,7 +24,6 @@ import { RateLimiter } from './rate-limiter';
     UsersModule,
     MailModule,
     MikroOrmModule.forFeature([EmailToken]),
-    PassportModule,
     JwtModule.registerAsync({
       inject: [JwtKeys],
       useFactory: (keys: JwtKeys) => ({ secret: keys.secret }),
@@ -40,7 +39,7 @@ import { RateLimiter } from './rate-limiter';
     EmailTokensRepository,
     AuthMails,
     JwtKeys,
-    JwtStrategy,
+    ...registerBearerAuthenticator(SessionTokenAuthenticator),
     RateLimiter,
     AuthRateLimitGuard,
   ],

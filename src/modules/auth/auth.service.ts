@@ -14,7 +14,7 @@ import { MeDto, SignupResponseDto, TokenResponseDto, VerifyEmailResponseDto } fr
 import { LoginDto, SignupDto } from './dto/signup.dto';
 import { EmailTokensRepository } from './email-tokens.repository';
 import { JwtKeys } from './jwt-keys';
-import { JwtPayload } from './jwt.strategy';
+import { SessionTokenClaims } from './session-token.authenticator';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
 
 @Injectable()
@@ -98,7 +98,7 @@ export class AuthService {
       throw AuthErrors.invalidCredentials();
     }
     if (candidate.passwordHash === null || !candidate.emailVerified) throw AuthErrors.emailNotVerified();
-    const payload: JwtPayload = { sub: candidate.id, ver: candidate.credentialVersion };
+    const payload: SessionTokenClaims = { sub: candidate.id, ver: candidate.credentialVersion };
     const accessToken = await this.jwt.signAsync(payload, {
       algorithm: 'HS256',
       issuer: JwtKeys.ISSUER,

@@ -12,7 +12,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, of } from 'rxjs';
 import { canonicalJson } from '../../common/json-document';
-import { TokenSubject } from '../../policy/policy-context';
+import type { AuthorizedRequest } from '../../policy/policy.guard';
 import { IdempotencyErrors } from './idempotency.errors';
 import { IdempotencyRepository, StoredAnswer } from './idempotency.repository';
 
@@ -63,14 +63,14 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
   }
 
   async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const request = context.switchToHttp().getRequest<FastifyRequest & { user?: TokenSubject }>();
+    const request = context.switchToHttp().getRequest<AuthorizedRequest>();
     const key = request.headers[IDEMPOTENCY_HEADER];
     // Public routes (sign-up, login) have no caller to scope a key to: a shared key space would let
     // one anonymous client read another's answer.
-    if (request.method !== 'POST' || key === undefined || !request.user) return next.handle();
+    if (request.method !== 'POST' || key === undefined || !request.policy) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) throw IdempotencyErrors.invalidKey();
     const claim = {
-      caller: request.user.userId,
+      caller: request.policy.ctx.caller.userId,
       key,
       target: `${request.method} ${request.url}`,
       requestHash: createHash('sha256')

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
 import { AbilityFactory } from '../../policy/ability.factory';
 import { asSubject } from '../../policy/enforce';
-import { Caller } from '../../policy/policy-context';
+import { Caller, confirmedUser } from '../../policy/policy-context';
 import { ScopeLoader } from '../../policy/scope-loader';
 import { kindLabel, ResourceErrors } from './resources.errors';
 import { ResourceKind } from '../../policy/vocabulary';
@@ -20,7 +20,7 @@ export class ResourceAccess {
 
   /** 404 when the caller may not know it exists, 403 when they may know but not read it. */
   async assertReadable(caller: Caller, kind: ResourceKind, id: string): Promise<void> {
-    const ctx = await this.scopes.forResource(caller, kind, id);
+    const ctx = await this.scopes.forResource(confirmedUser(caller.userId), kind, id);
     if (!ctx) throw CommonErrors.unauthenticated();
     const ability = this.abilities.build(ctx);
     if (!ctx.resource || ability.cannot('discover', asSubject('Resource', ctx.resource))) {

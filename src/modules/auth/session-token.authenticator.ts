@@ -1,0 +1,52 @@
+import { Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { BearerAuthenticator } from '../../policy/bearer-authenticators';
+import { Credential } from '../../policy/policy-context';
+import { isUuid } from '../../policy/scope-loader';
+import { JwtKeys } from './jwt-keys';
+
+/** The claims of our own access tokens. */
+export interface SessionTokenClaims {
+  sub: string;
+  /** The user's credential version when the token was issued: a password change or reset ends the token. */
+  ver: number;
+}
+
+/** Our own HS256 access tokens, issued at login: the caller is the user if their credential version still matches. */
+@Injectable()
+export class SessionTokenAuthenticator implements BearerAuthenticator {
+  constructor(private readonly jwt: JwtService) {}
+
+  claims(token: string): boolean {
+    return issuerOf(token) === JwtKeys.ISSUER;
+  }
+
+  authenticate(token: string): Credential | undefined {
+    let claims: Partial<SessionTokenClaims>;
+    try {
+      // Pinned: a token signed with any other algorithm (or `none`) is refused.
+      claims = this.jwt.verify(token, { algorithms: ['HS256'], issuer: JwtKeys.ISSUER, audience: JwtKeys.AUDIENCE });
+    } catch {
+      return undefined;
+    }
+    if (!isUuid(claims.sub) || !Number.isSafeInteger(claims.ver)) return undefined;
+    return {
+      scheme: 'session',
+      callerSql: 'select id, is_platform_admin from users where id = ?::uuid and credential_version = ?::int',
+      params: [claims.sub, claims.ver],
+    };
+  }
+}
+
+/** The `iss` claim of a JWT, unverified: only to choose who verifies it. */
+export function issuerOf(token: string): string | undefined {
+  const payload = token.split('.')[1];
+  if (payload === undefined || token.split('.').length !== 3) return undefined;
+  try {
+    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+    const iss = (claims as { iss?: unknown } | null)?.iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
+}
