@@ -68,7 +68,11 @@ export async function createApp(
 
 /** Tags in reading order: signing in and organizations first, then what lives in them. */
 const TAGS: [string, string][] = [
-  ['auth', 'Sign-up, email verification, password reset, login, and the signed-in user.'],
+  [
+    'auth',
+    'Sign-up, email verification, password reset, login and sessions (refresh, logout, the OAuth 2.0 token ' +
+      'endpoint), and the signed-in user.',
+  ],
   [
     'organizations',
     "The caller's organizations, their dashboard, and their projects, datasets and ontologies (with joining them).",
@@ -107,12 +111,37 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'The access token of `POST /auth/login`.',
-    });
+      description: 'The access token of `POST /auth/login`, `POST /auth/refresh` or `POST /auth/token`.',
+    })
+    // Swagger UI's Authorize dialog signs a person in through the token endpoint (RFC 6749 §4.3).
+    .addOAuth2(
+      {
+        type: 'oauth2',
+        description:
+          'Sign in with email (as `username`) and password at the OAuth 2.0 token endpoint; no client id or ' +
+          'secret is needed. The same access token as the bearer scheme.',
+        flows: { password: { tokenUrl: '/auth/token', refreshUrl: '/auth/token', scopes: {} } },
+      },
+      OAUTH2_SCHEME,
+    );
   for (const [name, description] of TAGS) builder.addTag(name, description);
   // Every route names its operation (`@ApiOperation({ operationId })`), as a generated SDK's method.
   const generated = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return documentHttpConventions(completeContract(generated));
+  return documentHttpConventions(completeContract(signInWithOAuth2(generated)));
+}
+
+const OAUTH2_SCHEME = 'oauth2';
+
+/** Every operation that takes a bearer token takes one from the OAuth 2.0 password flow too. */
+function signInWithOAuth2(document: OpenAPIObject): OpenAPIObject {
+  for (const pathItem of Object.values(document.paths)) {
+    for (const operation of Object.values(pathItem) as { security?: Record<string, string[]>[] }[]) {
+      if (operation?.security?.some((requirement) => 'bearer' in requirement)) {
+        operation.security.push({ [OAUTH2_SCHEME]: [] });
+      }
+    }
+  }
+  return document;
 }

@@ -30,16 +30,19 @@ export const describeCodes = (codes: string[]) =>
  * Statuses every route shares (400, 413, 415, 404 with a path id, 503) are added by the document
  * builder (`openapi-contract.ts`).
  */
-export function ApiProblems(...codes: string[]): MethodDecorator {
+export function ApiProblems(...codes: (string | { code: string; status: number })[]): MethodDecorator {
   return (_target, _key, descriptor) => {
     const handler = descriptor.value as object;
+    // `code` or `code@status` for a code the route answers with its other declared status.
+    const named = codes.map((code) => (typeof code === 'string' ? code : `${code.code}@${code.status}`));
     const all = [
-      ...new Set([...((Reflect.getMetadata(PROBLEM_CODES, handler) as string[]) ?? []), ...codes]),
+      ...new Set([...((Reflect.getMetadata(PROBLEM_CODES, handler) as string[]) ?? []), ...named]),
     ];
     Reflect.defineMetadata(PROBLEM_CODES, all, handler);
     const byStatus = new Map<number, string[]>();
-    for (const code of all) {
-      const status = statusOfErrorCode(code);
+    for (const entry of all) {
+      const [code, explicit] = entry.split('@');
+      const status = explicit ? Number(explicit) : statusOfErrorCode(code);
       byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
     }
     // Written directly rather than through ApiResponse, which would append to the description.

@@ -16,6 +16,18 @@ export function declareErrorStatuses<Code extends string>(statuses: Record<Code,
   }
 }
 
+/**
+ * Codes the contract fixes with a second status on some routes (api.md: `INVALID_TOKEN` is 400 for a
+ * mailed token, a bad form input, and 401 for a refresh token, a refused credential). Such a route
+ * raises the code with that status explicitly and documents it with `ApiProblems({ code, status })`.
+ */
+const OTHER_STATUSES = new Map<string, Set<number>>();
+
+export function declareErrorStatusVariant(code: string, status: number): void {
+  statusOfErrorCode(code);
+  OTHER_STATUSES.set(code, new Set([...(OTHER_STATUSES.get(code) ?? []), status]));
+}
+
 export function statusOfErrorCode(code: string): number {
   const status = STATUS_BY_CODE.get(code);
   if (status === undefined) throw new Error(`error code ${code} is not declared (declareErrorStatuses)`);
@@ -33,9 +45,19 @@ export class AppError extends Error {
     readonly code: string,
     readonly detail: string,
     readonly extra: Record<string, unknown> = {},
+    /** Only a status declared for the code with `declareErrorStatusVariant`. */
+    status?: number,
   ) {
     super(detail);
     this.status = statusOfErrorCode(code);
+    if (status !== undefined && status !== this.status) {
+      if (!OTHER_STATUSES.get(code)?.has(status)) {
+        throw new Error(
+          `error code ${code} is not declared with status ${status} (declareErrorStatusVariant)`,
+        );
+      }
+      this.status = status;
+    }
   }
 }
 

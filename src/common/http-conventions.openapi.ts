@@ -80,5 +80,7 @@ function addParameter(operation: OperationObject, parameter: ParameterObject): v
 }
 
 function addHeader(response: ResponseObject, name: string, description: string): void {
+  // A route that declares the header itself (the token endpoint's `Basic` challenge) keeps its text.
+  if (response.headers?.[name]) return;
   response.headers = { ...(response.headers ?? {}), [name]: { description, schema: { type: 'string' } } };
 }

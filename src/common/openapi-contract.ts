@@ -1,6 +1,7 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
 import { CommonErrorCode } from './app-error';
 import { describeCodes, problemResponseSchema } from './api-problems.decorator';
+import { OAUTH_ERROR_REF, OAUTH_ERROR_SCHEMA, OAUTH_ERROR_SCHEMA_OBJECT } from './oauth-errors';
 import { PROBLEM_MEDIA_TYPE, PROBLEM_SCHEMA, PROBLEM_SCHEMA_OBJECT } from './problem-details.schema';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the generated document is walked as plain JSON
@@ -30,12 +31,19 @@ function addCommonProblems(operation: Json): void {
 
 /** Declares that the operation may answer these codes under this status, beside those already declared. */
 export function addProblems(operation: Json, codes: string[], status: number): void {
+  // A status the route answers in another protocol's error format (RFC 6749 on the token endpoint) keeps it.
+  if (isOAuthError(operation.responses[status])) return;
   const existing: string[] = problemCodes(operation.responses[status]) ?? [];
   const all = [...new Set([...existing, ...codes])];
   operation.responses[status] = {
     description: describeCodes(all),
     content: { [PROBLEM_MEDIA_TYPE]: { schema: problemResponseSchema(all) } },
   };
+}
+
+function isOAuthError(response: Json | undefined): boolean {
+  const schema = response?.content && (Object.values(response.content)[0] as Json | undefined)?.schema;
+  return schema?.$ref === OAUTH_ERROR_REF;
 }
 
 function problemCodes(response: Json | undefined): string[] | undefined {
@@ -46,7 +54,7 @@ function problemCodes(response: Json | undefined): string[] | undefined {
 /** Error responses are problem details: the media type the problem-details filter sends. */
 function useProblemMediaType(operation: Json): void {
   for (const [status, response] of Object.entries<Json>(operation.responses)) {
-    if (Number(status) < 400 || !response.content) continue;
+    if (Number(status) < 400 || !response.content || isOAuthError(response)) continue;
     const schema = (Object.values(response.content)[0] as Json).schema;
     response.content = { [PROBLEM_MEDIA_TYPE]: { schema } };
   }
@@ -125,6 +133,7 @@ function describeOperation(operation: Json): void {
 export function completeContract(generated: OpenAPIObject): OpenAPIObject {
   const document = generated;
   document.components!.schemas![PROBLEM_SCHEMA] = PROBLEM_SCHEMA_OBJECT;
+  document.components!.schemas![OAUTH_ERROR_SCHEMA] = OAUTH_ERROR_SCHEMA_OBJECT;
   for (const schema of Object.values(document.components!.schemas!)) preciseTypes(schema as Json);
   for (const [path, item] of Object.entries(document.paths) as [string, Json][]) {
     for (const method of METHODS) {

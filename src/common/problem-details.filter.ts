@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DatabaseError } from 'pg';
 import { AppError, CommonErrorCode, commonCodeOfStatus, CommonErrors } from './app-error';
 import { constraintError } from './constraint-errors';
+import { OAuthError, sendOAuthError, speaksOAuth } from './oauth-errors';
 import { asServiceUnavailable } from './service-unavailable';
 
 const TITLES: Record<number, string> = {
@@ -37,7 +38,8 @@ interface FastifyLikeError {
 }
 
 /**
- * Every error leaves as RFC 9457 problem details with a stable `code`. Anything unexpected is a
+ * Every error leaves as RFC 9457 problem details with a stable `code` (but the OAuth token
+ * endpoint's 400 and 401, which RFC 6749 shapes: see oauth-errors.ts). Anything unexpected is a
  * generic 500 that carries the request id, so the log line can be found, and nothing internal.
  */
 @Catch()
@@ -48,7 +50,12 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
+    if (exception instanceof OAuthError) return sendOAuthError(reply, exception);
     const error = this.toAppError(exception, request);
+    // The OAuth token endpoint's malformed requests are RFC 6749's `invalid_request`, not problem details.
+    if (error.status === 400 && speaksOAuth(request)) {
+      return sendOAuthError(reply, new OAuthError('invalid_request', error.detail));
+    }
     if (error.status >= 500) {
       this.logger.error({ requestId: request.id, err: exception }, 'unhandled error');
     }

@@ -61,6 +61,17 @@ export class AppConfig {
   @WholeNumber(60, 60 * 60 * 24 * 30)
   JWT_TTL = 3600;
 
+  /**
+   * Refresh token lifetime in seconds (30 days): a session not refreshed for this long ends. Each
+   * refresh answers a new token with this lifetime again, never beyond REFRESH_TOKEN_FAMILY_TTL.
+   */
+  @WholeNumber(60, 60 * 60 * 24 * 365)
+  REFRESH_TOKEN_TTL = 60 * 60 * 24 * 30;
+
+  /** Absolute lifetime of a session in seconds (90 days) from login, however often it is refreshed. */
+  @WholeNumber(60, 60 * 60 * 24 * 365 * 2)
+  REFRESH_TOKEN_FAMILY_TTL = 60 * 60 * 24 * 90;
+
   /** `log`, `file:<dir>` or an `smtp://` / `smtps://` URL. */
   @Matches(/^(log|file:.+|smtps?:\/\/.+)$/, {
     message: 'MAIL_TRANSPORT must be log, file:<dir> or an smtp:// URL',

@@ -101,7 +101,9 @@ class ResponseContract {
       observed.method !== 'HEAD' && !String(observed.contentType ?? '').startsWith(mediaType)
         ? [`${where}: content type ${observed.contentType}, the document declares ${mediaType}`]
         : [];
-    return [...mediaViolation, ...this.bodyViolations(where, observed, pointer, observed.status >= 400)];
+    // An error is problem details unless the document declares another format for it (RFC 6749's on the token endpoint).
+    const problem = observed.status >= 400 && mediaType === 'application/problem+json';
+    return [...mediaViolation, ...this.bodyViolations(where, observed, pointer, problem)];
   }
 
   private bodyViolations(where: string, observed: ObservedResponse, ref: string, problem: boolean): string[] {

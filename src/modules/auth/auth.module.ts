@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EmailToken } from './entities/email-token.entity';
+import { RefreshToken, RefreshTokenFamily } from './entities/refresh-token.entity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
@@ -17,13 +18,18 @@ import { SessionTokenAuthenticator } from './session-token.authenticator';
 import { PasswordResetService } from './password-reset.service';
 import { AuthRateLimitGuard } from './public-auth-route.decorator';
 import { RateLimiter } from './rate-limiter';
+import { ClientCredentialsVerifiers } from './client-credentials';
+import { RefreshTokensRepository } from './refresh-tokens.repository';
+import { SessionsController } from './sessions.controller';
+import { SessionsService } from './sessions.service';
+import { TokenEndpointService } from './token-endpoint.service';
 
 @Module({
   imports: [
     AuditModule,
     UsersModule,
     MailModule,
-    MikroOrmModule.forFeature([EmailToken]),
+    MikroOrmModule.forFeature([EmailToken, RefreshTokenFamily, RefreshToken]),
     JwtModule.registerAsync({
       inject: [JwtKeys],
       useFactory: (keys: JwtKeys) => ({ secret: keys.secret }),
@@ -31,7 +37,7 @@ import { RateLimiter } from './rate-limiter';
     }),
     MembershipModule,
   ],
-  controllers: [AuthController],
+  controllers: [AuthController, SessionsController],
   providers: [
     AuthService,
     PasswordResetService,
@@ -42,6 +48,12 @@ import { RateLimiter } from './rate-limiter';
     ...registerBearerAuthenticator(SessionTokenAuthenticator),
     RateLimiter,
     AuthRateLimitGuard,
+    SessionsService,
+    RefreshTokensRepository,
+    TokenEndpointService,
+    ClientCredentialsVerifiers,
   ],
+  // The module that owns service accounts registers its verifier here (registerClientCredentialsVerifier).
+  exports: [ClientCredentialsVerifiers],
 })
 export class AuthModule {}

@@ -1,7 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
-import { AppConfig } from '../../config/app-config';
 import { AuditService } from '../audit/audit.service';
 import { MembershipRepository } from '../membership/membership.repository';
 import { UserDto } from '../users/dto/user.dto';
@@ -13,16 +11,14 @@ import { CredentialsService } from './credentials.service';
 import { MeDto, SignupResponseDto, TokenResponseDto, VerifyEmailResponseDto } from './dto/auth-responses.dto';
 import { LoginDto, SignupDto } from './dto/signup.dto';
 import { EmailTokensRepository } from './email-tokens.repository';
-import { JwtKeys } from './jwt-keys';
-import { SessionTokenClaims } from './session-token.authenticator';
+import { SessionsService } from './sessions.service';
 import { decoyHash, hashPassword, verifyPassword } from './password-hasher';
 
 @Injectable()
 export class AuthService {
   constructor(
     private readonly em: EntityManager,
-    private readonly config: AppConfig,
-    private readonly jwt: JwtService,
+    private readonly sessions: SessionsService,
     private readonly users: UsersService,
     private readonly tokens: EmailTokensRepository,
     private readonly credentials: CredentialsService,
@@ -98,14 +94,7 @@ export class AuthService {
       throw AuthErrors.invalidCredentials();
     }
     if (candidate.passwordHash === null || !candidate.emailVerified) throw AuthErrors.emailNotVerified();
-    const payload: SessionTokenClaims = { sub: candidate.id, ver: candidate.credentialVersion };
-    const accessToken = await this.jwt.signAsync(payload, {
-      algorithm: 'HS256',
-      issuer: JwtKeys.ISSUER,
-      audience: JwtKeys.AUDIENCE,
-      expiresIn: this.config.JWT_TTL,
-    });
-    return { accessToken, tokenType: 'Bearer', expiresIn: this.config.JWT_TTL };
+    return this.sessions.start({ userId: candidate.id, credentialVersion: candidate.credentialVersion });
   }
 
   async me(userId: string): Promise<MeDto> {

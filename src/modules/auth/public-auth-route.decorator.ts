@@ -23,12 +23,12 @@ export class AuthRateLimitGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const body = request.body as { email?: unknown } | null | undefined;
+    const body = request.body as { email?: unknown; username?: unknown } | null | undefined;
     const keys = [`ip:${request.ip}`];
-    // Cut to the longest valid email, so a huge string cannot become a huge key.
-    if (typeof body === 'object' && body !== null && typeof body.email === 'string') {
-      keys.push(`email:${normalizeEmail(body.email).slice(0, 254)}`);
-    }
+    // The email of the JSON routes, the `username` of the OAuth token endpoint's password grant. Cut to
+    // the longest valid email, so a huge string cannot become a huge key.
+    const email = typeof body === 'object' && body !== null ? (body.email ?? body.username) : undefined;
+    if (typeof email === 'string') keys.push(`email:${normalizeEmail(email).slice(0, 254)}`);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     // The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers), as GitHub and Okta send them.
     this.rateLimiter.hit(keys, (quota) => {

@@ -16,12 +16,22 @@ export class VerifyEmailResponseDto {
   memberships: MyMembershipDto[];
 }
 
-@ApiSchema({ name: 'TokenResponse', description: 'A bearer access token.' })
+@ApiSchema({
+  name: 'TokenResponse',
+  description: 'A bearer access token, and the refresh token that gets the next one (`POST /auth/refresh`).',
+})
 export class TokenResponseDto {
+  /** For `Authorization: Bearer`; it ends at `expiresIn`, at logout, or when the password changes. */
   accessToken: string;
+  /**
+   * Opaque, single use: refreshing answers a new one and spends this one. A spent token presented
+   * again ends the whole session. Keep it as secret as a password.
+   */
+  @ApiProperty({ example: 'ort_4q0Zb8pX…' })
+  refreshToken: string;
   @ApiProperty({ enum: ['Bearer'] })
   tokenType: 'Bearer';
-  /** Seconds until the token expires. */
+  /** Seconds until the access token expires. */
   expiresIn: number;
 }
 
