@@ -35,10 +35,14 @@ type Operation = {
   path: string;
   parameters: Parameter[];
   body?: Schema;
+  /** How the body is sent: JSON, or a form for the OAuth token endpoint. */
+  bodyMediaType: string;
+  /** The media type of each declared error status: problem details, or RFC 6749's `application/json`. */
+  errorMediaTypes: Record<string, string>;
 };
 
 const document = openapi as unknown as {
-  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: any }>>;
+  paths: Record<string, Record<string, { parameters?: Parameter[]; requestBody?: any; responses?: any }>>;
   components: { schemas: Record<string, Schema> };
 };
 
@@ -46,12 +50,24 @@ const resolve = (schema: Schema): Schema =>
   schema.$ref ? resolve(document.components.schemas[schema.$ref.split('/').pop()!]) : schema;
 
 const OPERATIONS: Operation[] = Object.entries(document.paths).flatMap(([path, operations]) =>
-  Object.entries(operations).map(([method, operation]) => ({
-    method: method.toUpperCase(),
-    path,
-    parameters: operation.parameters ?? [],
-    body: operation.requestBody?.content?.['application/json']?.schema,
-  })),
+  Object.entries(operations).map(([method, operation]) => {
+    const [bodyMediaType = 'application/json', media] = Object.entries<any>(
+      operation.requestBody?.content ?? {},
+    )[0] ?? [undefined, undefined];
+    return {
+      method: method.toUpperCase(),
+      path,
+      parameters: operation.parameters ?? [],
+      body: media?.schema,
+      bodyMediaType,
+      errorMediaTypes: Object.fromEntries(
+        Object.entries<any>(operation.responses ?? {}).map(([status, response]) => [
+          status,
+          Object.keys(response.content ?? {})[0],
+        ]),
+      ),
+    };
+  }),
 );
 
 const base64Json = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -179,6 +195,18 @@ const urlPart = (schema: Schema, ids: string[]) =>
     { weight: 1, arbitrary: fc.constantFrom(...RAW_URL_FRAGMENTS) },
   );
 
+const FORM = 'application/x-www-form-urlencoded';
+
+/** An object as a form (each value percent-encoded, arrays as repeated fields); anything else as one encoded text. */
+const formEncode = (value: unknown) =>
+  typeof value === 'object' && value !== null
+    ? Object.entries(value)
+        .flatMap(([name, field]) =>
+          (Array.isArray(field) ? field : [field]).map((item) => `${urlEncode(name)}=${urlEncode(item)}`),
+        )
+        .join('&')
+    : urlEncode(value);
+
 interface FuzzRequest {
   method: string;
   url: string;
@@ -251,7 +279,9 @@ describe('OpenAPI fuzz', () => {
       ? fc.oneof(
           {
             weight: 6,
-            arbitrary: valueOf(operation.body, allIds).map((value) => JSON.stringify(value) ?? 'null'),
+            arbitrary: valueOf(operation.body, allIds).map((value) =>
+              operation.bodyMediaType === FORM ? formEncode(value) : (JSON.stringify(value) ?? 'null'),
+            ),
           },
           {
             weight: 1,
@@ -281,7 +311,7 @@ describe('OpenAPI fuzz', () => {
         query,
         body,
         contentType: fc.oneof(
-          { weight: 10, arbitrary: fc.constant('application/json') },
+          { weight: 10, arbitrary: fc.constant(operation.bodyMediaType) },
           {
             weight: 1,
             arbitrary: fc.constantFrom(
@@ -317,7 +347,7 @@ describe('OpenAPI fuzz', () => {
   };
 
   it.each(OPERATIONS.map((o) => [`${o.method} ${o.path}`, o] as const))(
-    '%s never answers 5xx, and every error is problem details',
+    '%s never answers 5xx, and every error is problem details (or the RFC 6749 error it declares)',
     async (_name, operation) => {
       await seedWorld();
       await fc.assert(
@@ -331,7 +361,18 @@ describe('OpenAPI fuzz', () => {
           });
           const summary = `${request.method} ${request.url.slice(0, 300)} -> ${response.statusCode} ${response.body.slice(0, 300)}`;
           expect([summary, response.statusCode < 500]).toEqual([summary, true]);
-          if (response.statusCode >= 400 && request.method !== 'HEAD') {
+          const declared = operation.errorMediaTypes[String(response.statusCode)];
+          if (
+            response.statusCode >= 400 &&
+            request.method === operation.method &&
+            declared === 'application/json'
+          ) {
+            expect([summary, String(response.headers['content-type'])]).toEqual([
+              summary,
+              expect.stringMatching(/^application\/json/),
+            ]);
+            expect([summary, typeof response.json().error]).toEqual([summary, 'string']);
+          } else if (response.statusCode >= 400 && request.method !== 'HEAD') {
             expect([summary, String(response.headers['content-type'])]).toEqual([
               summary,
               expect.stringMatching(/^application\/problem\+json/),
