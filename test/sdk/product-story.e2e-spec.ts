@@ -1,5 +1,12 @@
 import { AddressInfo } from 'node:net';
-import { createClient, paginate, unwrap, type OrgsClient } from '../../clients/typescript/src';
+import {
+  createClient,
+  paginate,
+  resumeSession,
+  signIn,
+  unwrap,
+  type OrgsClient,
+} from '../../clients/typescript/src';
 import { mailedToken } from '../factories/users.factory';
 import { PLATFORM_ADMIN_EMAIL, TestApp } from '../support/test-app';
 
@@ -16,21 +23,47 @@ describe('The TypeScript SDK drives the product story', () => {
   });
   afterAll(() => t.close());
 
-  /** Sign up, verify from the mailed link, and a client that logs in again when its token is refused. */
+  /** Sign up, verify from the mailed link, and a session whose client refreshes its token when it is refused. */
   async function signedIn(email: string, name: string): Promise<{ api: OrgsClient; userId: string }> {
     const anonymous = createClient({ baseUrl });
     const signup = unwrap(
       await anonymous.POST('/auth/signup', { body: { email, password: PASSWORD, name } }),
     );
     unwrap(await anonymous.POST('/auth/verify-email', { body: { token: await mailedToken(t, email) } }));
-    let token: string | undefined;
-    const login = async () =>
-      (token = unwrap(
-        await anonymous.POST('/auth/login', { body: { email, password: PASSWORD } }),
-      ).accessToken);
-    await login();
-    return { api: createClient({ baseUrl, token: () => token, refresh: login }), userId: signup.user.id };
+    const session = await signIn({ baseUrl, email, password: PASSWORD });
+    return { api: session.api, userId: signup.user.id };
   }
+
+  it('a session refreshes its access token once on a 401, one refresh for concurrent requests, and ends at logout', async () => {
+    await signedIn('refresher@example.test', 'Refresher');
+    const stored: string[] = [];
+    const first = await signIn({
+      baseUrl,
+      email: 'refresher@example.test',
+      password: PASSWORD,
+      onTokens: (tokens) => void stored.push(tokens.refreshToken),
+    });
+    // A restarted app has only the stored refresh token: its first requests are refused, then refreshed.
+    const resumed = resumeSession({
+      baseUrl,
+      refreshToken: first.refreshToken,
+      onTokens: (tokens) => void stored.push(tokens.refreshToken),
+    });
+    const answers = await Promise.all([
+      resumed.api.GET('/me'),
+      resumed.api.GET('/me'),
+      resumed.api.GET('/me'),
+    ]);
+    expect(answers.map((answer) => answer.response.status)).toEqual([200, 200, 200]);
+    // One refresh for the three: a second one with the same token would have ended the session.
+    expect(stored).toHaveLength(2);
+    expect(resumed.refreshToken).toBe(stored[1]);
+    expect(unwrap(await resumed.api.GET('/me')).email).toBe('refresher@example.test');
+
+    await resumed.logout();
+    expect((await resumed.api.GET('/me')).response.status).toBe(401);
+    expect(await resumed.refresh()).toBeUndefined();
+  });
 
   it('sign-up, organization, domain join, members, groups, workforce, resources, invitations, tags, removal, audit', async () => {
     const operator = await signedIn(PLATFORM_ADMIN_EMAIL, 'Operator');

@@ -1,10 +1,8 @@
-import { createClient, paginate, unwrap } from '@orgs-access/client';
+import { paginate, signIn, unwrap } from '@orgs-access/client';
 
 export async function listAcmeMembers(baseUrl: string, email: string, password: string) {
-  const { accessToken } = unwrap(
-    await createClient({ baseUrl }).POST('/auth/login', { body: { email, password } }),
-  );
-  const api = createClient({ baseUrl, token: () => accessToken });
+  // The session's client refreshes its access token by itself (a refresh token rotated on each use).
+  const { api } = await signIn({ baseUrl, email, password });
   const me = unwrap(await api.GET('/me'));
   const orgId = me.memberships[0].organization.id;
   for await (const member of paginate((cursor) =>
