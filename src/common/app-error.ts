@@ -28,6 +28,11 @@ export function declareErrorStatusVariant(code: string, status: number): void {
   OTHER_STATUSES.set(code, new Set([...(OTHER_STATUSES.get(code) ?? []), status]));
 }
 
+/** Whether the code may be answered with this status: its own, or a variant declared for it. */
+export function isStatusOfErrorCode(code: string, status: number): boolean {
+  return statusOfErrorCode(code) === status || (OTHER_STATUSES.get(code)?.has(status) ?? false);
+}
+
 export function statusOfErrorCode(code: string): number {
   const status = STATUS_BY_CODE.get(code);
   if (status === undefined) throw new Error(`error code ${code} is not declared (declareErrorStatuses)`);
@@ -51,7 +56,7 @@ export class AppError extends Error {
     super(detail);
     this.status = statusOfErrorCode(code);
     if (status !== undefined && status !== this.status) {
-      if (!OTHER_STATUSES.get(code)?.has(status)) {
+      if (!isStatusOfErrorCode(code, status)) {
         throw new Error(
           `error code ${code} is not declared with status ${status} (declareErrorStatusVariant)`,
         );

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { statusOfErrorCode } from '../../src/common/app-error';
+import { isStatusOfErrorCode } from '../../src/common/app-error';
+import { OAUTH_ERROR_REF } from '../../src/common/oauth-errors';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -27,8 +28,19 @@ describe('error codes in the OpenAPI document', () => {
     ),
   );
 
-  it('every error response is problem details naming the codes it can carry', () => {
+  const isOAuthError = (response: any) =>
+    response.content?.['application/json']?.schema?.$ref === OAUTH_ERROR_REF;
+
+  it('only the OAuth token endpoint answers RFC 6749 errors, for the statuses RFC 6749 defines', () => {
+    expect(errorResponses.filter(({ response }) => isOAuthError(response)).map(({ at }) => at)).toEqual([
+      'POST /auth/token 400',
+      'POST /auth/token 401',
+    ]);
+  });
+
+  it('every other error response is problem details naming the codes it can carry', () => {
     const untyped = errorResponses
+      .filter(({ response }) => !isOAuthError(response))
       .filter(({ response }) => {
         const schema = response.content?.['application/problem+json']?.schema;
         return !(schema?.allOf?.[1]?.properties?.code?.enum?.length > 0);
@@ -42,7 +54,7 @@ describe('error codes in the OpenAPI document', () => {
       (response.content?.['application/problem+json']?.schema?.allOf?.[1]?.properties?.code?.enum ?? [])
         .filter((code: string) => {
           try {
-            return statusOfErrorCode(code) !== Number(status);
+            return !isStatusOfErrorCode(code, Number(status));
           } catch {
             return true;
           }
