@@ -19,6 +19,19 @@ describe(AppConfig.name, () => {
     expect(() => AppConfig.load({ JWT_SECRET: 'short' })).toThrow(/JWT_SECRET/);
   });
 
+  it('refresh tokens live 30 days past their last use and sessions 90 days at most, both configurable', () => {
+    expect(AppConfig.load({})).toMatchObject({
+      REFRESH_TOKEN_TTL: 2_592_000,
+      REFRESH_TOKEN_FAMILY_TTL: 7_776_000,
+    });
+    expect(AppConfig.load({ REFRESH_TOKEN_TTL: '86400', REFRESH_TOKEN_FAMILY_TTL: '604800' })).toMatchObject({
+      REFRESH_TOKEN_TTL: 86_400,
+      REFRESH_TOKEN_FAMILY_TTL: 604_800,
+    });
+    expect(() => AppConfig.load({ REFRESH_TOKEN_TTL: '10' })).toThrow(/REFRESH_TOKEN_TTL/);
+    expect(() => AppConfig.load({ REFRESH_TOKEN_FAMILY_TTL: 'forever' })).toThrow(/REFRESH_TOKEN_FAMILY_TTL/);
+  });
+
   it('production requires JWT_SECRET', () => {
     expect(() => AppConfig.load({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
   });

@@ -482,3 +482,24 @@ describe('Auth: the token endpoint is rate-limited like login', () => {
     expect(limited.headers['ratelimit-remaining']).toBe('0');
   });
 });
+
+describe('Auth: refresh token lifetimes are configurable', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ REFRESH_TOKEN_TTL: '1800', REFRESH_TOKEN_FAMILY_TTL: '3600' });
+  });
+  afterAll(() => t.close());
+
+  it('a refresh token lives REFRESH_TOKEN_TTL and its session REFRESH_TOKEN_FAMILY_TTL', async () => {
+    const user = await createUser(t);
+    const login = await t.post('/auth/login', { email: user.email, password: DEFAULT_PASSWORD });
+    expect(login.status).toBe(200);
+    const [row] = await t.sql<{ lifetime: number; family_lifetime: number }>(
+      `select extract(epoch from t.expires_at - t.created_at)::int as lifetime,
+              extract(epoch from f.expires_at - f.created_at)::int as family_lifetime
+         from refresh_tokens t join refresh_token_families f on f.id = t.family_id where t.token_hash = ?`,
+      [sha256(login.body.refreshToken)],
+    );
+    expect(row).toEqual({ lifetime: 1800, family_lifetime: 3600 });
+  });
+});
