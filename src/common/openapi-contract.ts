@@ -121,6 +121,36 @@ function describeOperation(operation: Json): void {
   operation.summary = words[0].toUpperCase() + words.slice(1);
 }
 
+/**
+ * A route speaking another protocol's error format (SCIM's errors, RFC 7644 §3.12) declares it with
+ * `@ApiExtension('x-error-format', { mediaType, schema })`: its errors are documented in that shape,
+ * codes and statuses unchanged. 413 and 415 stay problem details: Fastify answers them before the
+ * route is reached.
+ */
+const FOREIGN_ERRORS = 'x-error-format';
+
+interface ForeignErrors {
+  mediaType: string;
+  schema: string;
+}
+
+function useForeignErrorFormat(operation: Json, foreign: ForeignErrors): void {
+  for (const [status, response] of Object.entries<Json>(operation.responses)) {
+    if (Number(status) < 400 || ['413', '415'].includes(status) || !response.content) continue;
+    const codes = problemCodes(response) ?? [];
+    response.content = {
+      [foreign.mediaType]: {
+        schema: {
+          allOf: [
+            { $ref: foreign.schema },
+            { type: 'object', properties: { code: { type: 'string', enum: [...codes].sort() } } },
+          ],
+        },
+      },
+    };
+  }
+}
+
 /** Completes the generated document into the published contract (see docs/decisions.md, contract). */
 export function completeContract(generated: OpenAPIObject): OpenAPIObject {
   const document = generated;
@@ -137,8 +167,11 @@ export function completeContract(generated: OpenAPIObject): OpenAPIObject {
       for (const parameter of operation.parameters ?? []) preciseTypes(parameter.schema, parameter.name);
       for (const content of Object.values<Json>(operation.requestBody?.content ?? {}))
         preciseTypes(content.schema);
+      const foreign = operation[FOREIGN_ERRORS] as ForeignErrors | undefined;
+      delete operation[FOREIGN_ERRORS];
       useProblemMediaType(operation);
       addCommonProblems(operation);
+      if (foreign) useForeignErrorFormat(operation, foreign);
     }
   }
   return document;

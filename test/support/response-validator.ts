@@ -101,7 +101,10 @@ class ResponseContract {
       observed.method !== 'HEAD' && !String(observed.contentType ?? '').startsWith(mediaType)
         ? [`${where}: content type ${observed.contentType}, the document declares ${mediaType}`]
         : [];
-    return [...mediaViolation, ...this.bodyViolations(where, observed, pointer, observed.status >= 400)];
+    return [
+      ...mediaViolation,
+      ...this.bodyViolations(where, observed, pointer, observed.status >= 400 && mediaType === 'application/problem+json'),
+    ];
   }
 
   private bodyViolations(where: string, observed: ObservedResponse, ref: string, problem: boolean): string[] {

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
+import { InTransaction } from '../../database/in-transaction';
 import { Page } from '../../common/pagination';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { asSubject, enforce } from '../../policy/enforce';
@@ -43,7 +44,12 @@ export class MembershipService {
    * another organization while this runs is not waited for: the outcome is the one of this add
    * committing first, which a domain added later leaves in place too.
    */
-  async add(policy: RequestPolicy, organizationId: string, input: AddMemberDto): Promise<MemberDto> {
+  async add(
+    policy: RequestPolicy,
+    organizationId: string,
+    input: AddMemberDto,
+    alsoInTransaction?: InTransaction,
+  ): Promise<MemberDto> {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const userId = await this.em.transactional(async (em) => {
       if (
@@ -70,6 +76,7 @@ export class MembershipService {
         targetId: user.id,
         data: { email: user.email, type: input.type, status: user.status },
       });
+      await alsoInTransaction?.(em, user.id);
       await em.flush();
       return user.id;
     });
@@ -86,6 +93,7 @@ export class MembershipService {
     organizationId: string,
     userId: string,
     input: ChangeMemberTypeDto,
+    alsoInTransaction?: InTransaction,
   ): Promise<MemberDto> {
     await this.em.transactional(async (em) => {
       if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
@@ -94,7 +102,10 @@ export class MembershipService {
       // Workforce and external users are not employees: they become internal only by being added
       // as such (after leaving), never by a type change here.
       if (!isInternal(current)) throw MembershipErrors.notInternal();
-      if (current === input.type) return;
+      if (current === input.type) {
+        await alsoInTransaction?.(em, userId);
+        return;
+      }
       // A member of this organization is internal here, so the one-internal-organization index already
       // guarantees they are internal nowhere else: promotion needs no further check.
       if (current === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
@@ -108,6 +119,7 @@ export class MembershipService {
         targetId: userId,
         data: { before: { type: current }, after: { type: input.type } },
       });
+      await alsoInTransaction?.(em, userId);
       await em.flush();
     });
     return this.get(organizationId, userId);
@@ -130,6 +142,7 @@ export class MembershipService {
     organizationId: string,
     userId: string,
     replacementUserId: string | undefined,
+    alsoInTransaction?: InTransaction,
   ): Promise<void> {
     await this.em.transactional(async (em) => {
       if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
@@ -183,6 +196,7 @@ export class MembershipService {
           removed,
         },
       });
+      await alsoInTransaction?.(em, userId);
       await em.flush();
     });
   }
