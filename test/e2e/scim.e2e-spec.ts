@@ -179,13 +179,22 @@ describe('SCIM 2.0', () => {
       expect(patched.body.name.givenName).toBe('Grace Brewster');
       expect(await membershipTypeOf(t, org, { id })).toBe('admin');
 
-      // An admin is demoted before leaving, as an admin's removal requires.
+      // An admin cannot be removed (as for an organization admin's removal): demoted first, then disabled.
+      const refused = await scim('PATCH', `/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
+      });
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({ code: 'ADMIN_NOT_REMOVABLE' });
+      expect(await membershipTypeOf(t, org, { id })).toBe('admin');
+      const demoted = await scim('PATCH', `/Users/${id}`, {
+        schemas: [PATCH],
+        Operations: [{ op: 'Replace', path: 'roles', value: [{ value: 'member' }] }],
+      });
+      expect(demoted.body.roles).toEqual([{ value: 'member', primary: true }]);
       const disabled = await scim('PATCH', `/Users/${id}`, {
         schemas: [PATCH],
-        Operations: [
-          { op: 'Replace', path: 'roles', value: [{ value: 'member' }] },
-          { op: 'Replace', path: 'active', value: 'False' },
-        ],
+        Operations: [{ op: 'Replace', path: 'active', value: 'False' }],
       });
       expect(disabled.status).toBe(200);
       expect(disabled.body.active).toBe(false);

@@ -122,6 +122,7 @@ export class ScimController {
     return user;
   }
 
+  /** One user of the organization (or a deactivated user SCIM provisioned). */
   @Get('Users/:id')
   @ApiOperation({ operationId: 'getScimUser' })
   @Scim(200, ScimUserDto, CommonErrorCode.NOT_FOUND)
@@ -160,6 +161,7 @@ export class ScimController {
     await this.scim.deleteUser(scope, id);
   }
 
+  /** The organization's groups, by name; `excludedAttributes=members` leaves members out. */
   @Get('Groups')
   @ApiOperation({ operationId: 'listScimGroups' })
   @Scim(200, ScimGroupListDto, ...LIST_CODES)
@@ -170,6 +172,7 @@ export class ScimController {
     return listResponse(page, page.rows.map((row) => groupResource(row, withMembers)));
   }
 
+  /** Creates a group of the organization's users. */
   @Post('Groups')
   @ApiOperation({ operationId: 'createScimGroup' })
   @ScimBody(ScimGroupInputDto)
@@ -185,6 +188,7 @@ export class ScimController {
     return group;
   }
 
+  /** One group of the organization, with its members. */
   @Get('Groups/:id')
   @ApiOperation({ operationId: 'getScimGroup' })
   @Scim(200, ScimGroupDto, CommonErrorCode.NOT_FOUND)
@@ -193,6 +197,7 @@ export class ScimController {
     return groupResource(await this.scim.getGroup(scope, id), true);
   }
 
+  /** Replaces the group's name and members, in one transaction. */
   @Put('Groups/:id')
   @ApiOperation({ operationId: 'replaceScimGroup' })
   @ScimBody(ScimGroupInputDto)
@@ -212,6 +217,7 @@ export class ScimController {
     return groupResource(await this.scim.patchGroup(scope, id, body), true);
   }
 
+  /** Deletes the group; the roles its members held through it go with it. */
   @Delete('Groups/:id')
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteScimGroup' })

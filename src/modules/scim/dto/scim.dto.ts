@@ -164,7 +164,16 @@ export class ScimPatchOperationDto {
   op: string;
   /** `active`, `name.givenName`, `members`, `members[value eq "<id>"]`...; absent: `value` holds attributes. */
   path?: string;
-  @ApiPropertyOptional({ description: 'The new value: a string, boolean, object or list.', example: false })
+  @ApiPropertyOptional({
+    description: 'The new value: a string, boolean, object or list.',
+    oneOf: [
+      { type: 'string' },
+      { type: 'boolean' },
+      { type: 'object', additionalProperties: true },
+      { type: 'array', items: { type: 'object', additionalProperties: true } },
+    ],
+    example: false,
+  })
   value?: unknown;
 }
 
