@@ -22,7 +22,7 @@ import { ScimErrors } from './scim.errors';
 import { ScimGroupRow, ScimRepository, ScimUserRow } from './scim.repository';
 
 /** How API keys name their scheme (the API keys feature's authenticator). */
-export const SCIM_CREDENTIAL_SCHEMES: readonly string[] = ['apiKey'];
+export const SCIM_CREDENTIAL_SCHEMES: readonly string[] = ['api-key'];
 
 /** The organization a SCIM client provisions, and its service account's powers there. */
 export interface ScimScope {
