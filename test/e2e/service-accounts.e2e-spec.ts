@@ -17,7 +17,7 @@ import {
   serviceAccountsUrl,
   TestServiceAccount,
 } from '../factories/service-accounts.factory';
-import { createUser, TestUser } from '../factories/users.factory';
+import { createUser, DEFAULT_PASSWORD, mailedToken, TestUser } from '../factories/users.factory';
 import { auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
@@ -123,6 +123,26 @@ describe('Service accounts and API keys', () => {
       await expect(
         t.sql(`update users set is_platform_admin = true where id = ?`, [account.id]),
       ).rejects.toThrow(/users_service_account_no_password/);
+    });
+
+    it('nobody signs up as a service account or gets it a password through a reset link', async () => {
+      const account = await createServiceAccount(t, org);
+      const signup = await t.post('/auth/signup', {
+        email: account.email,
+        password: DEFAULT_PASSWORD,
+        name: 'Me',
+      });
+      expect(signup.status).toBe(409);
+      expect(signup.body.code).toBe('EMAIL_TAKEN');
+      // The reset link goes to an address nobody receives; should it be read anyway, it sets nothing.
+      expect((await t.post('/auth/password-reset', { email: account.email })).status).toBe(202);
+      const token = await mailedToken(t, account.email, 'reset-password');
+      const confirm = await t.post('/auth/password-reset/confirm', { token, password: DEFAULT_PASSWORD });
+      expect(confirm.status).toBe(400);
+      expect(confirm.body.code).toBe('INVALID_TOKEN');
+      const login = await t.post('/auth/login', { email: account.email, password: DEFAULT_PASSWORD });
+      expect(login.status).toBe(401);
+      expect((await t.get('/me', account.token)).status).toBe(200);
     });
 
     it('a service account never joins another organization, not even as external or by a resource invitation', async () => {
