@@ -145,59 +145,96 @@ export class MembershipService {
     alsoInTransaction?: InTransaction,
   ): Promise<void> {
     await this.em.transactional(async (em) => {
-      if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
-      // Locked `for update` from here: grants of rights to this user (which key-share-lock this row)
-      // either committed before, and are taken away below, or wait and then find the user gone.
-      const type = await this.membershipType(em, organizationId, userId);
+      const type = await this.lockForRemoval(em, organizationId, userId);
       // Organization admins are refused an admin (demote first); platform admins may remove one.
       if (policy.ability.cannot('delete', asSubject('Member', { type })))
         throw type === 'admin' ? MembershipErrors.adminNotRemovable() : CommonErrors.forbidden();
-      if (type === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
-        throw MembershipErrors.lastAdmin();
-      if (
-        replacementUserId !== undefined &&
-        (replacementUserId === userId ||
-          !(await this.isLockedInternalUser(em, organizationId, replacementUserId)))
-      )
-        throw MembershipErrors.invalidReplacement();
-      const soleAdminOf = await this.rights.soleAdminOf(em, organizationId, userId);
-      if (soleAdminOf.length > 0 && replacementUserId === undefined)
-        throw MembershipErrors.replacementRequired(soleAdminOf);
-      const handedOver = replacementUserId
-        ? await this.rights.handOver(em, soleAdminOf, replacementUserId)
-        : [];
-      await this.memberships.delete(em, organizationId, userId);
-      const removed = await this.rights.removeRightsOf(em, organizationId, userId);
-      const actorId = policy.ctx.caller.userId;
-      for (const resource of soleAdminOf) {
-        this.audit.record(em, {
-          organizationId,
-          actorId,
-          action: 'collaborator.admin_handed_over',
-          targetType: resource.resourceType,
-          targetId: resource.id,
-          data: {
-            fromUserId: userId,
-            toUserId: replacementUserId,
-            previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
-          },
-        });
-      }
+      await this.removeLocked(em, policy.ctx.caller.userId, organizationId, userId, type, replacementUserId);
+      await alsoInTransaction?.(em, userId);
+      await em.flush();
+    });
+  }
+
+  /**
+   * The same removal, in the caller's transaction, for a feature that owns the account and has
+   * authorized the removal itself (deleting a service account): the last-admin rule, the hand-over of
+   * sole-admin resources and the audit are the member removal's.
+   */
+  async removeInTransaction(
+    em: EntityManager,
+    actorId: string,
+    organizationId: string,
+    userId: string,
+    replacementUserId: string | undefined,
+  ): Promise<void> {
+    const type = await this.lockForRemoval(em, organizationId, userId);
+    await this.removeLocked(em, actorId, organizationId, userId, type, replacementUserId);
+  }
+
+  /**
+   * Locks the organization, then the membership (`for update`): grants of rights to this user (which
+   * key-share-lock the membership) either committed before, and are taken away, or wait and then find
+   * the user gone.
+   */
+  private async lockForRemoval(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<MembershipType> {
+    if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
+    return this.membershipType(em, organizationId, userId);
+  }
+
+  private async removeLocked(
+    em: EntityManager,
+    actorId: string,
+    organizationId: string,
+    userId: string,
+    type: MembershipType,
+    replacementUserId: string | undefined,
+  ): Promise<void> {
+    if (type === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
+      throw MembershipErrors.lastAdmin();
+    if (
+      replacementUserId !== undefined &&
+      (replacementUserId === userId ||
+        !(await this.isLockedInternalUser(em, organizationId, replacementUserId)))
+    )
+      throw MembershipErrors.invalidReplacement();
+    const soleAdminOf = await this.rights.soleAdminOf(em, organizationId, userId);
+    if (soleAdminOf.length > 0 && replacementUserId === undefined)
+      throw MembershipErrors.replacementRequired(soleAdminOf);
+    const handedOver = replacementUserId
+      ? await this.rights.handOver(em, soleAdminOf, replacementUserId)
+      : [];
+    await this.memberships.delete(em, organizationId, userId);
+    const removed = await this.rights.removeRightsOf(em, organizationId, userId);
+    for (const resource of soleAdminOf) {
       this.audit.record(em, {
         organizationId,
         actorId,
-        action: 'membership.removed',
-        targetType: 'user',
-        targetId: userId,
+        action: 'collaborator.admin_handed_over',
+        targetType: resource.resourceType,
+        targetId: resource.id,
         data: {
-          before: { type },
-          replacementUserId: replacementUserId ?? null,
-          handedOver: soleAdminOf.map((r) => r.id),
-          removed,
+          fromUserId: userId,
+          toUserId: replacementUserId,
+          previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
         },
       });
-      await alsoInTransaction?.(em, userId);
-      await em.flush();
+    }
+    this.audit.record(em, {
+      organizationId,
+      actorId,
+      action: 'membership.removed',
+      targetType: 'user',
+      targetId: userId,
+      data: {
+        before: { type },
+        replacementUserId: replacementUserId ?? null,
+        handedOver: soleAdminOf.map((r) => r.id),
+        removed,
+      },
     });
   }
 
