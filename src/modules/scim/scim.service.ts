@@ -7,6 +7,7 @@ import { Caller, confirmedUser } from '../../policy/policy-context';
 import { isUuid, ScopeLoader } from '../../policy/scope-loader';
 import { GroupsService } from '../groups/groups.service';
 import { MembershipService } from '../membership/membership.service';
+import { API_KEY_SCHEME } from '../service-accounts/api-key.authenticator';
 import { UsersService } from '../users/users.service';
 import { parseScimFilter, filterValue } from './scim-filter';
 import {
@@ -21,8 +22,6 @@ import {
 import { ScimErrors } from './scim.errors';
 import { ScimGroupRow, ScimRepository, ScimUserRow } from './scim.repository';
 
-/** How API keys name their scheme (the API keys feature's authenticator). */
-export const SCIM_CREDENTIAL_SCHEMES: readonly string[] = ['api-key'];
 
 /** The organization a SCIM client provisions, and its service account's powers there. */
 export interface ScimScope {
@@ -60,7 +59,7 @@ export class ScimService {
    * and to come in with an API key (a person's session is not a provisioning client).
    */
   async scopeOf(caller: Caller): Promise<ScimScope> {
-    if (!SCIM_CREDENTIAL_SCHEMES.includes(caller.scheme)) throw ScimErrors.keyRequired();
+    if (caller.scheme !== API_KEY_SCHEME) throw ScimErrors.keyRequired();
     const organizationId = await this.scim.internalOrganizationOf(this.em.fork(), caller.userId);
     if (!organizationId) throw ScimErrors.keyRequired();
     const ctx = await this.scopes.forOrganization(confirmedUser(caller.userId), organizationId);

@@ -55,6 +55,9 @@ export class ApiKeyUsage implements BeforeApplicationShutdown {
  * account is refused on the next request without a round trip of its own. A malformed key gets the
  * same 401 as an unknown one.
  */
+/** The credential scheme of API keys, for features that serve only keys (SCIM). */
+export const API_KEY_SCHEME = 'api-key';
+
 @Injectable()
 export class ApiKeyAuthenticator implements BearerAuthenticator {
   constructor(private readonly usage: ApiKeyUsage) {}
@@ -67,7 +70,7 @@ export class ApiKeyAuthenticator implements BearerAuthenticator {
     const keyHash = hashOfWellFormedKey(token);
     if (!keyHash) return undefined;
     return {
-      scheme: 'api-key',
+      scheme: API_KEY_SCHEME,
       callerSql: API_KEY_CALLER_SQL,
       params: [keyHash],
       confirmed: () => this.usage.record(keyHash),
