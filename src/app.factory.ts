@@ -7,7 +7,7 @@ import { AppModule } from './app.module';
 import { FASTIFY_ERROR_OPTIONS } from './common/fastify-errors';
 import { registerInputGuards } from './common/input-guards';
 import type { DestinationStream } from 'pino';
-import { completeContract } from './common/openapi-contract';
+import { completeContract, useDeclaredErrorFormats } from './common/openapi-contract';
 import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
 import { registerEtags } from './common/etag';
 import { enableCors, registerHttpConventions } from './common/http-conventions';
@@ -130,7 +130,7 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
   const generated = SwaggerModule.createDocument(app, builder.build(), {
     operationIdFactory: (_controllerKey, methodKey) => methodKey,
   });
-  return documentHttpConventions(completeContract(signInWithOAuth2(generated)));
+  return useDeclaredErrorFormats(documentHttpConventions(completeContract(signInWithOAuth2(generated))));
 }
 
 const OAUTH2_SCHEME = 'oauth2';

@@ -16,6 +16,8 @@ import { PlatformModule } from './modules/platform/platform.module';
 import { QuotasModule } from './modules/quotas/quotas.module';
 import { TagsModule } from './modules/tags/tags.module';
 import { ResourcesModule } from './modules/resources/resources.module';
+import { ScimModule } from './modules/scim/scim.module';
+import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { UsersModule } from './modules/users/users.module';
 import { BearerAuthGuard } from './policy/bearer-auth.guard';
 import { PolicyGuard } from './policy/policy.guard';
@@ -47,6 +49,8 @@ export class AppModule {
         GroupsModule,
         TagsModule,
         ResourcesModule,
+        ScimModule,
+        ServiceAccountsModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

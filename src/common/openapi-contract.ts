@@ -69,7 +69,7 @@ function useProblemMediaType(operation: Json): void {
 function preciseTypes(schema: Json, name?: string): void {
   if (!schema || typeof schema !== 'object') return;
   if (schema.type === 'string' && name && !schema.format && !schema.enum) {
-    if (name === 'id' || /[a-z]Id$/.test(name)) schema.format = 'uuid';
+    if (name === 'id' || (/[a-z]Id$/.test(name) && !OTHER_SYSTEMS_IDS.includes(name))) schema.format = 'uuid';
     else if (/[a-z]At$/.test(name)) schema.format = 'date-time';
   }
   if (schema.type === 'number') schema.type = 'integer';
@@ -84,6 +84,9 @@ function preciseTypes(schema: Json, name?: string): void {
     preciseTypes(part);
 }
 
+/** Ids another system chose (SCIM's `externalId`, the identity provider's): any string. */
+const OTHER_SYSTEMS_IDS = ['externalId'];
+
 const PATH_PARAMETERS: Record<string, string> = {
   orgId: "The organization's id.",
   userId: "The user's id.",
@@ -91,10 +94,16 @@ const PATH_PARAMETERS: Record<string, string> = {
   tagId: "The tag's id.",
   datasetId: "The dataset's id.",
   notificationId: "The notification's id.",
+  keyId: "The API key's id.",
   domain: 'The email domain, as attached (`acme.com`).',
 };
 
-const SINGULAR: Record<string, string> = { projects: 'project', datasets: 'dataset', ontologies: 'ontology' };
+const SINGULAR: Record<string, string> = {
+  projects: 'project',
+  datasets: 'dataset',
+  ontologies: 'ontology',
+  'service-accounts': 'service account',
+};
 
 /**
  * Path parameters are described by their name (`id` by the collection it sits in), and array query
@@ -151,4 +160,48 @@ export function completeContract(generated: OpenAPIObject): OpenAPIObject {
     }
   }
   return document;
+}
+
+/**
+ * A route speaking another protocol's error format (SCIM's errors, RFC 7644 §3.12) declares it with
+ * `@ApiExtension('x-error-format', { mediaType, schema })`: once every other step has documented its
+ * errors, they are rewritten in that shape, codes and statuses unchanged. 412, 413 and 415 stay
+ * problem details, and a 400 may be either: Fastify's hooks answer those before the route's own error
+ * handling is reached.
+ */
+export function useDeclaredErrorFormats(document: OpenAPIObject): OpenAPIObject {
+  for (const item of Object.values(document.paths) as Json[]) {
+    for (const method of METHODS) {
+      const operation = item[method] as Json | undefined;
+      const foreign = operation?.[FOREIGN_ERRORS] as ForeignErrors | undefined;
+      if (!operation || !foreign) continue;
+      delete operation[FOREIGN_ERRORS];
+      for (const [status, response] of Object.entries<Json>(operation.responses)) {
+        if (Number(status) < 400 || ANSWERED_BEFORE_THE_ROUTE.includes(status) || !response.content) continue;
+        const codes = problemCodes(response) ?? [];
+        // Input refused by the guards that run before any route (bad JSON, text PostgreSQL cannot store) stays problem details.
+        const beforeTheRoute = status === '400' ? { [PROBLEM_MEDIA_TYPE]: response.content[PROBLEM_MEDIA_TYPE] } : {};
+        response.content = {
+          ...beforeTheRoute,
+          [foreign.mediaType]: {
+            schema: {
+              allOf: [
+                { $ref: foreign.schema },
+                { type: 'object', properties: { code: { type: 'string', enum: [...codes].sort() } } },
+              ],
+            },
+          },
+        };
+      }
+    }
+  }
+  return document;
+}
+
+const FOREIGN_ERRORS = 'x-error-format';
+const ANSWERED_BEFORE_THE_ROUTE = ['412', '413', '415'];
+
+interface ForeignErrors {
+  mediaType: string;
+  schema: string;
 }

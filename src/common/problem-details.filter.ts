@@ -76,7 +76,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       });
   }
 
-  private toAppError(exception: unknown, request: FastifyRequest): AppError {
+  protected toAppError(exception: unknown, request: FastifyRequest): AppError {
     if (exception instanceof AppError) return exception;
     const unavailable = asServiceUnavailable(exception);
     if (unavailable) return unavailable;

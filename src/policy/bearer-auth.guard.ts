@@ -5,6 +5,9 @@ import { BearerAuthenticators } from './bearer-authenticators';
 import type { AuthorizedRequest } from './policy.guard';
 import { IS_PUBLIC } from './public.decorator';
 
+/** One answer for every credential refused (missing, malformed, unknown, expired, revoked): it tells an attacker nothing. */
+export const INVALID_CREDENTIAL = 'Missing, invalid or expired access token';
+
 const BEARER = /^Bearer ([\x21-\x7e]{1,4096})$/i;
 
 /**
@@ -25,7 +28,7 @@ export class BearerAuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest<AuthorizedRequest>();
     const token = BEARER.exec(request.headers.authorization ?? '')?.[1];
     const credential = token ? await this.authenticators.authenticate(token) : undefined;
-    if (!credential) throw CommonErrors.unauthenticated('Missing, invalid or expired access token');
+    if (!credential) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
     request.credential = credential;
     return true;
   }

@@ -12,6 +12,11 @@ export interface Credential {
   scheme: string;
   callerSql: string;
   params: readonly unknown[];
+  /**
+   * Called once the scope query has confirmed the caller, for bookkeeping that must not delay the
+   * request (an API key's last use): it must return at once.
+   */
+  confirmed?: () => void;
 }
 
 /** A user the database has already confirmed, named again (the second resource of a request, a check for someone). */

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { CommonErrors } from '../common/app-error';
+import { INVALID_CREDENTIAL } from './bearer-auth.guard';
 import { IS_PUBLIC } from './public.decorator';
 import { AbilityFactory } from './ability.factory';
 import { AppAbility } from './actions';
@@ -42,7 +43,7 @@ export class PolicyGuard implements CanActivate {
       throw CommonErrors.forbidden();
     }
     const credential = request.credential;
-    if (!credential) throw CommonErrors.unauthenticated();
+    if (!credential) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
 
     const ctx = await this.loadContext(requirement, credential, request.params as Record<string, string>);
     const ability = this.abilities.build(ctx);
@@ -70,7 +71,8 @@ export class PolicyGuard implements CanActivate {
       ctx = await this.scopes.forCaller(credential);
     }
     // A valid token for an account that no longer exists, or whose password changed since, is no credential.
-    if (!ctx) throw CommonErrors.unauthenticated();
+    if (!ctx) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
+    credential.confirmed?.();
     return ctx;
   }
 

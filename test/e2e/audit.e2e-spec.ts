@@ -31,6 +31,7 @@ describe('Audit log', () => {
         id: expect.any(String),
         action: 'membership.promoted',
         actorId: org.admin.id,
+        actorKind: 'user',
         targetType: 'user',
         targetId: added.body.userId,
         data: { before: { type: 'member' }, after: { type: 'admin' } },

@@ -31,6 +31,7 @@ describe('Organization members: listing', () => {
       name: org.admin.name,
       type: 'admin',
       status: 'active',
+      isServiceAccount: false,
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
     });
     expect(response.body.nextCursor).toBeNull();

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createGroup } from '../factories/groups.factory';
 import { createMember } from '../factories/organizations.factory';
 import { createTag } from '../factories/resources.factory';
+import { createServiceAccount, keysUrl, serviceAccountsUrl } from '../factories/service-accounts.factory';
 import { uniqueEmail } from '../factories/users.factory';
 import { HttpCall, Probe } from './permission-matrix';
 import { OrganizationWorld } from './organization-world';
@@ -31,6 +32,12 @@ async function freshOrganization(w: OrganizationWorld): Promise<{ id: string; do
   );
   return { id: row.id, domain };
 }
+
+/** A service account of O (or of B for the cross-tenant calls), with one key, made by that organization's admin. */
+const freshServiceAccount = (w: OrganizationWorld, organization = w.organization) =>
+  createServiceAccount(w.t, organization);
+const accountPath = (w: OrganizationWorld, account: { id: string }) =>
+  `${serviceAccountsUrl(w.organization)}/${account.id}`;
 
 const freshTag = (w: OrganizationWorld, organizationId = w.organization.id) =>
   createTag(w.t, organizationId, `Probe ${unique()}`);
@@ -210,6 +217,78 @@ export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
       route: 'GET /organizations/{orgId}/audit-events',
       okStatus: 200,
       call: (w) => get(`${orgPath(w)}/audit-events`),
+    },
+  ],
+
+  'service-accounts.manage': [
+    {
+      route: 'GET /organizations/{orgId}/service-accounts',
+      okStatus: 200,
+      call: (w) => get(serviceAccountsUrl(w.organization)),
+    },
+    {
+      route: 'POST /organizations/{orgId}/service-accounts',
+      okStatus: 201,
+      call: (w) => post(serviceAccountsUrl(w.organization), { name: `Probe ${unique()}`, type: 'member' }),
+    },
+    {
+      route: 'GET /organizations/{orgId}/service-accounts/{id}',
+      okStatus: 200,
+      call: async (w) => get(accountPath(w, await freshServiceAccount(w))),
+      crossTenant: async (w) => get(accountPath(w, await freshServiceAccount(w, w.other))),
+    },
+    {
+      route: 'PATCH /organizations/{orgId}/service-accounts/{id}',
+      okStatus: 200,
+      call: async (w) => patch(accountPath(w, await freshServiceAccount(w)), { disabled: true }),
+      crossTenant: async (w) =>
+        patch(accountPath(w, await freshServiceAccount(w, w.other)), { disabled: true }),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/service-accounts/{id}',
+      okStatus: 204,
+      call: async (w) => del(accountPath(w, await freshServiceAccount(w))),
+      crossTenant: async (w) => del(accountPath(w, await freshServiceAccount(w, w.other))),
+    },
+  ],
+
+  'service-accounts.keys': [
+    {
+      route: 'GET /organizations/{orgId}/service-accounts/{id}/keys',
+      okStatus: 200,
+      call: async (w) => get(`${accountPath(w, await freshServiceAccount(w))}/keys`),
+      crossTenant: async (w) => get(`${accountPath(w, await freshServiceAccount(w, w.other))}/keys`),
+    },
+    {
+      route: 'POST /organizations/{orgId}/service-accounts/{id}/keys',
+      okStatus: 201,
+      call: async (w) => post(`${accountPath(w, await freshServiceAccount(w))}/keys`, { name: 'probe' }),
+      crossTenant: async (w) =>
+        post(`${accountPath(w, await freshServiceAccount(w, w.other))}/keys`, { name: 'probe' }),
+    },
+    {
+      route: 'GET /organizations/{orgId}/service-accounts/{id}/keys/{keyId}',
+      okStatus: 200,
+      call: async (w) => {
+        const account = await freshServiceAccount(w);
+        return get(`${keysUrl(w.organization, account)}/${account.keyId}`);
+      },
+      crossTenant: async (w) => {
+        const account = await freshServiceAccount(w, w.other);
+        return get(`${keysUrl(w.organization, account)}/${account.keyId}`);
+      },
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/service-accounts/{id}/keys/{keyId}',
+      okStatus: 204,
+      call: async (w) => {
+        const account = await freshServiceAccount(w);
+        return del(`${keysUrl(w.organization, account)}/${account.keyId}`);
+      },
+      crossTenant: async (w) => {
+        const account = await freshServiceAccount(w, w.other);
+        return del(`${keysUrl(w.organization, account)}/${account.keyId}`);
+      },
     },
   ],
 

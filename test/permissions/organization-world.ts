@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createGroup, TestGroup } from '../factories/groups.factory';
 import {
   addMembership,
@@ -64,11 +64,20 @@ export async function buildOrganizationWorld(t: TestApp): Promise<OrganizationWo
   };
 }
 
-/** X tries no token, a token that is not a JWT, and a valid signature for a user who is gone. */
+/**
+ * X tries no token, a token that is not a JWT, a valid signature for a user who is gone, and a
+ * well-formed API key that no service account holds.
+ */
 export function organizationCredentials(
   world: OrganizationWorld,
   caller: OrganizationCaller,
 ): (string | undefined)[] {
-  if (caller === 'X') return [undefined, `not-a-jwt.${randomUUID()}`, world.deletedUserToken];
+  if (caller === 'X')
+    return [
+      undefined,
+      `not-a-jwt.${randomUUID()}`,
+      world.deletedUserToken,
+      `oak_unknownkey00_${randomBytes(32).toString('base64url')}`,
+    ];
   return [world.callers[caller].token];
 }

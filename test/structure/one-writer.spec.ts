@@ -23,6 +23,7 @@ const WRITERS: { table: string; module: string; entities: string[] }[] = [
   { table: 'group_members', module: 'groups', entities: ['GroupMember'] },
   { table: 'project_tags', module: 'tags', entities: ['ProjectTag'] },
   { table: 'audit_events', module: 'audit', entities: ['AuditEvent'] },
+  { table: 'api_keys', module: 'service-accounts', entities: ['ApiKey'] },
 ];
 
 const moduleOf = (path: string) => /^modules\/([^/]+)\//.exec(path)?.[1] ?? path;

@@ -95,7 +95,10 @@ class ResponseContract {
         ? []
         : [`${where}: the document declares no body, got ${observed.body.slice(0, 200)}`];
     }
-    const [mediaType] = Object.keys(declared.content);
+    const mediaTypes = Object.keys(declared.content);
+    // A status may be declared in two formats (SCIM's and problem details, for a 400): the one answered.
+    const mediaType =
+      mediaTypes.find((type) => String(observed.contentType ?? '').startsWith(type)) ?? mediaTypes[0];
     const pointer = `${DOCUMENT_ID}${operation.pointer}/responses/${observed.status}/content/${pointerEscape(mediaType)}/schema`;
     const mediaViolation =
       observed.method !== 'HEAD' && !String(observed.contentType ?? '').startsWith(mediaType)

@@ -10,6 +10,7 @@ interface AuditEventRow {
   id: string;
   action: string;
   actor_id: string | null;
+  actor_kind: 'user' | 'service_account' | 'system';
   target_type: string;
   target_id: string | null;
   data: Record<string, unknown>;
@@ -55,7 +56,11 @@ export class AuditEventsRepository {
     const rows = await sql<AuditEventRow>(
       em,
       `select id, action, actor_id, target_type, target_id, data, created_at,
-              ${preciseTimeSql('created_at')} as created_key
+              ${preciseTimeSql('created_at')} as created_key,
+              case when actor_id is null then 'system'
+                   when exists (select 1 from users u
+                                 where u.id = actor_id and u.service_account_organization_id is not null)
+                   then 'service_account' else 'user' end as actor_kind
          from audit_events where ${where.join(' and ')}
         order by created_at desc, id desc limit ?`,
       [...params, query.limit + 1],
@@ -68,6 +73,7 @@ export class AuditEventsRepository {
         id: row.id,
         action: row.action,
         actorId: row.actor_id,
+        actorKind: row.actor_kind,
         targetType: row.target_type,
         targetId: row.target_id,
         data: row.data,

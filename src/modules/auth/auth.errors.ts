@@ -29,4 +29,8 @@ export const AuthErrors = {
     new AppError(AuthErrorCode.EMAIL_NOT_VERIFIED, 'Verify your email before signing in'),
 };
 
-declareConstraintErrors({ users_email_unique: AuthErrors.emailTaken });
+declareConstraintErrors({
+  users_email_unique: AuthErrors.emailTaken,
+  // A mailed link spent for a service account (whose address is never delivered): it sets nothing.
+  users_service_account_no_password: AuthErrors.invalidToken,
+});

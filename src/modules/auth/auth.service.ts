@@ -38,7 +38,9 @@ export class AuthService {
     const { user, token } = await this.em.transactional(async (em) => {
       const invited = await this.users.findOrInvite(em, input.email);
       const user = await this.users.lock(em, invited.id);
-      if (user.passwordHash !== null) throw AuthErrors.emailTaken();
+      // A service account never signs in with a password: its address is taken, by a machine.
+      if (user.passwordHash !== null || user.serviceAccountOrganization !== null)
+        throw AuthErrors.emailTaken();
       const token = await this.tokens.issue(em, user.id, 'verify_email', { passwordHash, name: input.name });
       this.audit.record(em, {
         organizationId: null,

@@ -13,5 +13,6 @@ import { GroupsService } from './groups.service';
   imports: [AuditModule, QuotasModule, MikroOrmModule.forFeature([Group, GroupMember]), MembershipModule],
   controllers: [GroupsController],
   providers: [GroupsService, GroupsRepository],
+  exports: [GroupsService],
 })
 export class GroupsModule {}

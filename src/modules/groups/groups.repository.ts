@@ -153,6 +153,15 @@ export class GroupsRepository {
     return inserted.map((row) => row.user_id);
   }
 
+  async memberIds(em: EntityManager, organizationId: string, groupId: string): Promise<string[]> {
+    const rows = await sql<{ user_id: string }>(
+      em,
+      'select user_id from group_members where group_id = ? and organization_id = ?',
+      [groupId, organizationId],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
   async removeMember(
     em: EntityManager,
     organizationId: string,

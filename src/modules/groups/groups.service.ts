@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { Page, PageQuery } from '../../common/pagination';
+import { InTransaction } from '../../database/in-transaction';
 import { AuditService } from '../audit/audit.service';
 import { QuotasService } from '../quotas/quotas.service';
 import { AddGroupMembersDto, CreateGroupDto, UpdateGroupDto } from './dto/group-requests.dto';
@@ -38,7 +39,12 @@ export class GroupsService implements OrganizationRightsHolder {
     return group;
   }
 
-  async create(actorId: string, organizationId: string, input: CreateGroupDto): Promise<GroupDetailDto> {
+  async create(
+    actorId: string,
+    organizationId: string,
+    input: CreateGroupDto,
+    alsoInTransaction?: InTransaction,
+  ): Promise<GroupDetailDto> {
     const groupId = await this.em.transactional(async (em) => {
       await this.quotas.assertRoomFor(em, organizationId, 'groups');
       const id = await this.groups.insert(em, organizationId, {
@@ -54,6 +60,7 @@ export class GroupsService implements OrganizationRightsHolder {
         targetId: id,
         data: { after: { name: input.name, description: input.description ?? '' }, memberIds: added },
       });
+      await alsoInTransaction?.(em, id);
       await em.flush();
       return id;
     });
@@ -99,6 +106,65 @@ export class GroupsService implements OrganizationRightsHolder {
           before: { name: deleted.name, description: deleted.description, memberIds: deleted.member_ids },
         },
       });
+      await em.flush();
+    });
+  }
+
+  /**
+   * Makes the group's name and members exactly these, in one transaction (an identity provider's
+   * PUT or PATCH of a group): the differences are written and audited as the single-step routes do.
+   */
+  async reconcile(
+    actorId: string,
+    organizationId: string,
+    groupId: string,
+    wanted: { name: string; memberIds: readonly string[] },
+    alsoInTransaction?: InTransaction,
+  ): Promise<void> {
+    await this.em.transactional(async (em) => {
+      const before = await this.lockGroup(em, organizationId, groupId, 'update');
+      if (wanted.name !== before.name) {
+        const after = { name: wanted.name, description: before.description };
+        await this.groups.update(em, organizationId, groupId, after);
+        this.audit.record(em, {
+          organizationId,
+          actorId,
+          action: 'group.updated',
+          targetType: 'group',
+          targetId: groupId,
+          data: { before: { name: before.name, description: before.description }, after },
+        });
+      }
+      const current = await this.groups.memberIds(em, organizationId, groupId);
+      const wantedIds = new Set(wanted.memberIds.map((id) => id.toLowerCase()));
+      for (const userId of current.filter((id) => !wantedIds.has(id))) {
+        await this.groups.removeMember(em, organizationId, groupId, userId);
+        this.audit.record(em, {
+          organizationId,
+          actorId,
+          action: 'group.member_removed',
+          targetType: 'group',
+          targetId: groupId,
+          data: { userId },
+        });
+      }
+      const added = await this.addMembers(
+        em,
+        organizationId,
+        groupId,
+        [...wantedIds].filter((id) => !current.includes(id)),
+      );
+      if (added.length > 0) {
+        this.audit.record(em, {
+          organizationId,
+          actorId,
+          action: 'group.members_added',
+          targetType: 'group',
+          targetId: groupId,
+          data: { userIds: added },
+        });
+      }
+      await alsoInTransaction?.(em, groupId);
       await em.flush();
     });
   }

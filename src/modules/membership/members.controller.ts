@@ -43,6 +43,7 @@ export class MembersController {
   @ApiProblems(
     MembershipErrorCode.ALREADY_MEMBER,
     MembershipErrorCode.ALREADY_INTERNAL_ELSEWHERE,
+    MembershipErrorCode.SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION,
     MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
     MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE,
   )
@@ -93,6 +94,7 @@ export class MembersController {
     MembershipErrorCode.LAST_ADMIN,
     MembershipErrorCode.REPLACEMENT_REQUIRED,
     MembershipErrorCode.INVALID_REPLACEMENT,
+    MembershipErrorCode.SERVICE_ACCOUNT_MEMBERSHIP,
   )
   async remove(
     @UuidParam('orgId') orgId: string,

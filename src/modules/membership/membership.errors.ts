@@ -12,6 +12,8 @@ export enum MembershipErrorCode {
   INVALID_REPLACEMENT = 'INVALID_REPLACEMENT',
   NOT_ORG_MEMBER = 'NOT_ORG_MEMBER',
   DOMAIN_OF_OTHER_ORGANIZATION = 'DOMAIN_OF_OTHER_ORGANIZATION',
+  SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION = 'SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION',
+  SERVICE_ACCOUNT_MEMBERSHIP = 'SERVICE_ACCOUNT_MEMBERSHIP',
 }
 
 declareErrorStatuses<MembershipErrorCode>({
@@ -25,6 +27,8 @@ declareErrorStatuses<MembershipErrorCode>({
   INVALID_REPLACEMENT: 422,
   NOT_ORG_MEMBER: 409,
   DOMAIN_OF_OTHER_ORGANIZATION: 409,
+  SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION: 422,
+  SERVICE_ACCOUNT_MEMBERSHIP: 409,
 });
 
 export const MembershipErrors = {
@@ -77,6 +81,17 @@ export const MembershipErrors = {
       MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
       `The domain of ${email} belongs to another organization: its people can be admins or members there only (they can still be invited to resources here)`,
     ),
+  /** Held by the database (trigger *_service_account_home): a service account works in its organization only. */
+  serviceAccountOutsideOrganization: () =>
+    new AppError(
+      MembershipErrorCode.SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION,
+      'A service account works only in its own organization: it cannot be given a place or a right elsewhere',
+    ),
+  serviceAccountMembership: () =>
+    new AppError(
+      MembershipErrorCode.SERVICE_ACCOUNT_MEMBERSHIP,
+      'A service account leaves its organization only by being deleted (DELETE /organizations/{orgId}/service-accounts/{id})',
+    ),
   memberNotFound: () => new AppError(CommonErrorCode.NOT_FOUND, 'Member not found'),
 };
 
@@ -86,5 +101,7 @@ declareConstraintErrors({
   // Rights need a membership (the *_need_membership triggers): the user was removed meanwhile.
   collaborators_need_membership: MembershipErrors.notOrgMember,
   notification_recipients_need_membership: MembershipErrors.notOrgMember,
+  service_account_home: MembershipErrors.serviceAccountOutsideOrganization,
+  service_account_membership_kept: MembershipErrors.serviceAccountMembership,
 });
 declareRaisedErrors({ LAST_ADMIN: MembershipErrors.lastAdmin });

@@ -14,6 +14,7 @@ interface MemberRow {
   name: string;
   type: MembershipType;
   invited: boolean;
+  is_service_account: boolean;
   created_at: Date | string;
   /** The keyset's time, at full precision. */
   joined_key: string;
@@ -25,10 +26,13 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
   name: row.name,
   type: row.type,
   status: row.invited ? 'invited' : 'active',
+  isServiceAccount: row.is_service_account,
   joinedAt: isoTime(row.created_at),
 });
 
-const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type, (u.password_hash is null) as invited, m.created_at,
+const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type,
+       (u.password_hash is null and u.service_account_organization_id is null) as invited,
+       (u.service_account_organization_id is not null) as is_service_account, m.created_at,
        ${preciseTimeSql('m.created_at')} as joined_key
   from memberships m join users u on u.id = m.user_id`;
 

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
+import { InTransaction } from '../../database/in-transaction';
 import { Page } from '../../common/pagination';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { asSubject, enforce } from '../../policy/enforce';
@@ -43,7 +44,12 @@ export class MembershipService {
    * another organization while this runs is not waited for: the outcome is the one of this add
    * committing first, which a domain added later leaves in place too.
    */
-  async add(policy: RequestPolicy, organizationId: string, input: AddMemberDto): Promise<MemberDto> {
+  async add(
+    policy: RequestPolicy,
+    organizationId: string,
+    input: AddMemberDto,
+    alsoInTransaction?: InTransaction,
+  ): Promise<MemberDto> {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const userId = await this.em.transactional(async (em) => {
       if (
@@ -70,6 +76,7 @@ export class MembershipService {
         targetId: user.id,
         data: { email: user.email, type: input.type, status: user.status },
       });
+      await alsoInTransaction?.(em, user.id);
       await em.flush();
       return user.id;
     });
@@ -86,6 +93,7 @@ export class MembershipService {
     organizationId: string,
     userId: string,
     input: ChangeMemberTypeDto,
+    alsoInTransaction?: InTransaction,
   ): Promise<MemberDto> {
     await this.em.transactional(async (em) => {
       if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
@@ -94,7 +102,10 @@ export class MembershipService {
       // Workforce and external users are not employees: they become internal only by being added
       // as such (after leaving), never by a type change here.
       if (!isInternal(current)) throw MembershipErrors.notInternal();
-      if (current === input.type) return;
+      if (current === input.type) {
+        await alsoInTransaction?.(em, userId);
+        return;
+      }
       // A member of this organization is internal here, so the one-internal-organization index already
       // guarantees they are internal nowhere else: promotion needs no further check.
       if (current === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
@@ -108,6 +119,7 @@ export class MembershipService {
         targetId: userId,
         data: { before: { type: current }, after: { type: input.type } },
       });
+      await alsoInTransaction?.(em, userId);
       await em.flush();
     });
     return this.get(organizationId, userId);
@@ -130,60 +142,99 @@ export class MembershipService {
     organizationId: string,
     userId: string,
     replacementUserId: string | undefined,
+    alsoInTransaction?: InTransaction,
   ): Promise<void> {
     await this.em.transactional(async (em) => {
-      if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
-      // Locked `for update` from here: grants of rights to this user (which key-share-lock this row)
-      // either committed before, and are taken away below, or wait and then find the user gone.
-      const type = await this.membershipType(em, organizationId, userId);
+      const type = await this.lockForRemoval(em, organizationId, userId);
       // Organization admins are refused an admin (demote first); platform admins may remove one.
       if (policy.ability.cannot('delete', asSubject('Member', { type })))
         throw type === 'admin' ? MembershipErrors.adminNotRemovable() : CommonErrors.forbidden();
-      if (type === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
-        throw MembershipErrors.lastAdmin();
-      if (
-        replacementUserId !== undefined &&
-        (replacementUserId === userId ||
-          !(await this.isLockedInternalUser(em, organizationId, replacementUserId)))
-      )
-        throw MembershipErrors.invalidReplacement();
-      const soleAdminOf = await this.rights.soleAdminOf(em, organizationId, userId);
-      if (soleAdminOf.length > 0 && replacementUserId === undefined)
-        throw MembershipErrors.replacementRequired(soleAdminOf);
-      const handedOver = replacementUserId
-        ? await this.rights.handOver(em, soleAdminOf, replacementUserId)
-        : [];
-      await this.memberships.delete(em, organizationId, userId);
-      const removed = await this.rights.removeRightsOf(em, organizationId, userId);
-      const actorId = policy.ctx.caller.userId;
-      for (const resource of soleAdminOf) {
-        this.audit.record(em, {
-          organizationId,
-          actorId,
-          action: 'collaborator.admin_handed_over',
-          targetType: resource.resourceType,
-          targetId: resource.id,
-          data: {
-            fromUserId: userId,
-            toUserId: replacementUserId,
-            previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
-          },
-        });
-      }
+      await this.removeLocked(em, policy.ctx.caller.userId, organizationId, userId, type, replacementUserId);
+      await alsoInTransaction?.(em, userId);
+      await em.flush();
+    });
+  }
+
+  /**
+   * The same removal, in the caller's transaction, for a feature that owns the account and has
+   * authorized the removal itself (deleting a service account): the last-admin rule, the hand-over of
+   * sole-admin resources and the audit are the member removal's.
+   */
+  async removeInTransaction(
+    em: EntityManager,
+    actorId: string,
+    organizationId: string,
+    userId: string,
+    replacementUserId: string | undefined,
+  ): Promise<void> {
+    const type = await this.lockForRemoval(em, organizationId, userId);
+    await this.removeLocked(em, actorId, organizationId, userId, type, replacementUserId);
+  }
+
+  /**
+   * Locks the organization, then the membership (`for update`): grants of rights to this user (which
+   * key-share-lock the membership) either committed before, and are taken away, or wait and then find
+   * the user gone.
+   */
+  private async lockForRemoval(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+  ): Promise<MembershipType> {
+    if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
+    return this.membershipType(em, organizationId, userId);
+  }
+
+  private async removeLocked(
+    em: EntityManager,
+    actorId: string,
+    organizationId: string,
+    userId: string,
+    type: MembershipType,
+    replacementUserId: string | undefined,
+  ): Promise<void> {
+    if (type === 'admin' && (await this.memberships.adminCount(em, organizationId)) <= 1)
+      throw MembershipErrors.lastAdmin();
+    if (
+      replacementUserId !== undefined &&
+      (replacementUserId === userId ||
+        !(await this.isLockedInternalUser(em, organizationId, replacementUserId)))
+    )
+      throw MembershipErrors.invalidReplacement();
+    const soleAdminOf = await this.rights.soleAdminOf(em, organizationId, userId);
+    if (soleAdminOf.length > 0 && replacementUserId === undefined)
+      throw MembershipErrors.replacementRequired(soleAdminOf);
+    const handedOver = replacementUserId
+      ? await this.rights.handOver(em, soleAdminOf, replacementUserId)
+      : [];
+    await this.memberships.delete(em, organizationId, userId);
+    const removed = await this.rights.removeRightsOf(em, organizationId, userId);
+    for (const resource of soleAdminOf) {
       this.audit.record(em, {
         organizationId,
         actorId,
-        action: 'membership.removed',
-        targetType: 'user',
-        targetId: userId,
+        action: 'collaborator.admin_handed_over',
+        targetType: resource.resourceType,
+        targetId: resource.id,
         data: {
-          before: { type },
-          replacementUserId: replacementUserId ?? null,
-          handedOver: soleAdminOf.map((r) => r.id),
-          removed,
+          fromUserId: userId,
+          toUserId: replacementUserId,
+          previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
         },
       });
-      await em.flush();
+    }
+    this.audit.record(em, {
+      organizationId,
+      actorId,
+      action: 'membership.removed',
+      targetType: 'user',
+      targetId: userId,
+      data: {
+        before: { type },
+        replacementUserId: replacementUserId ?? null,
+        handedOver: soleAdminOf.map((r) => r.id),
+        removed,
+      },
     });
   }
 

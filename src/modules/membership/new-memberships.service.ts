@@ -70,6 +70,16 @@ export class NewMembershipsService {
     return created;
   }
 
+  /** A service account's one membership, in the organization it was created in (its type there: admin or member). */
+  async addServiceAccount(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+    type: MembershipType,
+  ): Promise<void> {
+    await this.memberships.insert(em, organizationId, userId, type);
+  }
+
   /** A first admin of an organization being created: internal nowhere else, not another organization's domain. */
   async addFirstAdmin(em: EntityManager, organizationId: string, user: User): Promise<void> {
     if (await this.memberships.isInternalElsewhere(em, user.id, organizationId))

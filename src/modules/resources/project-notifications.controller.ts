@@ -28,7 +28,7 @@ export class ProjectNotificationsController {
   @Post(':id/notifications')
   @Authorize('manageNotifications', 'Resource', PROJECT)
   @ApiOperation({ operationId: 'createProjectNotification' })
-  @ApiProblems(MembershipErrorCode.NOT_ORG_MEMBER)
+  @ApiProblems(MembershipErrorCode.NOT_ORG_MEMBER, MembershipErrorCode.SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION)
   create(
     @UuidParam('id') id: string,
     @Body() body: CreateNotificationDto,

@@ -119,7 +119,11 @@ function resourceController(api: ResourceKindApi) {
     @Post(':id/collaborators')
     @Authorize('invite', 'Collaborator', scope)
     @ApiOperation({ operationId: `invite${api.singular}Collaborators` })
-    @ApiProblems(MembershipErrorCode.LAST_ADMIN, MembershipErrorCode.NOT_ORG_MEMBER)
+    @ApiProblems(
+      MembershipErrorCode.LAST_ADMIN,
+      MembershipErrorCode.NOT_ORG_MEMBER,
+      MembershipErrorCode.SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION,
+    )
     invite(
       @UuidParam('id') id: string,
       @Body() body: InviteCollaboratorsDto,

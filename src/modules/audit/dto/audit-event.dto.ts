@@ -13,6 +13,13 @@ export class AuditEventDto {
   /** Who did it; null for the system. */
   @ApiProperty({ type: String, nullable: true })
   actorId: string | null;
+  /**
+   * Who the actor is: a person (`user`), a service account of the organization (`service_account`,
+   * acting with an API key), or nobody (`system`, with a null `actorId`). Service accounts are never
+   * erased, so an event keeps naming its actor's kind.
+   */
+  @ApiProperty({ enum: ['user', 'service_account', 'system'] })
+  actorKind: 'user' | 'service_account' | 'system';
   /** The kind of thing changed: `user`, `group`, `organization`, `project`... */
   targetType: string;
   @ApiProperty({ type: String, nullable: true })

@@ -16,6 +16,8 @@ export class MemberDto {
   /** `invited`: added by email, never signed up. */
   @ApiProperty({ enum: ['active', 'invited'] })
   status: UserStatus;
+  /** A service account of the organization (a machine signing in with API keys), not a person. */
+  isServiceAccount: boolean;
   /** When the user got their membership of this organization. */
   joinedAt: string;
 }

@@ -1,5 +1,6 @@
-import { Check, Entity, Index, Opt, Property, Unique } from '@mikro-orm/core';
+import { Check, Entity, Index, ManyToOne, Opt, Property, Ref, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../../database/base.entity';
+import { Organization } from '../../organizations/entities/organization.entity';
 
 export type UserStatus = 'active' | 'invited';
 
@@ -9,6 +10,23 @@ export type UserStatus = 'active' | 'invited';
 @Check({
   name: 'users_password_needs_verified_email',
   expression: 'password_hash is null or email_verified_at is not null',
+})
+// A service account is a machine: it never holds a password (it authenticates with API keys), and
+// never operates the platform.
+@Check({
+  name: 'users_service_account_no_password',
+  expression: 'service_account_organization_id is null or (password_hash is null and not is_platform_admin)',
+})
+// Only service accounts are disabled or deleted (a deleted one stays as a tombstone: what it created
+// keeps its owner, and the audit log keeps naming it).
+@Check({
+  name: 'users_only_service_accounts_disabled',
+  expression: 'service_account_organization_id is not null or (disabled_at is null and deleted_at is null)',
+})
+@Index({
+  name: 'users_service_accounts_idx',
+  expression:
+    'create index "users_service_accounts_idx" on "users" ("service_account_organization_id", "created_at", "id") where "service_account_organization_id" is not null',
 })
 export class User extends BaseEntity {
   /** Always stored lowercased, so the plain unique index is case-insensitive. */
@@ -41,8 +59,23 @@ export class User extends BaseEntity {
   @Property({ type: 'integer', default: 0 })
   credentialVersion: Opt<number> = 0;
 
+  /**
+   * Set for a service account: the one organization it belongs to. Its membership there is its only
+   * one (the memberships_service_account_home trigger holds it).
+   */
+  @ManyToOne({ entity: () => Organization, ref: true, nullable: true, deleteRule: 'cascade', index: false })
+  serviceAccountOrganization: Ref<Organization> | null = null;
+
+  /** A disabled service account's keys are refused; enabling it again brings them back. */
+  @Property({ type: 'timestamptz', nullable: true })
+  disabledAt: Date | null = null;
+
+  /** A deleted service account: no membership, no keys, kept so that its name and ownerships remain. */
+  @Property({ type: 'timestamptz', nullable: true })
+  deletedAt: Date | null = null;
+
   get status(): UserStatus {
-    return this.passwordHash === null ? 'invited' : 'active';
+    return this.passwordHash === null && this.serviceAccountOrganization === null ? 'invited' : 'active';
   }
 
   setPassword(passwordHash: string): void {
