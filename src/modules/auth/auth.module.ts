@@ -1,5 +1,6 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EmailToken } from './entities/email-token.entity';
+import { RateLimitWindow } from './entities/rate-limit-window.entity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
@@ -23,7 +24,7 @@ import { RateLimiter } from './rate-limiter';
     AuditModule,
     UsersModule,
     MailModule,
-    MikroOrmModule.forFeature([EmailToken]),
+    MikroOrmModule.forFeature([EmailToken, RateLimitWindow]),
     JwtModule.registerAsync({
       inject: [JwtKeys],
       useFactory: (keys: JwtKeys) => ({ secret: keys.secret }),
