@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client } from 'pg';
 import { signAccessToken } from './bench-jwt';
@@ -24,7 +24,8 @@ const KILL_API_AT = Number(process.env.CHAOS_KILL_API_AT ?? 10);
 const KILL_PRIMARY_AT = Number(process.env.CHAOS_KILL_PRIMARY_AT ?? 20);
 const WORKERS = Number(process.env.CHAOS_WORKERS ?? 8);
 const REQUEST_TIMEOUT_MS = 10_000;
-const ACK_LOG = join(CLUSTER_DIR, 'acknowledged-writes.jsonl');
+/** One JSON line per acknowledged write, kept after `cluster:down` removes the cluster's folder. */
+const ACK_LOG = process.env.CHAOS_ACK_LOG ?? join(tmpdir(), 'orgs-chaos-acknowledged-writes.jsonl');
 
 type Kind = 'createGroup' | 'addMember' | 'addCollaborator' | 'listGroups' | 'listMembers';
 
@@ -399,7 +400,8 @@ HAProxy in front of PostgreSQL (primary check) and of three API instances (\`/he
 on loopback on one ${r.cpus}-core machine shared with other work (load average at the end:
 ${r.loadAverage.join(', ')}): absolute throughput says little, the before/after ratio more. ${r.workers} client workers ran a steady mix for
 ${r.seconds} s: 30 % group creations, 15 % member additions, 10 % collaborator additions (each with an
-Idempotency-Key, retried with the same key after a 503 or a lost answer), 45 % list reads.
+Idempotency-Key, retried with the same key after a 503 or a lost answer), 45 % list reads. Every
+acknowledged write (2xx) was logged by the client (\`${ACK_LOG}\`) and looked up afterwards.
 
 | time (s) | event |
 | --- | --- |
