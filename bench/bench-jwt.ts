@@ -7,6 +7,7 @@ export function signAccessToken(userId: string, secret: string): string {
   const now = Math.floor(Date.now() / 1000);
   const unsigned = `${b64url({ alg: 'HS256', typ: 'JWT' })}.${b64url({
     sub: userId,
+    ver: 0, // the credential version of a user whose password never changed
     iss: 'orgs-access-service',
     aud: 'orgs-access-api',
     iat: now,

@@ -88,6 +88,11 @@ const TAGS: [string, string][] = [
   ['ontologies', 'Ontologies, their label structure, collaborators and groups.'],
   ['tags', "An organization's project tags, and tagging projects."],
   ['audit', "An organization's audit trail: every change, who made it, when."],
+  [
+    'service-accounts',
+    "An organization's service accounts (machine identities) and their API keys, for enterprise backends.",
+  ],
+  ['scim', "SCIM 2.0 provisioning of an organization's users and groups by its identity provider."],
   ['platform', 'Platform administration: organizations, their domains, first admins and workforce flag.'],
   ['health', 'Liveness and database reachability, for load balancers and probes.'],
 ];

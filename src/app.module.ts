@@ -13,6 +13,7 @@ import { MailModule } from './modules/mail/mail.module';
 import { MembershipModule } from './modules/membership/membership.module';
 import { OrganizationsModule } from './modules/organizations/organizations.module';
 import { PlatformModule } from './modules/platform/platform.module';
+import { ReadRoutingModule } from './modules/read-routing/read-routing.module';
 import { QuotasModule } from './modules/quotas/quotas.module';
 import { TagsModule } from './modules/tags/tags.module';
 import { ResourcesModule } from './modules/resources/resources.module';
@@ -42,6 +43,7 @@ export class AppModule {
         QuotasModule,
         HealthModule,
         IdempotencyModule,
+        ReadRoutingModule,
         AuthModule,
         PlatformModule,
         OrganizationsModule,

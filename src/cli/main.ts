@@ -57,15 +57,17 @@ async function platformAdmin(action: string | undefined, email: string | undefin
 
 async function migration(action: string | undefined, name: string | undefined): Promise<void> {
   await withDatabase(async (url) => {
+    if (action === 'up') {
+      await migrate(url); // under the advisory lock, like an instance's start
+      console.log('migrations applied');
+      return;
+    }
     const options = { compareWithDatabase: action === 'check' };
     await withOrm(
       url,
       async (orm) => {
         const migrator = orm.getMigrator();
-        if (action === 'up') {
-          await migrator.up();
-          console.log('migrations applied');
-        } else if (action === 'create') {
+        if (action === 'create') {
           await migrator.up();
           const result = await migrator.createMigration(undefined, false, false, name);
           console.log(result.fileName ? `created ${result.fileName}` : 'no changes: nothing to create');

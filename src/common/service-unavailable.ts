@@ -9,10 +9,12 @@ export const serviceUnavailable = (detail = 'The service is temporarily unavaila
 /**
  * SQLSTATE classes and codes that say "the database cannot serve now", not "this request is wrong":
  * 08 connection exceptions, 53 insufficient resources (53300 too many connections), 57P01-57P03
- * shutdown and start-up, and 57014 query_canceled, which the statement timeout raises.
+ * shutdown and start-up, 57014 query_canceled, which the statement timeout raises, and 25006
+ * read_only_sql_transaction: a write reached a server that is (still, or again) read-only, as a
+ * standby being promoted is, during a failover.
  */
 const SQLSTATE = /^[0-9A-Z]{5}$/;
-const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[1-3]|57014)$/;
+const UNAVAILABLE_SQLSTATE = /^(08...|53...|57P0[1-3]|57014|25006)$/;
 
 /** Socket-level failures reaching the server: refused, reset, unreachable, name not resolved. */
 const UNAVAILABLE_NETWORK_CODES = new Set([

@@ -48,6 +48,24 @@ export class AppConfig {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL?: string;
 
+  /**
+   * Read replicas of DATABASE_URL, comma-separated `postgres://` URLs: list and search routes read
+   * from one that has replayed the caller's last write, else from the primary. Empty: no replicas.
+   */
+  @Transform(({ value }: { value: unknown }) =>
+    typeof value === 'string'
+      ? value
+          .split(',')
+          .map((item) => item.trim())
+          .filter(Boolean)
+      : value,
+  )
+  @Matches(/^postgres(ql)?:\/\//, {
+    each: true,
+    message: 'DATABASE_REPLICA_URLS must be postgres:// URLs, comma-separated',
+  })
+  DATABASE_REPLICA_URLS: string[] = [];
+
   @IsString()
   DATA_DIR = '.data';
 

@@ -1,4 +1,5 @@
 import { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { routedReplica } from './read-routing';
 
 /**
  * Runs one SQL statement in the entity manager's transaction (when it has one) and returns its rows.
@@ -8,6 +9,9 @@ import { EntityManager, Knex } from '@mikro-orm/postgresql';
  * makes it a named prepared statement, planned once per connection and reused; name only statements
  * whose text never changes. An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`.
  * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
+ *
+ * On a route marked `@ReadsFromReplica()` whose caller a replica has caught up with, a statement
+ * outside a transaction runs on that replica (read-routing.ts); in a transaction, on the primary.
  */
 export async function sql<T = Record<string, unknown>>(
   em: EntityManager,
@@ -15,11 +19,9 @@ export async function sql<T = Record<string, unknown>>(
   params: readonly unknown[] = [],
   options: { name?: string } = {},
 ): Promise<T[]> {
-  const query = em
-    .getConnection()
-    .getKnex()
-    .raw(text, params as readonly Knex.RawBinding[]);
   const transaction = em.getTransactionContext();
+  const knex = (!transaction && routedReplica()) || em.getConnection().getKnex();
+  const query = knex.raw(text, params as readonly Knex.RawBinding[]);
   if (transaction) void query.transacting(transaction);
   if (options.name) void query.options({ name: options.name });
   const result = (await query) as { rows: T[] };

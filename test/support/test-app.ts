@@ -36,15 +36,20 @@ export class TestApp {
 
   /**
    * `server`: another PostgreSQL holding a migrated template (a test that stops its server);
-   * `logDestination`: where the app's log lines go, for a test that reads them.
+   * `logDestination`: where the app's log lines go, for a test that reads them; `database`: the
+   * clone's name (a test whose replica URL must name it before the app starts).
    */
   static async start(
     env: Record<string, string> = {},
-    options: { server?: { url: string; template: string }; logDestination?: DestinationStream } = {},
+    options: {
+      server?: { url: string; template: string };
+      logDestination?: DestinationStream;
+      database?: string;
+    } = {},
   ): Promise<TestApp> {
     const serverUrl = options.server?.url ?? required('TEST_SERVER_URL');
     const template = options.server?.template ?? required('TEST_TEMPLATE_DB');
-    const databaseName = `${template}_${randomBytes(4).toString('hex')}`;
+    const databaseName = options.database ?? `${template}_${randomBytes(4).toString('hex')}`;
     const admin = new Client({ connectionString: serverUrl });
     await admin.connect();
     await admin.query(`create database ${databaseName} template ${template}`);

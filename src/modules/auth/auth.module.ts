@@ -1,6 +1,7 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EmailToken } from './entities/email-token.entity';
 import { RefreshToken, RefreshTokenFamily } from './entities/refresh-token.entity';
+import { RateLimitWindow } from './entities/rate-limit-window.entity';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
 import { UsersModule } from '../users/users.module';
@@ -29,7 +30,7 @@ import { TokenEndpointService } from './token-endpoint.service';
     AuditModule,
     UsersModule,
     MailModule,
-    MikroOrmModule.forFeature([EmailToken, RefreshTokenFamily, RefreshToken]),
+    MikroOrmModule.forFeature([EmailToken, RefreshTokenFamily, RefreshToken, RateLimitWindow]),
     JwtModule.registerAsync({
       inject: [JwtKeys],
       useFactory: (keys: JwtKeys) => ({ secret: keys.secret }),

@@ -16,12 +16,13 @@ import { RateLimiter } from './rate-limiter';
 /**
  * Counts a request per client IP, and per email when the body names one, before the body is
  * validated (guards run before pipes): malformed bodies count too, so probing with them is throttled.
+ * The counters are in PostgreSQL, shared by every instance (rate-limiter.ts).
  */
 @Injectable()
 export class AuthRateLimitGuard implements CanActivate {
   constructor(private readonly rateLimiter: RateLimiter) {}
 
-  canActivate(context: ExecutionContext): boolean {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     const body = request.body as { email?: unknown; username?: unknown } | null | undefined;
     const keys = [`ip:${request.ip}`];
@@ -31,7 +32,7 @@ export class AuthRateLimitGuard implements CanActivate {
     if (typeof email === 'string') keys.push(`email:${normalizeEmail(email).slice(0, 254)}`);
     const reply = context.switchToHttp().getResponse<FastifyReply>();
     // The IETF draft's fields (draft-ietf-httpapi-ratelimit-headers), as GitHub and Okta send them.
-    this.rateLimiter.hit(keys, (quota) => {
+    await this.rateLimiter.hit(keys, (quota) => {
       void reply.header('RateLimit-Limit', String(quota.limit));
       void reply.header('RateLimit-Remaining', String(quota.remaining));
       void reply.header('RateLimit-Reset', String(quota.resetSeconds));

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
 import { CommonErrors } from '../../common/app-error';
-
-const WINDOW_MS = 60_000;
+import { sql } from '../../database/sql';
 
 export interface RateLimitQuota {
   limit: number;
@@ -12,49 +12,69 @@ export interface RateLimitQuota {
   exceeded: boolean;
 }
 
+/** Every so many hits, an instance deletes the windows that have ended. */
+const SWEEP_EVERY_HITS = 1000;
+
 /**
- * Fixed one-minute windows per key, in process memory. Enough for one instance; several instances
- * behind a balancer each count on their own (documented in the README).
+ * Fixed one-minute windows per key, each starting at its first hit (by the database's clock), counted
+ * in PostgreSQL: every instance increments the same row, so the limit holds across instances.
  */
 @Injectable()
 export class RateLimiter {
-  private readonly windows = new Map<string, { startedAt: number; count: number }>();
+  private readonly logger = new Logger('RateLimiter');
+  private hitsSinceSweep = 0;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly em: EntityManager,
+  ) {}
 
   /**
    * Counts one hit for each key and returns the quota of the tightest one (for the RateLimit-*
    * headers); refuses with 429 when any of them is over the limit, after `onQuota` has seen it.
    */
-  hit(keys: string[], onQuota: (quota: RateLimitQuota) => void = () => undefined): void {
-    const now = Date.now();
-    if (this.windows.size > 100_000) this.sweep(now);
+  async hit(keys: string[], onQuota: (quota: RateLimitQuota) => void = () => undefined): Promise<void> {
+    if (keys.length === 0) return;
     const limit = this.config.AUTH_RATE_LIMIT_PER_MINUTE;
+    // One statement, on its own (never in a request's transaction): keys sorted, so two requests
+    // locking the same rows take them in the same order.
+    const rows = await sql<{ hits: number; resetSeconds: number }>(
+      this.em.fork(),
+      `insert into rate_limit_windows as w (key, started_at, hits)
+       select k, statement_timestamp(), 1 from unnest(?::text[]) as k
+       on conflict (key) do update
+         set started_at = case when w.started_at <= statement_timestamp() - interval '1 minute'
+                               then statement_timestamp() else w.started_at end,
+             hits = case when w.started_at <= statement_timestamp() - interval '1 minute'
+                         then 1 else w.hits + 1 end
+       returning w.hits,
+         ceil(extract(epoch from w.started_at + interval '1 minute' - statement_timestamp()))::int as "resetSeconds"`,
+      [[...new Set(keys)].sort()],
+      { name: 'rate_limit_hit' },
+    );
     let tightest: RateLimitQuota | undefined;
-    for (const key of keys) {
-      let window = this.windows.get(key);
-      if (!window || now - window.startedAt >= WINDOW_MS) {
-        window = { startedAt: now, count: 0 };
-        this.windows.set(key, window);
-      }
-      window.count += 1;
+    for (const row of rows) {
       const quota = {
         limit,
-        remaining: Math.max(0, limit - window.count),
-        resetSeconds: Math.ceil((window.startedAt + WINDOW_MS - now) / 1000),
-        exceeded: window.count > limit,
+        remaining: Math.max(0, limit - row.hits),
+        resetSeconds: Math.max(1, row.resetSeconds),
+        exceeded: row.hits > limit,
       };
-      if (!tightest || quota.exceeded || quota.remaining < tightest.remaining) tightest = quota;
-      if (quota.exceeded) break;
+      if (!tightest || (quota.exceeded && !tightest.exceeded) || quota.remaining < tightest.remaining)
+        tightest = quota;
     }
+    this.sweepNowAndThen();
     if (!tightest) return;
     onQuota(tightest);
     if (tightest.exceeded) throw CommonErrors.rateLimited(tightest.resetSeconds);
   }
 
-  private sweep(now: number): void {
-    for (const [key, window] of this.windows) {
-      if (now - window.startedAt >= WINDOW_MS) this.windows.delete(key);
-    }
+  private sweepNowAndThen(): void {
+    this.hitsSinceSweep += 1;
+    if (this.hitsSinceSweep < SWEEP_EVERY_HITS) return;
+    this.hitsSinceSweep = 0;
+    sql(this.em.fork(), `delete from rate_limit_windows where started_at < now() - interval '1 minute'`).catch(
+      (err: unknown) => this.logger.warn({ err }, 'rate-limit sweep failed'),
+    );
   }
 }

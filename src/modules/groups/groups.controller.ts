@@ -10,6 +10,7 @@ import { GroupsService } from './groups.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { GroupErrorCode } from './groups.errors';
 import { QuotaErrorCode } from '../quotas/quotas.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
@@ -21,6 +22,7 @@ export class GroupsController {
   /** The organization's groups by name, for internal users (to pick one when sharing a resource). */
   @Get()
   @Authorize('read', 'Group', ORGANIZATION)
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listGroups' })
   list(@UuidParam('orgId') orgId: string, @Query() query: PageQuery): Promise<GroupPage> {
     return this.groups.list(orgId, query);

@@ -1,4 +1,4 @@
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Controller, Get } from '@nestjs/common';
 import { ApiOperation, ApiProperty, ApiTags, ApiSchema } from '@nestjs/swagger';
 import { serviceUnavailable } from '../../common/service-unavailable';
@@ -15,13 +15,55 @@ export class HealthDto {
   database: 'up';
 }
 
+@ApiSchema({ name: 'Liveness', description: 'The process answers; says nothing of the database.' })
+export class LivenessDto {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+}
+
+@ApiSchema({
+  name: 'Readiness',
+  description: 'The instance may take traffic: its database answers and holds every committed migration.',
+})
+export class ReadinessDto {
+  @ApiProperty({ enum: ['ok'] })
+  status: 'ok';
+  @ApiProperty({ enum: ['up'] })
+  database: 'up';
+  @ApiProperty({ enum: ['current'] })
+  migrations: 'current';
+}
+
 /** A load balancer's probe gives up after a few seconds; the answer must come before it does. */
 const PROBE_TIMEOUT_MS = 2000;
+
+/** Rejects with `failure` when `work` has not settled in time (or fails). */
+async function withinProbeTime<T>(work: Promise<T>, failure: Error): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    return await Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(failure), PROBE_TIMEOUT_MS);
+      }),
+    ]);
+  } catch {
+    throw failure;
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 @ApiTags('health')
 @Controller('health')
 export class HealthController {
-  constructor(private readonly em: EntityManager) {}
+  /** Migrations are never undone under a running instance: once current, always current. */
+  private migrationsCurrent = false;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly orm: MikroORM,
+  ) {}
 
   /** 200 when the database answers; 503 problem details (`SERVICE_UNAVAILABLE`, Retry-After) when it does not. */
   @Public()
@@ -29,20 +71,36 @@ export class HealthController {
   @ApiOperation({ operationId: 'getHealth' })
   @ApiProblems(CommonErrorCode.SERVICE_UNAVAILABLE)
   async health(): Promise<HealthDto> {
-    const databaseDown = serviceUnavailable('The database is unavailable');
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        sql(this.em, 'select 1'),
-        new Promise((_, reject) => {
-          timer = setTimeout(() => reject(databaseDown), PROBE_TIMEOUT_MS);
-        }),
-      ]);
-    } catch {
-      throw databaseDown;
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinProbeTime(sql(this.em, 'select 1'), serviceUnavailable('The database is unavailable'));
     return { status: 'ok', database: 'up' };
+  }
+
+  /** Liveness: 200 while the process serves HTTP, whatever the database does (restart it only if this fails). */
+  @Public()
+  @Get('live')
+  @ApiOperation({ operationId: 'getLiveness' })
+  live(): LivenessDto {
+    return { status: 'ok' };
+  }
+
+  /**
+   * Readiness: 200 when the database answers and every committed migration is applied; else 503
+   * (`SERVICE_UNAVAILABLE`, Retry-After), so a balancer sends this instance no traffic yet.
+   */
+  @Public()
+  @Get('ready')
+  @ApiOperation({ operationId: 'getReadiness' })
+  @ApiProblems(CommonErrorCode.SERVICE_UNAVAILABLE)
+  async ready(): Promise<ReadinessDto> {
+    await withinProbeTime(sql(this.em, 'select 1'), serviceUnavailable('The database is unavailable'));
+    if (!this.migrationsCurrent) {
+      const pending = await withinProbeTime(
+        this.orm.getMigrator().getPendingMigrations(),
+        serviceUnavailable('The database is unavailable'),
+      );
+      if (pending.length > 0) throw serviceUnavailable('The database schema is not migrated yet');
+      this.migrationsCurrent = true;
+    }
+    return { status: 'ok', database: 'up', migrations: 'current' };
   }
 }

@@ -13,6 +13,7 @@ import { MemberDto, MemberPage, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipService } from './membership.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { MembershipErrorCode } from './membership.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
@@ -31,6 +32,7 @@ export class MembersController {
     description:
       'Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`.',
   })
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listOrganizationMembers' })
   list(@UuidParam('orgId') orgId: string, @Query() query: ListMembersQuery): Promise<MemberPage> {
     return this.members.list(orgId, query);

@@ -6,6 +6,7 @@ import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { OrganizationDto, OrganizationPage } from './dto/organization.dto';
 import { OrganizationsService } from './organizations.service';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 @ApiTags('organizations')
 @Controller('organizations')
@@ -15,6 +16,7 @@ export class OrganizationsController {
   /** The organizations where the caller is internal (admin or member), by name. */
   @Get()
   @AuthorizeCaller()
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listMyOrganizations' })
   list(@Query() query: PageQuery, @CurrentPolicy() policy: RequestPolicy): Promise<OrganizationPage> {
     return this.organizations.listMine(policy.ctx.caller.userId, query);

@@ -10,6 +10,7 @@ import { PlatformService } from './platform.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { MembershipErrorCode } from '../membership/membership.errors';
 import { OrganizationErrorCode } from '../organizations/organizations.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const PLATFORM = { type: 'platform' } as const;
 
@@ -39,6 +40,7 @@ export class PlatformController {
   /** Every organization, by name. */
   @Get()
   @Authorize('manage', 'Organization', PLATFORM)
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listAllOrganizations' })
   list(@Query() query: PageQuery): Promise<OrganizationPage> {
     return this.platform.list(query);

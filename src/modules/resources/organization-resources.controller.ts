@@ -10,6 +10,7 @@ import { ProjectListQuery } from './dto/list-resources.dto';
 import { ResourceSummaryDto } from './dto/resource.dto';
 import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
 import { ResourcesService } from './resources.service';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const ORGANIZATION = { type: 'organization' } as const;
 
@@ -32,6 +33,7 @@ function organizationResourceController(api: ResourceKindApi) {
     @Get()
     @Authorize('list', 'Resource', ORGANIZATION)
     @ApiOkResponse({ type: api.page })
+    @ReadsFromReplica()
     @ApiOperation({ operationId: `listOrganization${api.plural}` })
     list(
       @UuidParam('orgId') orgId: string,

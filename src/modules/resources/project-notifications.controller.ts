@@ -8,6 +8,7 @@ import { CreateNotificationDto, NotificationDto, NotificationPage } from './dto/
 import { ProjectNotificationsService } from './project-notifications.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { MembershipErrorCode } from '../membership/membership.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const PROJECT = { type: 'resource', kind: 'project' } as const;
 
@@ -19,6 +20,7 @@ export class ProjectNotificationsController {
   /** The project's notification rules, oldest first. */
   @Get(':id/notifications')
   @Authorize('manageNotifications', 'Resource', PROJECT)
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listProjectNotifications' })
   list(@UuidParam('id') id: string, @Query() query: PageQuery): Promise<NotificationPage> {
     return this.notifications.list(id, query);

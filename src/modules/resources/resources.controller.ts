@@ -25,6 +25,7 @@ import { MembershipErrorCode } from '../membership/membership.errors';
 import { QuotaErrorCode } from '../quotas/quotas.errors';
 import { TagErrorCode } from '../tags/tags.errors';
 import { ResourceErrorCode } from './resources.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 /** The routes that projects, datasets and ontologies share, written once for a kind. */
 function resourceController(api: ResourceKindApi) {
@@ -64,6 +65,7 @@ function resourceController(api: ResourceKindApi) {
     @Get()
     @AuthorizeCaller()
     @ApiOkResponse({ type: api.page })
+    @ReadsFromReplica()
     @ApiOperation({ operationId: `list${api.plural}` })
     list(
       @Query() query: ProjectListQuery,
@@ -106,6 +108,7 @@ function resourceController(api: ResourceKindApi) {
     /** People with a direct role, and groups with a role. */
     @Get(':id/collaborators')
     @Authorize('readCollaborators', 'Resource', scope)
+    @ReadsFromReplica()
     @ApiOperation({ operationId: `list${api.singular}Collaborators` })
     listCollaborators(@UuidParam('id') id: string): Promise<CollaboratorsDto> {
       return this.collaborators.list(kind, id);

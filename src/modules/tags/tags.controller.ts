@@ -9,6 +9,7 @@ import { TagsService } from './tags.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { QuotaErrorCode } from '../quotas/quotas.errors';
 import { TagErrorCode } from './tags.errors';
+import { ReadsFromReplica } from '../../database/read-routing';
 
 const ORG = { type: 'organization' } as const;
 const PROJECT = { type: 'resource', kind: 'project' } as const;
@@ -21,6 +22,7 @@ export class TagsController {
   /** The organization's project tags, each with its project count (internal users). */
   @Get()
   @Authorize('read', 'Tag', ORG)
+  @ReadsFromReplica()
   @ApiOperation({ operationId: 'listTags' })
   list(@UuidParam('orgId') orgId: string, @Query() query: PageQuery): Promise<TagPage> {
     return this.tags.list(orgId, query);
