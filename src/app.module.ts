@@ -17,6 +17,7 @@ import { QuotasModule } from './modules/quotas/quotas.module';
 import { TagsModule } from './modules/tags/tags.module';
 import { ResourcesModule } from './modules/resources/resources.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BearerAuthGuard } from './policy/bearer-auth.guard';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
@@ -47,6 +48,7 @@ export class AppModule {
         GroupsModule,
         TagsModule,
         ResourcesModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

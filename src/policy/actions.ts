@@ -29,6 +29,7 @@ export type SubjectType =
   | 'Group'
   | 'Tag'
   | 'AuditEvent'
+  | 'Webhook'
   | 'Resource'
   | 'Collaborator';
 

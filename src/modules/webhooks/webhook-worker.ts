@@ -1,0 +1,107 @@
+import { EntityManager } from '@mikro-orm/postgresql';
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { AppConfig } from '../../config/app-config';
+import { sendWebhook, SendResult } from './webhook-sender';
+import { WebhookSecrets } from './webhook-secrets';
+import { signedHeaders } from './webhook-signature';
+import { TargetPolicy } from './webhook-targets';
+import { LeasedDelivery, WebhooksRepository } from './webhooks.repository';
+
+/** Deliveries one instance sends at once. */
+const BATCH_SIZE = 20;
+
+/**
+ * Sends due deliveries, in every instance, every WEBHOOK_POLL_INTERVAL_MS. A delivery is leased in
+ * PostgreSQL (`for update skip locked`, then a lease longer than any attempt can take) before it
+ * is sent, outside any transaction: instances never wait on each other, never send one delivery
+ * twice at once, and a lease that ends with its instance makes the delivery due again.
+ * A failed attempt is retried after an exponential backoff with jitter, for WEBHOOK_RETRY_WINDOW_MS.
+ */
+@Injectable()
+export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('Webhooks');
+  private readonly targets: TargetPolicy;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<number> | undefined;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly config: AppConfig,
+    private readonly secrets: WebhookSecrets,
+    private readonly webhooks: WebhooksRepository,
+  ) {
+    this.targets = new TargetPolicy(config.WEBHOOK_ALLOW_PRIVATE_TARGETS);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.WEBHOOK_POLL_INTERVAL_MS === 0) return;
+    this.timer = setInterval(() => void this.runOnce(), this.config.WEBHOOK_POLL_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
+  }
+
+  /** One round: leases what is due and sends it. Resolves to the number of attempts made. */
+  runOnce(): Promise<number> {
+    if (this.running) return this.running;
+    this.running = this.round()
+      .catch((err: unknown) => {
+        this.logger.warn({ err }, 'webhook delivery round failed');
+        return 0;
+      })
+      .finally(() => (this.running = undefined));
+    return this.running;
+  }
+
+  private async round(): Promise<number> {
+    // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
+    const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
+    const leased = await this.webhooks.lease(this.em.fork(), BATCH_SIZE, leaseMs);
+    await Promise.all(leased.map((delivery) => this.attempt(delivery)));
+    return leased.length;
+  }
+
+  private async attempt(delivery: LeasedDelivery): Promise<void> {
+    const result = await this.send(delivery);
+    const succeeded = result.statusCode !== null && result.statusCode >= 200 && result.statusCode < 300;
+    const now = Date.now();
+    const retryAt = now + this.backoff(delivery.attempts);
+    const givenUp =
+      !succeeded && retryAt > delivery.retryingSince.getTime() + this.config.WEBHOOK_RETRY_WINDOW_MS;
+    await this.webhooks.recordAttempt(this.em.fork(), delivery, {
+      status: succeeded ? 'succeeded' : givenUp ? 'failed' : 'pending',
+      nextAttemptAt: new Date(succeeded || givenUp ? now : retryAt),
+      statusCode: result.statusCode,
+      // PostgreSQL text holds no NUL character.
+      response: result.response.replace(/\0/g, ''),
+    });
+  }
+
+  private async send(delivery: LeasedDelivery): Promise<SendResult> {
+    const url = new URL(delivery.url);
+    const target = await this.targets.check(url, this.config.WEBHOOK_TIMEOUT_MS);
+    if (!target.ok)
+      return {
+        statusCode: null,
+        response:
+          target.reason === 'unresolvable'
+            ? 'not sent: the host name does not resolve'
+            : `not sent: ${target.address} is an internal address`,
+      };
+    const secrets = [delivery.secretCiphertext, delivery.previousSecretCiphertext]
+      .filter((stored): stored is string => stored !== null)
+      .map((stored) => this.secrets.decrypt(stored, delivery.endpointId));
+    const headers = signedHeaders(delivery.eventId, Math.floor(Date.now() / 1000), delivery.body, secrets);
+    return sendWebhook(url, target.address, headers, delivery.body, this.config.WEBHOOK_TIMEOUT_MS);
+  }
+
+  /** Exponential, capped, with jitter (half to all of it) so that receivers coming back are not stampeded. */
+  private backoff(attempts: number): number {
+    const exponential = this.config.WEBHOOK_RETRY_BASE_DELAY_MS * 2 ** Math.min(attempts - 1, 30);
+    const capped = Math.min(exponential, this.config.WEBHOOK_RETRY_MAX_DELAY_MS);
+    return Math.round(capped / 2 + (Math.random() * capped) / 2);
+  }
+}
