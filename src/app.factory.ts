@@ -83,6 +83,10 @@ const TAGS: [string, string][] = [
   ['ontologies', 'Ontologies, their label structure, collaborators and groups.'],
   ['tags', "An organization's project tags, and tagging projects."],
   ['audit', "An organization's audit trail: every change, who made it, when."],
+  [
+    'webhooks',
+    "An organization's webhook endpoints: its changes POSTed as signed `WebhookEvent`s (Standard Webhooks), with a delivery log.",
+  ],
   ['platform', 'Platform administration: organizations, their domains, first admins and workforce flag.'],
   ['health', 'Liveness and database reachability, for load balancers and probes.'],
 ];

@@ -83,10 +83,16 @@ const PATH_PARAMETERS: Record<string, string> = {
   tagId: "The tag's id.",
   datasetId: "The dataset's id.",
   notificationId: "The notification's id.",
+  deliveryId: "The webhook delivery's id.",
   domain: 'The email domain, as attached (`acme.com`).',
 };
 
-const SINGULAR: Record<string, string> = { projects: 'project', datasets: 'dataset', ontologies: 'ontology' };
+const SINGULAR: Record<string, string> = {
+  projects: 'project',
+  datasets: 'dataset',
+  ontologies: 'ontology',
+  webhooks: 'webhook endpoint',
+};
 
 /**
  * Path parameters are described by their name (`id` by the collection it sits in), and array query

@@ -7,22 +7,25 @@ import { signedHeaders } from './webhook-signature';
 import { TargetPolicy } from './webhook-targets';
 import { LeasedDelivery, WebhooksRepository } from './webhooks.repository';
 
-/** Deliveries one instance sends at once. */
-const BATCH_SIZE = 20;
+/** Attempts one instance has in flight at most. */
+const MAX_IN_FLIGHT = 20;
 
 /**
  * Sends due deliveries, in every instance, every WEBHOOK_POLL_INTERVAL_MS. A delivery is leased in
  * PostgreSQL (`for update skip locked`, then a lease longer than any attempt can take) before it
  * is sent, outside any transaction: instances never wait on each other, never send one delivery
- * twice at once, and a lease that ends with its instance makes the delivery due again.
+ * twice at once, and a lease that ends with its instance makes the delivery due again. Each tick
+ * leases only as many as there are free places, without waiting for the attempts in flight, so a
+ * slow receiver holds one place until its timeout rather than the whole worker.
  * A failed attempt is retried after an exponential backoff with jitter, for WEBHOOK_RETRY_WINDOW_MS.
  */
 @Injectable()
 export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('Webhooks');
   private readonly targets: TargetPolicy;
+  private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private running: Promise<number> | undefined;
+  private leasing = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -41,27 +44,40 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
-    await this.running;
+    await Promise.all([...this.inFlight]);
   }
 
-  /** One round: leases what is due and sends it. Resolves to the number of attempts made. */
-  runOnce(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = this.round()
-      .catch((err: unknown) => {
-        this.logger.warn({ err }, 'webhook delivery round failed');
-        return 0;
-      })
-      .finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async round(): Promise<number> {
-    // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
-    const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
-    const leased = await this.webhooks.lease(this.em.fork(), BATCH_SIZE, leaseMs);
-    await Promise.all(leased.map((delivery) => this.attempt(delivery)));
+  /** Leases what is due (as many as there are free places) and sends it; resolves to the number sent. */
+  async runOnce(): Promise<number> {
+    const free = MAX_IN_FLIGHT - this.inFlight.size;
+    if (this.leasing || free <= 0) return 0;
+    this.leasing = true;
+    let leased: LeasedDelivery[];
+    try {
+      // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
+      const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
+      leased = await this.webhooks.lease(this.em.fork(), free, leaseMs);
+    } catch (err: unknown) {
+      this.logger.warn({ err }, 'webhook deliveries could not be leased');
+      return 0;
+    } finally {
+      this.leasing = false;
+    }
+    await Promise.all(leased.map((delivery) => this.track(delivery)));
     return leased.length;
+  }
+
+  private track(delivery: LeasedDelivery): Promise<void> {
+    const attempt = this.attempt(delivery)
+      .catch((err: unknown) =>
+        this.logger.warn(
+          { err, deliveryId: delivery.id },
+          'webhook attempt not recorded: retried when its lease ends',
+        ),
+      )
+      .finally(() => this.inFlight.delete(attempt));
+    this.inFlight.add(attempt);
+    return attempt;
   }
 
   private async attempt(delivery: LeasedDelivery): Promise<void> {

@@ -1,11 +1,5 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import {
-  ApiAcceptedResponse,
-  ApiExtraModels,
-  ApiNoContentResponse,
-  ApiOperation,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
@@ -20,7 +14,6 @@ import {
   WebhookEndpointDto,
   WebhookEndpointPage,
 } from './dto/webhook-endpoint.dto';
-import { WebhookEventDto } from './dto/webhook-event.dto';
 import { WebhookErrorCode } from './webhooks.errors';
 import { WebhooksService } from './webhooks.service';
 
@@ -28,7 +21,6 @@ const ORGANIZATION = { type: 'organization' } as const;
 
 /** Organization admins' webhook endpoints. Every request sent to one has a `WebhookEvent` body. */
 @ApiTags('webhooks')
-@ApiExtraModels(WebhookEventDto)
 @Controller('organizations/:orgId/webhooks')
 export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
@@ -43,7 +35,8 @@ export class WebhooksController {
 
   /**
    * Registers an endpoint and answers its signing secret, this once (admins only). Each event is
-   * POSTed with a `WebhookEvent` body and Standard Webhooks signature headers.
+   * POSTed to the URL with a `WebhookEvent` body (the `event` of a `WebhookDelivery`) and the
+   * Standard Webhooks headers `webhook-id`, `webhook-timestamp` and `webhook-signature`.
    */
   @Post()
   @Authorize('create', 'Webhook', ORGANIZATION)

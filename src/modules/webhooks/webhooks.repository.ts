@@ -6,6 +6,7 @@ import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { WebhookDeliveryDto } from './dto/webhook-delivery.dto';
 import { WebhookEndpointDto } from './dto/webhook-endpoint.dto';
+import { WebhookEventDto } from './dto/webhook-event.dto';
 import { DeliveryStatus } from './entities/webhook-delivery.entity';
 import { WebhookEventTypeName } from './webhook-event-types';
 
@@ -31,6 +32,7 @@ interface DeliveryRow {
   next_attempt_at: Date | string;
   created_at: Date | string;
   created_key: string;
+  payload: WebhookEventDto;
 }
 
 /** A delivery leased by a worker, with what it needs to send it. */
@@ -79,6 +81,7 @@ const toDelivery = (row: DeliveryRow): WebhookDeliveryDto => ({
   lastAttemptAt: row.last_attempt_at === null ? null : isoTime(row.last_attempt_at),
   nextAttemptAt: row.status === 'pending' ? isoTime(row.next_attempt_at) : null,
   createdAt: isoTime(row.created_at),
+  event: row.payload,
 });
 
 /**
@@ -209,7 +212,7 @@ export class WebhooksRepository {
     const rows = await sql<DeliveryRow>(
       em,
       `select d.id, d.event_id, ev.type as event_type, d.status, d.attempts, d.last_status_code,
-              d.last_response, d.last_attempt_at, d.next_attempt_at, d.created_at,
+              d.last_response, d.last_attempt_at, d.next_attempt_at, d.created_at, ev.payload,
               ${preciseTimeSql('d.created_at')} as created_key
          from webhook_deliveries d join webhook_events ev on ev.id = d.event_id
         where d.organization_id = ? and d.endpoint_id = ?

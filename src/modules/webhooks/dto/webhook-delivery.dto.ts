@@ -2,6 +2,7 @@ import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { PageOf } from '../../../common/pagination';
 import { DELIVERY_STATUSES, DeliveryStatus } from '../entities/webhook-delivery.entity';
 import { WEBHOOK_EVENT_TYPES, WebhookEventTypeName } from '../webhook-event-types';
+import { WebhookEventDto } from './webhook-event.dto';
 
 @ApiSchema({
   name: 'WebhookDelivery',
@@ -29,6 +30,8 @@ export class WebhookDeliveryDto {
   @ApiProperty({ type: String, format: 'date-time', nullable: true })
   nextAttemptAt: string | null;
   createdAt: string;
+  /** The body every attempt sends, byte for byte (as signed). */
+  event: WebhookEventDto;
 }
 
 @ApiSchema({ name: 'WebhookDeliveryPage', description: "A page of an endpoint's deliveries, newest first." })
