@@ -25,7 +25,8 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private readonly targets: TargetPolicy;
   private readonly inFlight = new Set<Promise<void>>();
   private timer: NodeJS.Timeout | undefined;
-  private leasing = false;
+  private leasing: Promise<LeasedDelivery[]> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -42,26 +43,29 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     this.timer.unref();
   }
 
+  /** Sends nothing new; waits for the attempts in flight, so that each records its outcome. */
   async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
+    await this.leasing?.catch(() => undefined);
     await Promise.all([...this.inFlight]);
   }
 
   /** Leases what is due (as many as there are free places) and sends it; resolves to the number sent. */
   async runOnce(): Promise<number> {
     const free = MAX_IN_FLIGHT - this.inFlight.size;
-    if (this.leasing || free <= 0) return 0;
-    this.leasing = true;
+    if (this.stopped || this.leasing || free <= 0) return 0;
+    // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
+    const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
+    this.leasing = this.webhooks.lease(this.em.fork(), free, leaseMs);
     let leased: LeasedDelivery[];
     try {
-      // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
-      const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
-      leased = await this.webhooks.lease(this.em.fork(), free, leaseMs);
+      leased = await this.leasing;
     } catch (err: unknown) {
       this.logger.warn({ err }, 'webhook deliveries could not be leased');
       return 0;
     } finally {
-      this.leasing = false;
+      this.leasing = undefined;
     }
     await Promise.all(leased.map((delivery) => this.track(delivery)));
     return leased.length;
