@@ -3,6 +3,7 @@ import { createApp } from '../../src/app.factory';
 import { AppConfig } from '../../src/config/app-config';
 import { withDatabase } from '../../src/database/database-url';
 import { WebhookWorker } from '../../src/modules/webhooks/webhook-worker';
+import { WebhooksRepository } from '../../src/modules/webhooks/webhooks.repository';
 import { WEBHOOK_EVENT_MAPPING, WEBHOOK_EVENT_TYPES } from '../../src/modules/webhooks/webhook-event-types';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createUser, TestUser, uniqueEmail, uniqueName } from '../factories/users.factory';
@@ -524,6 +525,23 @@ describe('Webhooks', () => {
       const stranger: TestUser = await createUser(t);
       expect((await t.get(hooksUrl(), stranger.token)).status).toBe(404);
     });
+  });
+
+  it('old events with nothing left to send are swept with their log; pending ones are kept', async () => {
+    const hook = await receiver();
+    hook.answer = () => ({ status: 500 });
+    const { id } = await register(hook, ['tag.created']);
+    await newTag();
+    await newTag();
+    await eventually(async () => (await deliveries(id)).every((d) => d.attempts >= 1), 'attempts');
+    const [done, waiting] = (await deliveries(id)) as [any, any];
+    await t.sql(`update webhook_deliveries set status = 'failed' where id = ?`, [done.id]);
+    await t.sql(`update webhook_events set created_at = now() - interval '31 days' where id in (?, ?)`, [
+      done.eventId,
+      waiting.eventId,
+    ]);
+    expect(await t.app.get(WebhooksRepository).sweep(t.em(), 30, 100)).toBe(1);
+    expect((await deliveries(id)).map((d) => d.id)).toEqual([waiting.id]);
   });
 
   it('the event types the trigger knows are the ones the API documents', async () => {

@@ -9,6 +9,9 @@ import { LeasedDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** Attempts one instance has in flight at most. */
 const MAX_IN_FLIGHT = 20;
+/** Events (with their delivery log) are kept this long once nothing is left to send. */
+export const WEBHOOK_RETENTION_DAYS = 30;
+const SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 /**
  * Sends due deliveries, in every instance, every WEBHOOK_POLL_INTERVAL_MS. A delivery is leased in
@@ -27,6 +30,7 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
   private timer: NodeJS.Timeout | undefined;
   private leasing: Promise<LeasedDelivery[]> | undefined;
   private stopped = false;
+  private lastSweep = Date.now();
 
   constructor(
     private readonly em: EntityManager,
@@ -53,6 +57,12 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
 
   /** Leases what is due (as many as there are free places) and sends it; resolves to the number sent. */
   async runOnce(): Promise<number> {
+    if (Date.now() - this.lastSweep > SWEEP_EVERY_MS) {
+      this.lastSweep = Date.now();
+      this.webhooks
+        .sweep(this.em.fork(), WEBHOOK_RETENTION_DAYS, 10_000)
+        .catch((err: unknown) => this.logger.warn({ err }, 'old webhook events not swept'));
+    }
     const free = MAX_IN_FLIGHT - this.inFlight.size;
     if (this.stopped || this.leasing || free <= 0) return 0;
     // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).

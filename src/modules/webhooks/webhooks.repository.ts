@@ -326,4 +326,22 @@ export class WebhooksRepository {
       { name: 'webhook_deliveries_record' },
     );
   }
+
+  /**
+   * Deletes up to `limit` events older than `retentionDays` with nothing left to send (their
+   * deliveries go with them): the outbox and the delivery log do not grow without end.
+   */
+  async sweep(em: EntityManager, retentionDays: number, limit: number): Promise<number> {
+    const rows = await sql(
+      em,
+      `delete from webhook_events where id in (
+         select ev.id from webhook_events ev
+          where ev.created_at < now() - ? * interval '1 day'
+            and not exists (select 1 from webhook_deliveries d where d.event_id = ev.id and d.status = 'pending')
+          limit ?)
+       returning id`,
+      [retentionDays, limit],
+    );
+    return rows.length;
+  }
 }
