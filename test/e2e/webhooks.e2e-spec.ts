@@ -49,8 +49,9 @@ describe('Webhooks', () => {
   };
   const newTag = (name = uniqueName('Tag'), organization = org) =>
     t.post(`/organizations/${organization.id}/tags`, { name }, organization.admin.token);
-  const deliveries = async (endpointId: string) =>
-    (await t.get(`${hooksUrl()}/${endpointId}/deliveries?limit=200`, admin.token)).body.items as any[];
+  const deliveries = async (endpointId: string, organization = org) =>
+    (await t.get(`${hooksUrl(organization.id)}/${endpointId}/deliveries?limit=200`, organization.admin.token))
+      .body.items as any[];
   const worker = () => t.app.get(WebhookWorker);
 
   beforeAll(async () => {
@@ -368,6 +369,24 @@ describe('Webhooks', () => {
       await eventually(() => hook.accepted().length === 1, 'the event after enabling');
     });
 
+    it("a secret's ciphertext copied onto another endpoint's row does not open there: nothing is sent", async () => {
+      const hook = await receiver();
+      const first = await register(hook, ['group.deleted']);
+      const second = await register(hook, ['tag.created']);
+      await t.sql(
+        `update webhook_endpoints set secret_ciphertext = (select secret_ciphertext from webhook_endpoints where id = ?) where id = ?`,
+        [first.id, second.id],
+      );
+      await newTag();
+      await eventually(async () => (await deliveries(second.id))[0]?.attempts >= 1, 'an attempt');
+      expect((await deliveries(second.id))[0]).toMatchObject({
+        status: 'pending',
+        lastStatusCode: null,
+        lastResponse: 'not sent: the signing secret cannot be decrypted with WEBHOOK_SECRET_KEY',
+      });
+      expect(hook.received).toHaveLength(0);
+    });
+
     it('retries stop after the retry window: the delivery is failed', async () => {
       const hook = await receiver();
       hook.answer = () => ({ status: 500 });
@@ -446,8 +465,7 @@ describe('Webhooks', () => {
       const hook = await receiver();
       hook.answer = () => ({ status: 200, delayMs: 30 });
       const { id } = await register(hook, ['tag.created']);
-      const tags = await Promise.all(Array.from({ length: 30 }, () => newTag()));
-      expect(tags.every((r) => r.status === 201)).toBe(true);
+      for (let i = 0; i < 30; i++) expect((await newTag()).status).toBe(201);
       // Both instances' workers, also pushed by hand, all at once.
       const workers = [t.app.get(WebhookWorker), second.get(WebhookWorker)];
       await Promise.all(workers.flatMap((w) => [w.runOnce(), w.runOnce()]));
@@ -528,20 +546,30 @@ describe('Webhooks', () => {
   });
 
   it('old events with nothing left to send are swept with their log; pending ones are kept', async () => {
+    // An organization of its own: an event is kept while any endpoint still has it to send.
+    const own = await createOrganization(t);
     const hook = await receiver();
-    hook.answer = () => ({ status: 500 });
-    const { id } = await register(hook, ['tag.created']);
-    await newTag();
-    await newTag();
-    await eventually(async () => (await deliveries(id)).every((d) => d.attempts >= 1), 'attempts');
-    const [done, waiting] = (await deliveries(id)) as [any, any];
-    await t.sql(`update webhook_deliveries set status = 'failed' where id = ?`, [done.id]);
+    const doneName = uniqueName('Sweep');
+    hook.answer = (request) =>
+      JSON.parse(request.body).data.details.name === doneName ? { status: 200 } : { status: 500 };
+    const { id } = await register(hook, ['tag.created'], own);
+    await newTag(doneName, own);
+    await newTag(uniqueName('Tag'), own);
+    await eventually(async () => {
+      const log = await deliveries(id, own);
+      return (
+        log.length === 2 && log.some((d) => d.status === 'succeeded') && log.every((d) => d.attempts >= 1)
+      );
+    }, 'one delivered, one retrying');
+    const log = await deliveries(id, own);
+    const done = log.find((d) => d.status === 'succeeded');
+    const waiting = log.find((d) => d.status === 'pending');
     await t.sql(`update webhook_events set created_at = now() - interval '31 days' where id in (?, ?)`, [
       done.eventId,
       waiting.eventId,
     ]);
     expect(await t.app.get(WebhooksRepository).sweep(t.em(), 30, 100)).toBe(1);
-    expect((await deliveries(id)).map((d) => d.id)).toEqual([waiting.id]);
+    expect((await deliveries(id, own)).map((d) => d.id)).toEqual([waiting.id]);
   });
 
   it('the event types the trigger knows are the ones the API documents', async () => {

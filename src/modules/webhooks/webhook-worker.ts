@@ -121,9 +121,18 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
             ? 'not sent: the host name does not resolve'
             : `not sent: ${target.address} is an internal address`,
       };
-    const secrets = [delivery.secretCiphertext, delivery.previousSecretCiphertext]
-      .filter((stored): stored is string => stored !== null)
-      .map((stored) => this.secrets.decrypt(stored, delivery.endpointId));
+    let secrets: string[];
+    try {
+      secrets = [delivery.secretCiphertext, delivery.previousSecretCiphertext]
+        .filter((stored): stored is string => stored !== null)
+        .map((stored) => this.secrets.decrypt(stored, delivery.endpointId));
+    } catch {
+      // Retried, then failed like any other attempt; rotating the secret repairs the endpoint.
+      return {
+        statusCode: null,
+        response: 'not sent: the signing secret cannot be decrypted with WEBHOOK_SECRET_KEY',
+      };
+    }
     const headers = signedHeaders(delivery.eventId, Math.floor(Date.now() / 1000), delivery.body, secrets);
     return sendWebhook(url, target.address, headers, delivery.body, this.config.WEBHOOK_TIMEOUT_MS);
   }
