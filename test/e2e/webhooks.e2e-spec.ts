@@ -306,6 +306,10 @@ describe('Webhooks', () => {
         ]),
       );
 
+      await eventually(
+        async () => (await deliveries(endpoint.id)).every((d) => d.status === 'succeeded'),
+        'every record',
+      );
       const log = await walkDeliveries(endpoint.id);
       expect(log).toHaveLength(changes.length);
       expect(
@@ -333,6 +337,8 @@ describe('Webhooks', () => {
         },
       });
       expect(Math.abs(Number(request.timestamp) - Date.now() / 1000)).toBeLessThan(60);
+      // The answer is recorded just after the receiver sent it.
+      await eventually(async () => (await deliveries(endpoint.id))[0].status === 'succeeded', 'the record');
       const [delivery] = await deliveries(endpoint.id);
       expect(delivery).toMatchObject({
         eventId: request.id,
@@ -404,6 +410,7 @@ describe('Webhooks', () => {
       const { id } = await register(hook, ['tag.created']);
       await newTag();
       await eventually(() => hook.accepted().length === 1, 'the first delivery');
+      await eventually(async () => (await deliveries(id))[0].status === 'succeeded', 'the record');
       const [delivery] = await deliveries(id);
       const response = await t.post(
         `${hooksUrl()}/${id}/deliveries/${delivery.id}/redeliver`,
@@ -474,8 +481,11 @@ describe('Webhooks', () => {
       const ids = hook.received.map((r) => r.id);
       expect(ids).toHaveLength(30);
       expect(new Set(ids).size).toBe(30);
-      const log = await deliveries(id);
-      expect(log.every((d) => d.status === 'succeeded' && d.attempts === 1)).toBe(true);
+      await eventually(
+        async () => (await deliveries(id)).every((d) => d.status === 'succeeded'),
+        'the records',
+      );
+      expect((await deliveries(id)).every((d) => d.attempts === 1)).toBe(true);
     });
   });
 
