@@ -74,6 +74,7 @@ function startServer(databaseUrl: string, dataDir: string, port: number): Promis
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       JWT_SECRET,
+      WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),

@@ -93,6 +93,10 @@ const TAGS: [string, string][] = [
     "An organization's service accounts (machine identities) and their API keys, for enterprise backends.",
   ],
   ['scim', "SCIM 2.0 provisioning of an organization's users and groups by its identity provider."],
+  [
+    'webhooks',
+    "An organization's webhook endpoints: its changes POSTed as signed `WebhookEvent`s (Standard Webhooks), with a delivery log.",
+  ],
   ['platform', 'Platform administration: organizations, their domains, first admins and workforce flag.'],
   ['health', 'Liveness and database reachability, for load balancers and probes.'],
 ];

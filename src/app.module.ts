@@ -20,6 +20,7 @@ import { ResourcesModule } from './modules/resources/resources.module';
 import { ScimModule } from './modules/scim/scim.module';
 import { ServiceAccountsModule } from './modules/service-accounts/service-accounts.module';
 import { UsersModule } from './modules/users/users.module';
+import { WebhooksModule } from './modules/webhooks/webhooks.module';
 import { BearerAuthGuard } from './policy/bearer-auth.guard';
 import { PolicyGuard } from './policy/policy.guard';
 import { PolicyModule } from './policy/policy.module';
@@ -53,6 +54,7 @@ export class AppModule {
         ResourcesModule,
         ScimModule,
         ServiceAccountsModule,
+        WebhooksModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -95,6 +95,7 @@ const PATH_PARAMETERS: Record<string, string> = {
   datasetId: "The dataset's id.",
   notificationId: "The notification's id.",
   keyId: "The API key's id.",
+  deliveryId: "The webhook delivery's id.",
   domain: 'The email domain, as attached (`acme.com`).',
 };
 
@@ -103,6 +104,7 @@ const SINGULAR: Record<string, string> = {
   datasets: 'dataset',
   ontologies: 'ontology',
   'service-accounts': 'service account',
+  webhooks: 'webhook endpoint',
 };
 
 /**

@@ -36,6 +36,27 @@ describe(AppConfig.name, () => {
     expect(() => AppConfig.load({ NODE_ENV: 'production' })).toThrow(/JWT_SECRET: required/);
   });
 
+  it('production requires WEBHOOK_SECRET_KEY, 32 bytes in base64', () => {
+    const production = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32) };
+    expect(() => AppConfig.load(production)).toThrow(/WEBHOOK_SECRET_KEY: required/);
+    expect(() => AppConfig.load({ ...production, WEBHOOK_SECRET_KEY: 'short' })).toThrow(
+      /WEBHOOK_SECRET_KEY/,
+    );
+    const key = Buffer.alloc(32, 1).toString('base64');
+    expect(AppConfig.load({ ...production, WEBHOOK_SECRET_KEY: key }).WEBHOOK_SECRET_KEY).toBe(key);
+  });
+
+  it('reads WEBHOOK_ALLOW_PRIVATE_TARGETS as CIDR ranges or all, and refuses anything else', () => {
+    expect(AppConfig.load({}).WEBHOOK_ALLOW_PRIVATE_TARGETS).toEqual([]);
+    expect(
+      AppConfig.load({ WEBHOOK_ALLOW_PRIVATE_TARGETS: '127.0.0.1/32, ::1/128' })
+        .WEBHOOK_ALLOW_PRIVATE_TARGETS,
+    ).toEqual(['127.0.0.1/32', '::1/128']);
+    expect(() => AppConfig.load({ WEBHOOK_ALLOW_PRIVATE_TARGETS: 'yes' })).toThrow(
+      /WEBHOOK_ALLOW_PRIVATE_TARGETS/,
+    );
+  });
+
   it('reads PLATFORM_ADMIN_EMAILS as a lowercased list', () => {
     expect(AppConfig.load({ PLATFORM_ADMIN_EMAILS: 'A@x.test, b@X.test,' }).PLATFORM_ADMIN_EMAILS).toEqual([
       'a@x.test',

@@ -170,6 +170,51 @@ export class AppConfig {
   })
   CORS_ORIGINS: string[] = [];
 
+  @WholeNumber(1)
+  QUOTA_WEBHOOKS_PER_ORGANIZATION = 20;
+
+  /**
+   * Key that encrypts webhook signing secrets at rest: 32 bytes in base64. Required in production; in
+   * development generated once and kept under DATA_DIR.
+   */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'WEBHOOK_SECRET_KEY must be 32 bytes in base64' })
+  WEBHOOK_SECRET_KEY?: string;
+
+  /**
+   * Private, loopback, link-local and other internal addresses that webhooks may target anyway:
+   * comma-separated CIDR ranges (`127.0.0.1/32,::1/128`), or `all`. Empty: every one is refused.
+   */
+  @Transform(splitList)
+  @Matches(/^(all|[0-9a-f:.]+\/\d{1,3})$/, {
+    each: true,
+    message: 'WEBHOOK_ALLOW_PRIVATE_TARGETS must be CIDR ranges or all',
+  })
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: string[] = [];
+
+  /** A delivery attempt is cut after this long (connection, request and answer together). */
+  @WholeNumber(100, 60_000)
+  WEBHOOK_TIMEOUT_MS = 5_000;
+
+  /** How often each instance looks for due deliveries; 0 runs no delivery worker in this instance. */
+  @WholeNumber(0)
+  WEBHOOK_POLL_INTERVAL_MS = 1_000;
+
+  /** The wait before the first retry; each next one doubles it (with jitter), up to WEBHOOK_RETRY_MAX_DELAY_MS. */
+  @WholeNumber(1)
+  WEBHOOK_RETRY_BASE_DELAY_MS = 30_000;
+
+  @WholeNumber(1)
+  WEBHOOK_RETRY_MAX_DELAY_MS = 3_600_000;
+
+  /** How long a delivery is retried before it is given up as failed. */
+  @WholeNumber(1)
+  WEBHOOK_RETRY_WINDOW_MS = 86_400_000;
+
+  /** After a rotation, how long the previous secret still signs alongside the new one. */
+  @WholeNumber(0)
+  WEBHOOK_SECRET_ROTATION_GRACE_MS = 86_400_000;
+
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const present = Object.fromEntries(
       Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
@@ -184,6 +229,9 @@ export class AppConfig {
     }
     if (config.NODE_ENV === 'production' && !config.JWT_SECRET) {
       throw new Error('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+    }
+    if (config.NODE_ENV === 'production' && !config.WEBHOOK_SECRET_KEY) {
+      throw new Error('Invalid configuration:\n  WEBHOOK_SECRET_KEY: required when NODE_ENV=production');
     }
     return config;
   }

@@ -30,6 +30,7 @@ export type SubjectType =
   | 'Tag'
   | 'AuditEvent'
   | 'ServiceAccount'
+  | 'Webhook'
   | 'Resource'
   | 'Collaborator';
 

@@ -82,11 +82,18 @@ describe('Hostile input', () => {
       await t.post(`/organizations/${org.id}/tags`, { name }, caller.token);
       await t.post(`/organizations/${org.id}/groups`, { name }, caller.token);
     }
-    pathValues = { orgId: org.id, id: project.id };
+    pathValues = {
+      orgId: org.id,
+      id: project.id,
+      webhookId: await insertWebhookWithDeliveries(t, org.id, 2),
+    };
   });
   afterAll(() => t.close());
 
-  const urlOf = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => pathValues[name]);
+  const urlOf = (path: string) =>
+    path
+      .replace('/webhooks/{id}', '/webhooks/{webhookId}')
+      .replace(/\{(\w+)\}/g, (_, name: string) => pathValues[name]);
 
   describe('forged cursors', () => {
     it('the OpenAPI document has list routes to probe', () => {
@@ -238,3 +245,31 @@ describe('Hostile input', () => {
     });
   });
 });
+
+/** A webhook endpoint with `count` deliveries, written straight to the database: its id. */
+async function insertWebhookWithDeliveries(
+  t: TestApp,
+  organizationId: string,
+  count: number,
+): Promise<string> {
+  const [endpoint] = await t.sql<{ id: string }>(
+    `insert into webhook_endpoints (organization_id, url, events, secret_ciphertext)
+     values (?, 'https://192.0.2.1/hooks', '{tag.created}', 'v1.x.y.z') returning id`,
+    [organizationId],
+  );
+  for (let i = 0; i < count; i++) {
+    const [event] = await t.sql<{ id: string }>(
+      `insert into webhook_events (organization_id, type, payload)
+       values (?, 'tag.created', jsonb_build_object('type', 'tag.created', 'timestamp', '2026-11-28T00:00:00.000Z',
+         'data', jsonb_build_object('organizationId', ?::uuid, 'actorId', null, 'action', 'tag.created',
+           'targetType', 'tag', 'targetId', gen_random_uuid(), 'details', '{}'::jsonb)))
+       returning id`,
+      [organizationId, organizationId],
+    );
+    await t.sql(
+      `insert into webhook_deliveries (organization_id, endpoint_id, event_id, status) values (?, ?, ?, 'failed')`,
+      [organizationId, endpoint!.id, event!.id],
+    );
+  }
+  return endpoint!.id;
+}

@@ -42,6 +42,41 @@ const accountPath = (w: OrganizationWorld, account: { id: string }) =>
 const freshTag = (w: OrganizationWorld, organizationId = w.organization.id) =>
   createTag(w.t, organizationId, `Probe ${unique()}`);
 
+/**
+ * A webhook endpoint written straight to the database. Its URL is in a documentation range, so a
+ * delivery to it is refused without a connection; its secret is never decrypted by a probe.
+ */
+async function freshWebhook(w: OrganizationWorld, organizationId = w.organization.id): Promise<string> {
+  const [row] = await w.t.sql<{ id: string }>(
+    `insert into webhook_endpoints (organization_id, url, events, secret_ciphertext)
+     values (?, 'https://192.0.2.1/probe', '{resource.deleted}', 'v1.probe.probe.probe') returning id`,
+    [organizationId],
+  );
+  return row.id;
+}
+
+/** An endpoint with one delivery: [endpoint id, delivery id]. */
+async function freshDelivery(
+  w: OrganizationWorld,
+  organizationId = w.organization.id,
+): Promise<[string, string]> {
+  const endpointId = await freshWebhook(w, organizationId);
+  const [event] = await w.t.sql<{ id: string }>(
+    `insert into webhook_events (organization_id, type, payload)
+     values (?, 'resource.deleted', jsonb_build_object('type', 'resource.deleted', 'timestamp', '2026-11-28T00:00:00.000Z',
+       'data', jsonb_build_object('organizationId', ?::uuid, 'actorId', null, 'action', 'project.deleted',
+         'targetType', 'project', 'targetId', gen_random_uuid(), 'details', '{}'::jsonb)))
+     returning id`,
+    [organizationId, organizationId],
+  );
+  const [delivery] = await w.t.sql<{ id: string }>(
+    `insert into webhook_deliveries (organization_id, endpoint_id, event_id, status) values (?, ?, ?, 'failed') returning id`,
+    [organizationId, endpointId, event!.id],
+  );
+  return [endpointId, delivery!.id];
+}
+
+const webhooksPath = (w: OrganizationWorld) => `${orgPath(w)}/webhooks`;
 /** The HTTP calls that perform each action of organization-matrix.csv, by row id. */
 export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
   'organization.read': [
@@ -288,6 +323,62 @@ export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
       crossTenant: async (w) => {
         const account = await freshServiceAccount(w, w.other);
         return del(`${keysUrl(w.organization, account)}/${account.keyId}`);
+      },
+    },
+  ],
+
+  'webhooks.manage': [
+    { route: 'GET /organizations/{orgId}/webhooks', okStatus: 200, call: (w) => get(webhooksPath(w)) },
+    {
+      route: 'POST /organizations/{orgId}/webhooks',
+      okStatus: 201,
+      // A public address given literally: checked without a DNS lookup.
+      call: (w) =>
+        post(webhooksPath(w), { url: 'https://93.184.215.14/probe', events: ['resource.deleted'] }),
+    },
+    {
+      route: 'GET /organizations/{orgId}/webhooks/{id}',
+      okStatus: 200,
+      call: async (w) => get(`${webhooksPath(w)}/${await freshWebhook(w)}`),
+      crossTenant: async (w) => get(`${webhooksPath(w)}/${await freshWebhook(w, w.other.id)}`),
+    },
+    {
+      route: 'PATCH /organizations/{orgId}/webhooks/{id}',
+      okStatus: 200,
+      call: async (w) => patch(`${webhooksPath(w)}/${await freshWebhook(w)}`, { disabled: true }),
+      crossTenant: async (w) =>
+        patch(`${webhooksPath(w)}/${await freshWebhook(w, w.other.id)}`, { disabled: true }),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/webhooks/{id}',
+      okStatus: 204,
+      call: async (w) => del(`${webhooksPath(w)}/${await freshWebhook(w)}`),
+      crossTenant: async (w) => del(`${webhooksPath(w)}/${await freshWebhook(w, w.other.id)}`),
+    },
+    {
+      route: 'POST /organizations/{orgId}/webhooks/{id}/rotate-secret',
+      okStatus: 200,
+      call: async (w) => post(`${webhooksPath(w)}/${await freshWebhook(w)}/rotate-secret`, undefined),
+      crossTenant: async (w) =>
+        post(`${webhooksPath(w)}/${await freshWebhook(w, w.other.id)}/rotate-secret`, undefined),
+    },
+    {
+      route: 'GET /organizations/{orgId}/webhooks/{id}/deliveries',
+      okStatus: 200,
+      call: async (w) => get(`${webhooksPath(w)}/${(await freshDelivery(w))[0]}/deliveries`),
+      crossTenant: async (w) =>
+        get(`${webhooksPath(w)}/${(await freshDelivery(w, w.other.id))[0]}/deliveries`),
+    },
+    {
+      route: 'POST /organizations/{orgId}/webhooks/{id}/deliveries/{deliveryId}/redeliver',
+      okStatus: 202,
+      call: async (w) => {
+        const [endpointId, deliveryId] = await freshDelivery(w);
+        return post(`${webhooksPath(w)}/${endpointId}/deliveries/${deliveryId}/redeliver`, undefined);
+      },
+      crossTenant: async (w) => {
+        const [endpointId, deliveryId] = await freshDelivery(w, w.other.id);
+        return post(`${webhooksPath(w)}/${endpointId}/deliveries/${deliveryId}/redeliver`, undefined);
       },
     },
   ],

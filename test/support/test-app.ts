@@ -67,6 +67,9 @@ export class TestApp {
       DB_STATEMENT_TIMEOUT_MS: '300000',
       PLATFORM_ADMIN_EMAILS: PLATFORM_ADMIN_EMAIL,
       DATA_DIR: mailDir,
+      // No delivery worker polling in the background (it would show in suites that count queries);
+      // the webhook suites turn it on.
+      WEBHOOK_POLL_INTERVAL_MS: '0',
       ...env,
     });
     const app = await createApp(config, withDatabase(serverUrl, databaseName), {

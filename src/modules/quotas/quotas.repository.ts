@@ -10,6 +10,7 @@ const COUNT_SQL: Record<Quota, string> = {
   ontologies: `select count(*) from resources where organization_id = ? and kind = 'ontology'`,
   tags: 'select count(*) from tags where organization_id = ?',
   groups: 'select count(*) from groups where organization_id = ?',
+  webhooks: 'select count(*) from webhook_endpoints where organization_id = ?',
 };
 
 /** The SQL of quotas: counts of other features' rows (read only) and the lock that orders them. */

@@ -5,7 +5,7 @@ import type { ResourceKind } from '../../policy/vocabulary';
 import { QuotaErrors } from './quotas.errors';
 import { QuotasRepository } from './quotas.repository';
 
-export type Quota = 'projects' | 'datasets' | 'ontologies' | 'tags' | 'groups';
+export type Quota = 'projects' | 'datasets' | 'ontologies' | 'tags' | 'groups' | 'webhooks';
 
 const RESOURCE_QUOTAS: Record<ResourceKind, Quota> = {
   project: 'projects',
@@ -32,6 +32,8 @@ export class QuotasService {
         return this.config.QUOTA_TAGS_PER_ORGANIZATION;
       case 'groups':
         return this.config.QUOTA_GROUPS_PER_ORGANIZATION;
+      case 'webhooks':
+        return this.config.QUOTA_WEBHOOKS_PER_ORGANIZATION;
     }
   }
 
