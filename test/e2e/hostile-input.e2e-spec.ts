@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { createOrganization, createMember, TestOrganization } from '../factories/organizations.factory';
 import { insertNotification, insertResource } from '../factories/resources.factory';
 import { createPlatformAdmin, TestUser } from '../factories/users.factory';
+import { createServiceAccount, keysUrl } from '../factories/service-accounts.factory';
 import { HttpResult, TestApp } from '../support/test-app';
 import openapi from '../../openapi/openapi.json';
 
@@ -63,6 +64,7 @@ describe('Hostile input', () => {
   let caller: TestUser;
   let org: TestOrganization;
   let pathValues: Record<string, string>;
+  let serviceAccountId: string;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -82,11 +84,20 @@ describe('Hostile input', () => {
       await t.post(`/organizations/${org.id}/tags`, { name }, caller.token);
       await t.post(`/organizations/${org.id}/groups`, { name }, caller.token);
     }
+    // Two service accounts, the first with two keys: their lists have a second page too.
+    const [account] = await Promise.all([createServiceAccount(t, org), createServiceAccount(t, org)]);
+    await t.post(`${keysUrl(org, account)}`, { name: 'second' }, caller.token);
     pathValues = { orgId: org.id, id: project.id };
+    serviceAccountId = account.id;
   });
   afterAll(() => t.close());
 
-  const urlOf = (path: string) => path.replace(/\{(\w+)\}/g, (_, name: string) => pathValues[name]);
+  const urlOf = (path: string) => {
+    const values = path.includes('/service-accounts/{id}')
+      ? { ...pathValues, id: serviceAccountId }
+      : pathValues;
+    return path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
+  };
 
   describe('forged cursors', () => {
     it('the OpenAPI document has list routes to probe', () => {

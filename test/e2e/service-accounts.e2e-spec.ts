@@ -325,6 +325,23 @@ describe('Service accounts and API keys', () => {
       expect(audit).not.toContain(row.key_hash);
     });
 
+    it('an Idempotency-Key does not keep the secret: the answer is never stored, a retry makes another key', async () => {
+      const send = () =>
+        t.request('POST', keysUrl(org, account), {
+          token: org.admin.token,
+          body: { name: 'retried' },
+          headers: { 'idempotency-key': `key-${account.id}` },
+        });
+      const [first, retry] = [await send(), await send()];
+      expect([first.status, retry.status]).toEqual([201, 201]);
+      expect(retry.body.secret).not.toBe(first.body.secret);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      const stored = await t.sql(`select * from idempotency_keys where key = ?`, [`key-${account.id}`]);
+      expect(stored).toEqual([]);
+      for (const created of [first, retry])
+        await t.delete(`${keysUrl(org, account)}/${created.body.id}`, org.admin.token);
+    });
+
     it('a key authenticates as its account on every route; in another organization it is nobody', async () => {
       const me = await t.get('/me', account.token);
       expect(me.status).toBe(200);

@@ -865,6 +865,7 @@ export interface paths {
          * Create api key
          * @description Creates an API key for the service account; its `secret` is in this answer only (admins only).
          *     Keys overlap freely (at most 10 per account): create the new one, deploy it, revoke the old one.
+         *     `Idempotency-Key` is not taken here: the answer is never stored, so a retry makes another key.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -9932,10 +9933,7 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -10010,7 +10008,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`, `TOO_MANY_API_KEYS` */
+            /** @description `TOO_MANY_API_KEYS` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -10018,7 +10016,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "TOO_MANY_API_KEYS";
+                        code?: "TOO_MANY_API_KEYS";
                     };
                 };
             };
@@ -10046,7 +10044,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_REUSED`, `INVALID_EXPIRY` */
+            /** @description `INVALID_EXPIRY` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -10054,7 +10052,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_EXPIRY";
+                        code?: "INVALID_EXPIRY";
                     };
                 };
             };
