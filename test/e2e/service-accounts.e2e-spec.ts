@@ -177,6 +177,14 @@ describe('Service accounts and API keys', () => {
         expect(invite.status).toBe(422);
         expect(invite.body.code).toBe('SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION');
       }
+      const otherProject = await createResource(t, other.admin, 'project');
+      const notify = await t.post(
+        `/projects/${otherProject.id}/notifications`,
+        { name: 'Bots', events: ['task.submitted'], recipientEmails: [account.email] },
+        other.admin.token,
+      );
+      expect(notify.status).toBe(422);
+      expect(notify.body.code).toBe('SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION');
       const memberships = await t.sql(`select organization_id from memberships where user_id = ?`, [
         account.id,
       ]);
@@ -486,7 +494,7 @@ describe('Service accounts and API keys', () => {
       expect(refused.body.code).toBe('TOO_MANY_API_KEYS');
     });
 
-    it('verifyKey (for the client_credentials grant) names the account and its credential version, which a revocation moves', async () => {
+    it('verifyKey (for the client_credentials grant) names the account and its credential version, which revoking a key or disabling the account moves, ending the tokens', async () => {
       const verifier = t.app.get(ApiKeyVerifier);
       const client = await createServiceAccount(t, org);
       const spare = await t.post(keysUrl(org, client), { name: 'spare' }, org.admin.token);
@@ -495,9 +503,15 @@ describe('Service accounts and API keys', () => {
       expect(await verifier.verifyKey('oak_nonsense')).toBeUndefined();
       await t.delete(`${keysUrl(org, client)}/${client.keyId}`, org.admin.token);
       expect(await verifier.verifyKey(client.token)).toBeUndefined();
-      expect((await verifier.verifyKey(spare.body.secret))!.credentialVersion).toBe(
-        before!.credentialVersion + 1,
-      );
+      const after = await verifier.verifyKey(spare.body.secret);
+      expect(after!.credentialVersion).toBe(before!.credentialVersion + 1);
+      // A token issued for the version before the revocation no longer works; one for the new version
+      // works until the account is disabled.
+      expect((await t.get('/me', t.tokenFor(client.id, before!.credentialVersion))).status).toBe(401);
+      const token = t.tokenFor(client.id, after!.credentialVersion);
+      expect((await t.get('/me', token)).status).toBe(200);
+      await t.patch(`${serviceAccountsUrl(org)}/${client.id}`, { disabled: true }, org.admin.token);
+      expect((await t.get('/me', token)).status).toBe(401);
     });
 
     it('a key is found by an index on its hash, not by a scan', async () => {
