@@ -444,6 +444,20 @@ describe('Service accounts and API keys', () => {
       expect((await t.get('/me', racing.token)).status).toBe(401);
     });
 
+    it('a key created while its account is deleted never outlives the account', async () => {
+      for (let round = 0; round < 3; round++) {
+        const doomed = await createServiceAccount(t, org);
+        const [deleted, created] = await Promise.all([
+          t.delete(`${serviceAccountsUrl(org)}/${doomed.id}`, org.admin.token),
+          t.post(keysUrl(org, doomed), { name: 'late' }, org.admin.token),
+        ]);
+        expect(deleted.status).toBe(204);
+        expect([201, 404]).toContain(created.status);
+        expect(await t.sql(`select 1 from api_keys where service_account_id = ?`, [doomed.id])).toEqual([]);
+        if (created.status === 201) expect((await t.get('/me', created.body.secret)).status).toBe(401);
+      }
+    });
+
     it('lastUsedAt is recorded off the request path, at most once a minute', async () => {
       const used = await createServiceAccount(t, org);
       expect((await t.get('/me', used.token)).status).toBe(200);
