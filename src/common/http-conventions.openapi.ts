@@ -1,4 +1,5 @@
 import type { OpenAPIObject } from '@nestjs/swagger';
+import { ANSWERS_SECRET_EXTENSION } from './answers-secret.decorator';
 import { CommonErrorCode } from './app-error';
 import { addProblems } from './openapi-contract';
 
@@ -43,7 +44,9 @@ export function documentHttpConventions(document: OpenAPIObject): OpenAPIObject 
     for (const [method, operation] of Object.entries(pathItem) as [string, OperationObject][]) {
       if (!operation?.responses) continue;
       const authenticated = (operation.security ?? document.security ?? []).length > 0;
-      if (method === 'post' && authenticated) {
+      const answersSecret =
+        (operation as unknown as Record<string, unknown>)[ANSWERS_SECRET_EXTENSION] === true;
+      if (method === 'post' && authenticated && !answersSecret) {
         addParameter(operation, IDEMPOTENCY_KEY);
         addProblems(operation, ['IDEMPOTENCY_KEY_IN_PROGRESS'], 409);
         addProblems(operation, ['IDEMPOTENCY_KEY_REUSED'], 422);

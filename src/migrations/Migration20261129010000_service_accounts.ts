@@ -110,9 +110,11 @@ export class Migration20261129010000_service_accounts extends Migration {
         end if;
         return new;
       end $$;`);
+    // No column list (`update of ...`): it would make the triggers depend on organization_id, which
+    // the rights_need_membership migration's down drops from notification_recipients.
     for (const table of ['collaborators', 'notification_recipients']) {
       this.addSql(`
-        create trigger ${table}_service_account_home before insert or update of organization_id, user_id on ${table}
+        create trigger ${table}_service_account_home before insert or update on ${table}
         for each row execute function rights_service_account_home();`);
     }
   }

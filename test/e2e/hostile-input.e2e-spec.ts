@@ -2,6 +2,7 @@ import { connect } from 'node:net';
 import { createOrganization, createMember, TestOrganization } from '../factories/organizations.factory';
 import { insertNotification, insertResource } from '../factories/resources.factory';
 import { createPlatformAdmin, TestUser } from '../factories/users.factory';
+import { createServiceAccount, keysUrl } from '../factories/service-accounts.factory';
 import { HttpResult, TestApp } from '../support/test-app';
 import openapi from '../../openapi/openapi.json';
 
@@ -82,10 +83,14 @@ describe('Hostile input', () => {
       await t.post(`/organizations/${org.id}/tags`, { name }, caller.token);
       await t.post(`/organizations/${org.id}/groups`, { name }, caller.token);
     }
+    // Two service accounts, the first with two keys: their lists have a second page too.
+    const [account] = await Promise.all([createServiceAccount(t, org), createServiceAccount(t, org)]);
+    await t.post(`${keysUrl(org, account)}`, { name: 'second' }, caller.token);
     pathValues = {
       orgId: org.id,
       id: project.id,
       webhookId: await insertWebhookWithDeliveries(t, org.id, 2),
+      serviceAccountId: account.id,
     };
   });
   afterAll(() => t.close());
@@ -93,6 +98,7 @@ describe('Hostile input', () => {
   const urlOf = (path: string) =>
     path
       .replace('/webhooks/{id}', '/webhooks/{webhookId}')
+      .replace('/service-accounts/{id}', '/service-accounts/{serviceAccountId}')
       .replace(/\{(\w+)\}/g, (_, name: string) => pathValues[name]);
 
   describe('forged cursors', () => {

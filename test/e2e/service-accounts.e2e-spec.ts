@@ -177,6 +177,14 @@ describe('Service accounts and API keys', () => {
         expect(invite.status).toBe(422);
         expect(invite.body.code).toBe('SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION');
       }
+      const otherProject = await createResource(t, other.admin, 'project');
+      const notify = await t.post(
+        `/projects/${otherProject.id}/notifications`,
+        { name: 'Bots', events: ['task.submitted'], recipientEmails: [account.email] },
+        other.admin.token,
+      );
+      expect(notify.status).toBe(422);
+      expect(notify.body.code).toBe('SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION');
       const memberships = await t.sql(`select organization_id from memberships where user_id = ?`, [
         account.id,
       ]);
@@ -325,6 +333,23 @@ describe('Service accounts and API keys', () => {
       expect(audit).not.toContain(row.key_hash);
     });
 
+    it('an Idempotency-Key does not keep the secret: the answer is never stored, a retry makes another key', async () => {
+      const send = () =>
+        t.request('POST', keysUrl(org, account), {
+          token: org.admin.token,
+          body: { name: 'retried' },
+          headers: { 'idempotency-key': `key-${account.id}` },
+        });
+      const [first, retry] = [await send(), await send()];
+      expect([first.status, retry.status]).toEqual([201, 201]);
+      expect(retry.body.secret).not.toBe(first.body.secret);
+      expect(retry.headers['idempotent-replayed']).toBeUndefined();
+      const stored = await t.sql(`select * from idempotency_keys where key = ?`, [`key-${account.id}`]);
+      expect(stored).toEqual([]);
+      for (const created of [first, retry])
+        await t.delete(`${keysUrl(org, account)}/${created.body.id}`, org.admin.token);
+    });
+
     it('a key authenticates as its account on every route; in another organization it is nobody', async () => {
       const me = await t.get('/me', account.token);
       expect(me.status).toBe(200);
@@ -419,6 +444,20 @@ describe('Service accounts and API keys', () => {
       expect((await t.get('/me', racing.token)).status).toBe(401);
     });
 
+    it('a key created while its account is deleted never outlives the account', async () => {
+      for (let round = 0; round < 3; round++) {
+        const doomed = await createServiceAccount(t, org);
+        const [deleted, created] = await Promise.all([
+          t.delete(`${serviceAccountsUrl(org)}/${doomed.id}`, org.admin.token),
+          t.post(keysUrl(org, doomed), { name: 'late' }, org.admin.token),
+        ]);
+        expect(deleted.status).toBe(204);
+        expect([201, 404]).toContain(created.status);
+        expect(await t.sql(`select 1 from api_keys where service_account_id = ?`, [doomed.id])).toEqual([]);
+        if (created.status === 201) expect((await t.get('/me', created.body.secret)).status).toBe(401);
+      }
+    });
+
     it('lastUsedAt is recorded off the request path, at most once a minute', async () => {
       const used = await createServiceAccount(t, org);
       expect((await t.get('/me', used.token)).status).toBe(200);
@@ -469,7 +508,7 @@ describe('Service accounts and API keys', () => {
       expect(refused.body.code).toBe('TOO_MANY_API_KEYS');
     });
 
-    it('verifyKey (for the client_credentials grant) names the account and its credential version, which a revocation moves', async () => {
+    it('verifyKey (for the client_credentials grant) names the account and its credential version, which revoking a key or disabling the account moves, ending the tokens', async () => {
       const verifier = t.app.get(ApiKeyVerifier);
       const client = await createServiceAccount(t, org);
       const spare = await t.post(keysUrl(org, client), { name: 'spare' }, org.admin.token);
@@ -478,9 +517,15 @@ describe('Service accounts and API keys', () => {
       expect(await verifier.verifyKey('oak_nonsense')).toBeUndefined();
       await t.delete(`${keysUrl(org, client)}/${client.keyId}`, org.admin.token);
       expect(await verifier.verifyKey(client.token)).toBeUndefined();
-      expect((await verifier.verifyKey(spare.body.secret))!.credentialVersion).toBe(
-        before!.credentialVersion + 1,
-      );
+      const after = await verifier.verifyKey(spare.body.secret);
+      expect(after!.credentialVersion).toBe(before!.credentialVersion + 1);
+      // A token issued for the version before the revocation no longer works; one for the new version
+      // works until the account is disabled.
+      expect((await t.get('/me', t.tokenFor(client.id, before!.credentialVersion))).status).toBe(401);
+      const token = t.tokenFor(client.id, after!.credentialVersion);
+      expect((await t.get('/me', token)).status).toBe(200);
+      await t.patch(`${serviceAccountsUrl(org)}/${client.id}`, { disabled: true }, org.admin.token);
+      expect((await t.get('/me', token)).status).toBe(401);
     });
 
     it('a key is found by an index on its hash, not by a scan', async () => {

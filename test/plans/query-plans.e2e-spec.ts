@@ -94,7 +94,9 @@ describe('Query plans at scale', () => {
     expect(response.status).toBe(200);
     const statement = statements.find((s) => table.test(s.sql));
     if (!statement)
-      throw new Error(`no statement matching ${table} among:\n${statements.map((s) => s.sql).join('\n---\n')}`);
+      throw new Error(
+        `no statement matching ${table} among:\n${statements.map((s) => s.sql).join('\n---\n')}`,
+      );
     const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
       `explain (format json) ${statement.sql}`,
       statement.bindings?.length ? statement.bindings : undefined,
@@ -175,5 +177,36 @@ describe('Query plans at scale', () => {
     const seek = nodes.find((n) => n['Relation Name'] === 'resources' && n['Index Name']);
     expect(seek?.['Index Name']).toBe('resources_org_kind_created_idx');
     expect(seek?.['Index Cond']).toMatch(/created_at/);
+  });
+
+  it('a request with an API key finds its caller by the key hash index among 20,000 keys, in the scope query', async () => {
+    const created = await t.post(
+      `/organizations/${org}/service-accounts`,
+      { name: 'Plan robot', type: 'member' },
+      adminToken,
+    );
+    const key = await t.post(
+      `/organizations/${org}/service-accounts/${created.body.id}/keys`,
+      { name: 'plan' },
+      adminToken,
+    );
+    // Other keys, written past the API's per-account limit: only the lookup's shape matters here.
+    await db.query(
+      `insert into api_keys (id, created_at, organization_id, service_account_id, name, public_id, key_hash)
+       select gen_random_uuid(), now(), $1, $2, 'other', 'p' || g, md5(g::text) || md5('x' || g)
+         from generate_series(1, 20000) g`,
+      [org, created.body.id],
+    );
+    await db.query('analyze api_keys');
+    const { nodes, plan } = await planOf(
+      `/organizations/${org}/members?limit=1`,
+      key.body.secret,
+      /from api_keys k\b/,
+    );
+    expect(plan).toContainEqual(expect.stringMatching(/on api_keys using api_keys_key_hash_unique/));
+    expect(
+      nodes.filter((n) => n['Node Type'].includes('Seq Scan') && n['Relation Name'] === 'api_keys'),
+    ).toEqual([]);
+    expect(seqScansOnBigTables(nodes)).toEqual([]);
   });
 });

@@ -969,6 +969,7 @@ export interface paths {
          * Create api key
          * @description Creates an API key for the service account; its `secret` is in this answer only (admins only).
          *     Keys overlap freely (at most 10 per account): create the new one, deploy it, revoke the old one.
+         *     `Idempotency-Key` is not taken here: the answer is never stored, so a retry makes another key.
          */
         post: operations["createApiKey"];
         delete?: never;
@@ -11217,10 +11218,7 @@ export interface operations {
     createApiKey: {
         parameters: {
             query?: never;
-            header?: {
-                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
-                "Idempotency-Key"?: string;
-            };
+            header?: never;
             path: {
                 /** @description The organization's id. */
                 orgId: string;
@@ -11295,7 +11293,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS`, `TOO_MANY_API_KEYS` */
+            /** @description `TOO_MANY_API_KEYS` */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -11303,7 +11301,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS" | "TOO_MANY_API_KEYS";
+                        code?: "TOO_MANY_API_KEYS";
                     };
                 };
             };
@@ -11331,7 +11329,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_REUSED`, `INVALID_EXPIRY` */
+            /** @description `INVALID_EXPIRY` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -11339,7 +11337,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "INVALID_EXPIRY";
+                        code?: "INVALID_EXPIRY";
                     };
                 };
             };

@@ -8,9 +8,10 @@ import {
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Observable, of } from 'rxjs';
+import { ANSWERS_SECRET } from '../../common/answers-secret.decorator';
 import { canonicalJson } from '../../common/json-document';
 import type { AuthorizedRequest } from '../../policy/policy.guard';
 import { IdempotencyErrors } from './idempotency.errors';
@@ -48,6 +49,7 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
   constructor(
     private readonly repository: IdempotencyRepository,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly reflector: Reflector,
   ) {}
 
   onModuleInit(): void {
@@ -68,6 +70,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     // Public routes (sign-up, login) have no caller to scope a key to: a shared key space would let
     // one anonymous client read another's answer.
     if (request.method !== 'POST' || key === undefined || !request.policy) return next.handle();
+    // An answer carrying a secret shown once is never stored, so it cannot be replayed.
+    if (this.reflector.get<boolean>(ANSWERS_SECRET, context.getHandler())) return next.handle();
     if (typeof key !== 'string' || !KEY.test(key)) throw IdempotencyErrors.invalidKey();
     const claim = {
       caller: request.policy.ctx.caller.userId,

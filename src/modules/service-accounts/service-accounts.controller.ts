@@ -1,5 +1,6 @@
-import { Body, Controller, Delete, Get, Header, HttpCode, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AnswersSecret } from '../../common/answers-secret.decorator';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { PageQuery } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
@@ -109,9 +110,10 @@ export class ServiceAccountsController {
   /**
    * Creates an API key for the service account; its `secret` is in this answer only (admins only).
    * Keys overlap freely (at most 10 per account): create the new one, deploy it, revoke the old one.
+   * `Idempotency-Key` is not taken here: the answer is never stored, so a retry makes another key.
    */
   @Post(':id/keys')
-  @Header('Cache-Control', 'no-store')
+  @AnswersSecret()
   @Authorize('update', 'ServiceAccount', ORGANIZATION)
   @ApiOperation({ operationId: 'createApiKey' })
   @ApiProblems(ServiceAccountErrorCode.INVALID_EXPIRY, ServiceAccountErrorCode.TOO_MANY_API_KEYS)
