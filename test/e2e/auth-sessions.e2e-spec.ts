@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ClientCredentialsVerifiers } from '../../src/modules/auth/client-credentials';
 import { createUser, DEFAULT_PASSWORD, mailedToken, TestUser, uniqueEmail } from '../factories/users.factory';
+import { createOrganization, TestOrganization } from '../factories/organizations.factory';
+import { createServiceAccount, keysUrl, TestServiceAccount } from '../factories/service-accounts.factory';
 import { auditEvents } from '../support/audit-log';
 import { TestApp } from '../support/test-app';
 
@@ -387,27 +388,46 @@ describe('Auth: sessions, refresh tokens and the token endpoint', () => {
       expect(answer.json().code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
 
-    it('client_credentials is unsupported_grant_type while no verifier is registered', async () => {
-      expectOAuthError(
-        await tokenRequest({ grant_type: 'client_credentials', client_id: 'x', client_secret: 'oak_x' }),
-        400,
-        'unsupported_grant_type',
-      );
-    });
-
-    describe('client_credentials with a registered verifier', () => {
-      let service: TestUser;
-      const SECRET = 'oak_test-secret';
+    describe('client_credentials: a service account trades its API key for an access token', () => {
+      let org: TestOrganization;
+      let service: TestServiceAccount;
+      let SECRET: string;
       const basic = (id: string, secret: string) =>
         `Basic ${Buffer.from(`${encodeURIComponent(id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
       beforeAll(async () => {
-        service = await createUser(t, { name: 'Service account' });
-        t.app.get(ClientCredentialsVerifiers).register({
-          verify: async (clientId, clientSecret) =>
-            (clientId === service.id || clientId === '') && clientSecret === SECRET
-              ? { userId: service.id, credentialVersion: 0 }
-              : undefined,
-        });
+        org = await createOrganization(t);
+        service = await createServiceAccount(t, org, 'member');
+        SECRET = service.token;
+      });
+
+      it('the access token acts as the service account, with its rights in its organization', async () => {
+        const answer = await tokenRequest({ grant_type: 'client_credentials', client_secret: SECRET });
+        expect(answer.statusCode).toBe(200);
+        const members = await t.get(`/organizations/${org.id}/members`, answer.json().access_token);
+        expect(members.status).toBe(200);
+        const other = await createOrganization(t);
+        expect((await t.get(`/organizations/${other.id}/members`, answer.json().access_token)).status).toBe(404);
+      });
+
+      it('a revoked key is invalid_client, and tokens traded for it before end with it', async () => {
+        const account = await createServiceAccount(t, org, 'member');
+        const before = (await tokenRequest({ grant_type: 'client_credentials', client_secret: account.token })).json();
+        expect((await me(before.access_token)).status).toBe(200);
+        expect((await t.delete(`${keysUrl(org, account)}/${account.keyId}`, org.admin.token)).status).toBe(204);
+        expectOAuthError(
+          await tokenRequest({ grant_type: 'client_credentials', client_secret: account.token }),
+          401,
+          'invalid_client',
+        );
+        expect((await me(before.access_token)).status).toBe(401);
+      });
+
+      it("a client_id that is not the key's account is invalid_client", async () => {
+        expectOAuthError(
+          await tokenRequest({ grant_type: 'client_credentials', client_id: org.admin.id, client_secret: SECRET }),
+          401,
+          'invalid_client',
+        );
       });
 
       it('with HTTP Basic answers an access token of the service account and no refresh token', async () => {

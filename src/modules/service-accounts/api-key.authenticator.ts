@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/postgresql';
+import { ClientCredentialsVerifier, ClientPrincipal } from '../auth/client-credentials';
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { safeErrorMessage } from '../../common/log-safe-error';
 import { BearerAuthenticator } from '../../policy/bearer-authenticators';
@@ -49,15 +50,15 @@ export class ApiKeyUsage implements BeforeApplicationShutdown {
   }
 }
 
+/** The credential scheme of API keys, for features that serve only keys (SCIM). */
+export const API_KEY_SCHEME = 'api-key';
+
 /**
  * `Authorization: Bearer oak_...`: a service account's API key. The caller is the key's account, found
  * by the key's hash in the policy guard's one scope query, so a key revoked, expired or of a disabled
  * account is refused on the next request without a round trip of its own. A malformed key gets the
  * same 401 as an unknown one.
  */
-/** The credential scheme of API keys, for features that serve only keys (SCIM). */
-export const API_KEY_SCHEME = 'api-key';
-
 @Injectable()
 export class ApiKeyAuthenticator implements BearerAuthenticator {
   constructor(private readonly usage: ApiKeyUsage) {}
@@ -85,7 +86,7 @@ export class ApiKeyAuthenticator implements BearerAuthenticator {
  * of a disabled account.
  */
 @Injectable()
-export class ApiKeyVerifier {
+export class ApiKeyVerifier implements ClientCredentialsVerifier {
   constructor(
     private readonly em: EntityManager,
     private readonly accounts: ServiceAccountsRepository,
@@ -99,5 +100,14 @@ export class ApiKeyVerifier {
     if (!holder) return undefined;
     this.usage.record(keyHash);
     return { userId: holder.id, credentialVersion: Number(holder.credential_version) };
+  }
+
+  /**
+   * `grant_type=client_credentials`: the key is the client secret and names its account on its own;
+   * a `client_id`, when sent, must be that account's id.
+   */
+  async verify(clientId: string, clientSecret: string): Promise<ClientPrincipal | undefined> {
+    const principal = await this.verifyKey(clientSecret);
+    return principal && (clientId === '' || clientId === principal.userId) ? principal : undefined;
   }
 }

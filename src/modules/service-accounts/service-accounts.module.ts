@@ -3,6 +3,8 @@ import { Module } from '@nestjs/common';
 import { registerBearerAuthenticator } from '../../policy/bearer-authenticators';
 import { PolicyModule } from '../../policy/policy.module';
 import { AuditModule } from '../audit/audit.module';
+import { AuthModule } from '../auth/auth.module';
+import { registerClientCredentialsVerifier } from '../auth/client-credentials';
 import { MembershipModule } from '../membership/membership.module';
 import { ApiKeyAuthenticator, ApiKeyUsage, ApiKeyVerifier } from './api-key.authenticator';
 import { ApiKey } from './entities/api-key.entity';
@@ -15,6 +17,7 @@ import { ServiceAccountsService } from './service-accounts.service';
 @Module({
   imports: [
     AuditModule,
+    AuthModule,
     MembershipModule,
     MikroOrmModule.forFeature([ApiKey]),
     PolicyModule.forFeature(defineServiceAccountRules),
@@ -24,7 +27,7 @@ import { ServiceAccountsService } from './service-accounts.service';
     ServiceAccountsService,
     ServiceAccountsRepository,
     ApiKeyUsage,
-    ApiKeyVerifier,
+    ...registerClientCredentialsVerifier(ApiKeyVerifier),
     ...registerBearerAuthenticator(ApiKeyAuthenticator),
   ],
   exports: [ApiKeyVerifier],
