@@ -43,5 +43,7 @@ import { RateLimiter } from './rate-limiter';
     RateLimiter,
     AuthRateLimitGuard,
   ],
+  // For the identity providers: a provider's verified email is proven as a mailed token proves it.
+  exports: [CredentialsService],
 })
 export class AuthModule {}

@@ -28,7 +28,7 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
   joinedAt: isoTime(row.created_at),
 });
 
-const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type, (u.password_hash is null) as invited, m.created_at,
+const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type, (u.password_hash is null and u.email_verified_at is null) as invited, m.created_at,
        ${preciseTimeSql('m.created_at')} as joined_key
   from memberships m join users u on u.id = m.user_id`;
 

@@ -41,8 +41,9 @@ export class User extends BaseEntity {
   @Property({ type: 'integer', default: 0 })
   credentialVersion: Opt<number> = 0;
 
+  /** Invited until they prove their address: by a mailed token (with a password) or through a trusted identity provider. */
   get status(): UserStatus {
-    return this.passwordHash === null ? 'invited' : 'active';
+    return this.passwordHash === null && this.emailVerifiedAt === null ? 'invited' : 'active';
   }
 
   setPassword(passwordHash: string): void {
