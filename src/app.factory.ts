@@ -107,7 +107,8 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'The access token of `POST /auth/login`.',
+      description:
+        'The access token of `POST /auth/login`, or a token of an identity provider the operator trusts (`OIDC_ISSUERS`).',
     });
   for (const [name, description] of TAGS) builder.addTag(name, description);
   // Every route names its operation (`@ApiOperation({ operationId })`), as a generated SDK's method.
