@@ -13,7 +13,7 @@ export class MemberDto {
   name: string;
   @ApiProperty({ enum: MEMBERSHIP_TYPES })
   type: MembershipType;
-  /** `invited`: added by email, never signed up. */
+  /** `invited`: added by email, never signed up nor signed in through an identity provider. */
   @ApiProperty({ enum: ['active', 'invited'] })
   status: UserStatus;
   /** When the user got their membership of this organization. */
