@@ -121,7 +121,9 @@ export function buildOpenApiDocument(app: NestFastifyApplication): OpenAPIObject
       type: 'http',
       scheme: 'bearer',
       bearerFormat: 'JWT',
-      description: 'The access token of `POST /auth/login`, `POST /auth/refresh` or `POST /auth/token`.',
+      description:
+        'The access token of `POST /auth/login`, `POST /auth/refresh` or `POST /auth/token`, a service ' +
+        "account's API key (`oak_...`), or a token of an identity provider the operator trusts (`OIDC_ISSUERS`).",
     })
     // Swagger UI's Authorize dialog signs a person in through the token endpoint (RFC 6749 §4.3).
     .addOAuth2(

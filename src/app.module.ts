@@ -7,6 +7,7 @@ import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { GroupsModule } from './modules/groups/groups.module';
+import { IdentityProvidersModule } from './modules/identity-providers/identity-providers.module';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
@@ -46,6 +47,7 @@ export class AppModule {
         IdempotencyModule,
         ReadRoutingModule,
         AuthModule,
+        IdentityProvidersModule,
         PlatformModule,
         OrganizationsModule,
         MembershipModule,

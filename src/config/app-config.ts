@@ -9,8 +9,10 @@ import {
   Max,
   Min,
   MinLength,
+  ValidateBy,
   validateSync,
 } from 'class-validator';
+import { InvalidSetting, OidcIssuer, parseOidcIssuers } from './oidc-issuers';
 
 /** A whole number from the environment's text, at least `min` (and at most `max`). */
 const WholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -19,6 +21,26 @@ const WholeNumber = (min: number, max = Number.MAX_SAFE_INTEGER) =>
     IsInt(),
     Min(min),
     Max(max),
+  );
+
+/** A setting parsed by `parse` from the environment's text; a text it refuses fails validation with its reason. */
+const Parsed = (parse: (text: string) => unknown) =>
+  applyDecorators(
+    Transform(({ value }: { value: unknown }) => {
+      if (typeof value !== 'string') return value;
+      try {
+        return parse(value);
+      } catch (error) {
+        return new InvalidSetting((error as Error).message);
+      }
+    }),
+    ValidateBy({
+      name: 'parsed',
+      validator: {
+        validate: (value: unknown) => !(value instanceof InvalidSetting),
+        defaultMessage: (args) => (args?.value as InvalidSetting).reason,
+      },
+    }),
   );
 
 const splitList = ({ value }: { value: unknown }) =>
@@ -214,6 +236,13 @@ export class AppConfig {
   /** After a rotation, how long the previous secret still signs alongside the new one. */
   @WholeNumber(0)
   WEBHOOK_SECRET_ROTATION_GRACE_MS = 86_400_000;
+  /**
+   * Identity providers whose tokens are accepted as bearer tokens beside our own, a JSON array:
+   * `[{"issuer":"https://login.example.com/","audience":"orgs-api","jwksUrl":"https://login.example.com/jwks",
+   * "algorithms":["RS256"]}]` (see `parseOidcIssuers` and the README's "Trust your identity provider").
+   */
+  @Parsed(parseOidcIssuers)
+  OIDC_ISSUERS: OidcIssuer[] = [];
 
   static load(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const present = Object.fromEntries(

@@ -2117,7 +2117,7 @@ export interface components {
             /** @description Empty for invited users who have not signed up yet. */
             name: string;
             /**
-             * @description `invited`: added by email, never signed up.
+             * @description `invited`: added by email, never signed up nor signed in through an identity provider.
              * @enum {string}
              */
             status: "active" | "invited";
@@ -2775,7 +2775,7 @@ export interface components {
             id: string;
             name: string;
             /**
-             * @description `invited`: added by email, never signed up.
+             * @description `invited`: added by email, never signed up nor signed in through an identity provider.
              * @enum {string}
              */
             status: "active" | "invited";

@@ -54,7 +54,8 @@ import { TokenEndpointService } from './token-endpoint.service';
     TokenEndpointService,
     ClientCredentialsVerifiers,
   ],
-  // The module that owns service accounts registers its verifier here (registerClientCredentialsVerifier).
-  exports: [ClientCredentialsVerifiers],
+  // The module that owns service accounts registers its verifier here (registerClientCredentialsVerifier);
+  // the identity providers prove a provider's verified email as a mailed token proves it.
+  exports: [ClientCredentialsVerifiers, CredentialsService],
 })
 export class AuthModule {}

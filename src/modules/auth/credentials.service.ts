@@ -15,16 +15,24 @@ export class CredentialsService {
 
   /**
    * The one way a password is set: by someone who spent a token mailed to the address (verifying a
-   * sign-up, or resetting). That proves the mailbox, so the email counts as verified, with what
-   * verification brings (platform admin from configuration, the domain's organization). Every
-   * access token issued before stops working, and every other mailed link with it.
+   * sign-up, or resetting). That proves the mailbox (`emailProven`). Every access token issued before
+   * stops working, and every other mailed link with it.
    * The caller holds the user's row lock.
    */
   async setPasswordProvenByMail(em: EntityManager, user: User, passwordHash: string): Promise<void> {
+    await this.tokens.voidAll(em, user.id);
     user.setPassword(passwordHash);
+    await this.emailProven(em, user);
+  }
+
+  /**
+   * The user's address is proven theirs (a mailed token spent, or a trusted identity provider's token
+   * saying `email_verified`): it counts as verified, with what verification brings (platform admin from
+   * configuration, the domain's organization). The caller holds the user's row lock.
+   */
+  async emailProven(em: EntityManager, user: User): Promise<void> {
     user.emailVerifiedAt ??= new Date();
     if (this.config.PLATFORM_ADMIN_EMAILS.includes(user.email)) user.isPlatformAdmin = true;
-    await this.tokens.voidAll(em, user.id);
     await em.flush();
     await this.newMemberships.joinByDomain(em, user);
     await em.flush();

@@ -31,7 +31,7 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
 });
 
 const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type,
-       (u.password_hash is null and u.service_account_organization_id is null) as invited,
+       (u.password_hash is null and u.email_verified_at is null and u.service_account_organization_id is null) as invited,
        (u.service_account_organization_id is not null) as is_service_account, m.created_at,
        ${preciseTimeSql('m.created_at')} as joined_key
   from memberships m join users u on u.id = m.user_id`;

@@ -5,13 +5,17 @@ import { sql } from '../../database/sql';
 /** The SQL of users that the unit of work cannot say: inserts settled by the unique email, row locks, bulk flags. */
 @Injectable()
 export class UsersRepository {
-  /** An `invited` user (no password) with this email, unless one exists: the unique email index decides. */
-  async insertInvited(em: EntityManager, email: string): Promise<void> {
-    await sql(
+  /**
+   * An `invited` user (no password) with this email, unless one exists: the unique email index decides.
+   * True when this call created it.
+   */
+  async insertInvited(em: EntityManager, email: string): Promise<boolean> {
+    const created = await sql(
       em,
-      `insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now()) on conflict (email) do nothing`,
+      `insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now()) on conflict (email) do nothing returning id`,
       [email],
     );
+    return created.length > 0;
   }
 
   async lock(em: EntityManager, userId: string): Promise<void> {

@@ -15,9 +15,14 @@ export class UsersService {
    * be given access before they sign up. Safe under concurrency: the unique email index decides.
    */
   async findOrInvite(em: EntityManager, email: string): Promise<User> {
+    return (await this.findOrCreate(em, email)).user;
+  }
+
+  /** `findOrInvite`, saying whether this call created the user. */
+  async findOrCreate(em: EntityManager, email: string): Promise<{ user: User; created: boolean }> {
     const normalized = normalizeEmail(email);
-    await this.users.insertInvited(em, normalized);
-    return em.findOneOrFail(User, { email: normalized });
+    const created = await this.users.insertInvited(em, normalized);
+    return { user: await em.findOneOrFail(User, { email: normalized }), created };
   }
 
   async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<User[]> {

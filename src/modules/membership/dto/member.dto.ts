@@ -13,7 +13,7 @@ export class MemberDto {
   name: string;
   @ApiProperty({ enum: MEMBERSHIP_TYPES })
   type: MembershipType;
-  /** `invited`: added by email, never signed up. */
+  /** `invited`: added by email, never signed up nor signed in through an identity provider. */
   @ApiProperty({ enum: ['active', 'invited'] })
   status: UserStatus;
   /** A service account of the organization (a machine signing in with API keys), not a person. */

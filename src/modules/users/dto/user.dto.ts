@@ -6,7 +6,7 @@ export class UserDto {
   id: string;
   email: string;
   name: string;
-  /** `invited`: added by email, never signed up. */
+  /** `invited`: added by email, never signed up nor signed in through an identity provider. */
   status: UserStatus;
   emailVerified: boolean;
 

@@ -74,8 +74,11 @@ export class User extends BaseEntity {
   @Property({ type: 'timestamptz', nullable: true })
   deletedAt: Date | null = null;
 
+  /** Invited until they prove their address: by a mailed token (with a password) or through a trusted identity provider. */
   get status(): UserStatus {
-    return this.passwordHash === null && this.serviceAccountOrganization === null ? 'invited' : 'active';
+    return this.passwordHash === null && this.emailVerifiedAt === null && this.serviceAccountOrganization === null
+      ? 'invited'
+      : 'active';
   }
 
   setPassword(passwordHash: string): void {
