@@ -9,7 +9,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /** The strongest of the roles a user holds on a resource (directly and through groups). */
-function strongestRole(kind: ResourceKind, roles: readonly string[]): ResourceRole | null {
+export function strongestRole(kind: ResourceKind, roles: readonly string[]): ResourceRole | null {
   return ROLES_BY_KIND[kind].find((role) => roles.includes(role)) ?? null;
 }
 
