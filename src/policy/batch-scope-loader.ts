@@ -102,7 +102,11 @@ export class BatchScopeLoader {
     const subject: Caller | undefined = first.subject_id
       ? first.subject_id === caller.userId
         ? caller
-        : { userId: first.subject_id, isPlatformAdmin: first.subject_is_platform_admin ?? false, scheme: 'user' }
+        : {
+            userId: first.subject_id,
+            isPlatformAdmin: first.subject_is_platform_admin ?? false,
+            scheme: 'user',
+          }
       : undefined;
     return {
       caller,

@@ -4,9 +4,19 @@ import { segmentOf } from '../factories/resources.factory';
 import { CheckQuestion, describeCheckWalk, idAfter } from './check-api-walk';
 import { HttpCall, readMatrix } from './permission-matrix';
 import { ORGANIZATION_PROBES } from './organization-probes';
-import { buildOrganizationWorld, ORGANIZATION_CALLERS, organizationCredentials, OrganizationWorld } from './organization-world';
+import {
+  buildOrganizationWorld,
+  ORGANIZATION_CALLERS,
+  organizationCredentials,
+  OrganizationWorld,
+} from './organization-world';
 import { resourceProbes } from './resource-matrix-probes';
-import { buildResourceWorld, callersOf, RESOURCE_CALLERS, resourceCredentials } from './resource-matrix-world';
+import {
+  buildResourceWorld,
+  callersOf,
+  RESOURCE_CALLERS,
+  resourceCredentials,
+} from './resource-matrix-world';
 import { buildResourceOrganizationWorld, RESOURCE_ORGANIZATION_PROBES } from './resource-organization-probes';
 
 /**

@@ -63,7 +63,9 @@ export function describeCheckWalk<World, C extends string>(walk: CheckWalk<World
                 const where = `${probe.route} as ${call.method} ${call.url}, asking ${JSON.stringify(question)}`;
                 if (!signedIn) {
                   if (check.status !== 401 || permissions.status !== 401)
-                    failures.push(`${where}: check ${check.status}, permissions ${permissions.status}, wanted 401`);
+                    failures.push(
+                      `${where}: check ${check.status}, permissions ${permissions.status}, wanted 401`,
+                    );
                   continue;
                 }
                 const routeAllowed = response.status >= 200 && response.status < 300;
@@ -72,7 +74,8 @@ export function describeCheckWalk<World, C extends string>(walk: CheckWalk<World
                     `${where}: route ${response.status}, check ${check.status} ${JSON.stringify(check.body)}`,
                   );
                 const listed =
-                  permissions.status === 200 && (permissions.body.actions as string[]).includes(question.action);
+                  permissions.status === 200 &&
+                  (permissions.body.actions as string[]).includes(question.action);
                 if (listed !== routeAllowed || ![200, 404].includes(permissions.status))
                   failures.push(
                     `${where}: route ${response.status}, permissions ${permissions.status} ${JSON.stringify(permissions.body)}`,

@@ -36,7 +36,10 @@ export class AuthzController {
   @ApiOkResponse({ type: CheckResultsDto })
   @ApiProblems(CommonErrorCode.FORBIDDEN)
   @ApiOperation({ operationId: 'checkPermissions' })
-  check(@Body() body: CheckPermissionsDto, @CurrentCredential() credential: Credential): Promise<CheckResultsDto> {
+  check(
+    @Body() body: CheckPermissionsDto,
+    @CurrentCredential() credential: Credential,
+  ): Promise<CheckResultsDto> {
     return this.authz.check(credential, body);
   }
 
@@ -57,7 +60,10 @@ export class AuthzController {
   @Authorize('discover', 'Resource', BATCH)
   @ApiProblems(CommonErrorCode.NOT_FOUND)
   @ApiOperation({ operationId: 'getProjectPermissions' })
-  project(@UuidParam('id') id: string, @CurrentCredential() credential: Credential): Promise<ResourcePermissionsDto> {
+  project(
+    @UuidParam('id') id: string,
+    @CurrentCredential() credential: Credential,
+  ): Promise<ResourcePermissionsDto> {
     return this.authz.resourcePermissions(credential, 'project', id);
   }
 
@@ -66,7 +72,10 @@ export class AuthzController {
   @Authorize('discover', 'Resource', BATCH)
   @ApiProblems(CommonErrorCode.NOT_FOUND)
   @ApiOperation({ operationId: 'getDatasetPermissions' })
-  dataset(@UuidParam('id') id: string, @CurrentCredential() credential: Credential): Promise<ResourcePermissionsDto> {
+  dataset(
+    @UuidParam('id') id: string,
+    @CurrentCredential() credential: Credential,
+  ): Promise<ResourcePermissionsDto> {
     return this.authz.resourcePermissions(credential, 'dataset', id);
   }
 
@@ -75,7 +84,10 @@ export class AuthzController {
   @Authorize('discover', 'Resource', BATCH)
   @ApiProblems(CommonErrorCode.NOT_FOUND)
   @ApiOperation({ operationId: 'getOntologyPermissions' })
-  ontology(@UuidParam('id') id: string, @CurrentCredential() credential: Credential): Promise<ResourcePermissionsDto> {
+  ontology(
+    @UuidParam('id') id: string,
+    @CurrentCredential() credential: Credential,
+  ): Promise<ResourcePermissionsDto> {
     return this.authz.resourcePermissions(credential, 'ontology', id);
   }
 }

@@ -6,7 +6,13 @@ import { BatchScope, BatchScopeLoader, ScopeTarget, TargetScope } from '../../po
 import { asSubject } from '../../policy/enforce';
 import { Credential } from '../../policy/policy-context';
 import { ResourceKind } from '../../policy/vocabulary';
-import { actionsOf, CheckableAction, checkableAction, CheckAction, CheckTargetType } from './check-vocabulary';
+import {
+  actionsOf,
+  CheckableAction,
+  checkableAction,
+  CheckAction,
+  CheckTargetType,
+} from './check-vocabulary';
 import {
   CheckPermissionsDto,
   CheckResultsDto,
@@ -43,7 +49,10 @@ export class AuthzService {
     );
     const delegated = scope.subject?.userId !== scope.caller.userId;
     // The same answer for an unknown user and one of another tenant: asking never reveals who exists.
-    if (!scope.subject || (delegated && !scope.caller.isPlatformAdmin && !scope.subjectInCallersOrganization)) {
+    if (
+      !scope.subject ||
+      (delegated && !scope.caller.isPlatformAdmin && !scope.subjectInCallersOrganization)
+    ) {
       throw CommonErrors.forbidden('You may ask about the users of organizations you administer only');
     }
     const abilities = new Map<number, AppAbility>();
@@ -56,17 +65,32 @@ export class AuthzService {
         }
         const ability = abilities.get(index) ?? this.abilities.build(target.ctx);
         abilities.set(index, ability);
-        return { allowed: discoverable(ability, check.resource.type, target) && allows(ability, target, actions[index]) };
+        return {
+          allowed:
+            discoverable(ability, check.resource.type, target) && allows(ability, target, actions[index]),
+        };
       }),
     };
   }
 
   /** 404 for a target the caller may not know exists, as its routes answer. */
-  organizationPermissions(credential: Credential, organizationId: string): Promise<OrganizationPermissionsDto> {
-    return this.permissions(credential, 'organization', organizationId, 'Organization') as Promise<OrganizationPermissionsDto>;
+  organizationPermissions(
+    credential: Credential,
+    organizationId: string,
+  ): Promise<OrganizationPermissionsDto> {
+    return this.permissions(
+      credential,
+      'organization',
+      organizationId,
+      'Organization',
+    ) as Promise<OrganizationPermissionsDto>;
   }
 
-  resourcePermissions(credential: Credential, kind: ResourceKind, id: string): Promise<ResourcePermissionsDto> {
+  resourcePermissions(
+    credential: Credential,
+    kind: ResourceKind,
+    id: string,
+  ): Promise<ResourcePermissionsDto> {
     const label = kind[0].toUpperCase() + kind.slice(1);
     return this.permissions(credential, kind, id, label) as Promise<ResourcePermissionsDto>;
   }
@@ -81,7 +105,9 @@ export class AuthzService {
     const [target] = scope.targets;
     const ability = this.abilities.build(target.ctx);
     if (!discoverable(ability, type, target)) throw CommonErrors.notFound(label);
-    return { actions: actionsOf(type).filter((name) => allows(ability, target, checkableAction(type, name)!)) };
+    return {
+      actions: actionsOf(type).filter((name) => allows(ability, target, checkableAction(type, name)!)),
+    };
   }
 
   private async load(
@@ -99,7 +125,8 @@ export class AuthzService {
 /** What the routes' guard answers 404 to: a target that does not exist or that the subject may not know of. */
 function discoverable(ability: AppAbility, type: CheckTargetType, target: TargetScope): boolean {
   const { organization, resource } = target.ctx;
-  if (type === 'organization') return !!organization && ability.can('discover', asSubject('Organization', organization));
+  if (type === 'organization')
+    return !!organization && ability.can('discover', asSubject('Organization', organization));
   return !!resource && ability.can('discover', asSubject('Resource', resource));
 }
 

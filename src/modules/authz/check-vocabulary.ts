@@ -43,7 +43,9 @@ export const ORGANIZATION_ACTIONS = {
   readMembers: { questions: [{ action: 'read', subject: 'Member' }] },
   addMembers: { questions: [{ action: 'create', subject: 'Member', row: () => ({ type: 'member' }) }] },
   addAdmins: { questions: [{ action: 'create', subject: 'Member', row: () => ({ type: 'admin' }) }] },
-  changeMemberTypes: { questions: [{ action: 'update', subject: 'Member', row: () => ({ type: 'member' }) }] },
+  changeMemberTypes: {
+    questions: [{ action: 'update', subject: 'Member', row: () => ({ type: 'member' }) }],
+  },
   removeMembers: { questions: [{ action: 'delete', subject: 'Member', row: () => ({ type: 'member' }) }] },
   removeAdmins: { questions: [{ action: 'delete', subject: 'Member', row: () => ({ type: 'admin' }) }] },
   readGroups: { questions: [{ action: 'read', subject: 'Group' }] },
@@ -64,7 +66,9 @@ export const ORGANIZATION_ACTIONS = {
   },
   listResources: { questions: [{ action: 'list', subject: 'Resource' }] },
   joinResources: {
-    questions: [{ action: 'join', subject: 'Resource', row: (ctx) => ({ organizationId: ctx.organization?.id }) }],
+    questions: [
+      { action: 'join', subject: 'Resource', row: (ctx) => ({ organizationId: ctx.organization?.id }) },
+    ],
   },
   readAuditLog: { questions: [{ action: 'read', subject: 'AuditEvent' }] },
   /** The platform's: rename, domains, the workforce flag. */
@@ -82,12 +86,18 @@ export const RESOURCE_ACTIONS = {
   delete: { questions: [{ action: 'delete', subject: 'Resource', row: theResource }] },
   readCollaborators: { questions: [{ action: 'readCollaborators', subject: 'Resource', row: theResource }] },
   /** Invite with a non-admin role. */
-  invite: { questions: [{ action: 'invite', subject: 'Collaborator', row: (ctx) => ({ role: plainRole(ctx) }) }] },
+  invite: {
+    questions: [{ action: 'invite', subject: 'Collaborator', row: (ctx) => ({ role: plainRole(ctx) }) }],
+  },
   /** Invite as admin, or give a collaborator the admin role. */
   grantAdmin: {
     questions: [
       { action: 'invite', subject: 'Collaborator', row: () => ({ role: 'admin' }) },
-      { action: 'changeRole', subject: 'Collaborator', row: (ctx) => ({ role: 'admin', currentRole: plainRole(ctx) }) },
+      {
+        action: 'changeRole',
+        subject: 'Collaborator',
+        row: (ctx) => ({ role: 'admin', currentRole: plainRole(ctx) }),
+      },
     ],
   },
   /** Change the role of, or remove, a non-admin collaborator. */
@@ -98,13 +108,21 @@ export const RESOURCE_ACTIONS = {
         subject: 'Collaborator',
         row: (ctx) => ({ role: plainRole(ctx), currentRole: plainRole(ctx) }),
       },
-      { action: 'delete', subject: 'Collaborator', row: (ctx) => ({ role: plainRole(ctx), userId: SOMEONE_ELSE }) },
+      {
+        action: 'delete',
+        subject: 'Collaborator',
+        row: (ctx) => ({ role: plainRole(ctx), userId: SOMEONE_ELSE }),
+      },
     ],
   },
   /** Change the role of, or remove, an admin collaborator (never the last: that is 409 LAST_ADMIN). */
   manageAdmins: {
     questions: [
-      { action: 'changeRole', subject: 'Collaborator', row: (ctx) => ({ role: plainRole(ctx), currentRole: 'admin' }) },
+      {
+        action: 'changeRole',
+        subject: 'Collaborator',
+        row: (ctx) => ({ role: plainRole(ctx), currentRole: 'admin' }),
+      },
       { action: 'delete', subject: 'Collaborator', row: () => ({ role: 'admin', userId: SOMEONE_ELSE }) },
     ],
   },
@@ -133,7 +151,13 @@ export const RESOURCE_ACTIONS = {
   tag: { questions: [{ action: 'tag', subject: 'Resource', row: theResource }], kinds: ['project'] },
   /** Become its admin, as an admin of its organization. */
   join: {
-    questions: [{ action: 'join', subject: 'Resource', row: (ctx) => ({ organizationId: ctx.resource?.organizationId }) }],
+    questions: [
+      {
+        action: 'join',
+        subject: 'Resource',
+        row: (ctx) => ({ organizationId: ctx.resource?.organizationId }),
+      },
+    ],
   },
 } satisfies Record<string, CheckableAction>;
 
@@ -143,7 +167,9 @@ export type CheckAction = OrganizationAction | ResourceAction;
 
 export const ORGANIZATION_ACTION_NAMES = Object.keys(ORGANIZATION_ACTIONS) as OrganizationAction[];
 export const RESOURCE_ACTION_NAMES = Object.keys(RESOURCE_ACTIONS) as ResourceAction[];
-export const CHECK_ACTIONS = [...new Set<CheckAction>([...ORGANIZATION_ACTION_NAMES, ...RESOURCE_ACTION_NAMES])];
+export const CHECK_ACTIONS = [
+  ...new Set<CheckAction>([...ORGANIZATION_ACTION_NAMES, ...RESOURCE_ACTION_NAMES]),
+];
 
 /** The actions that exist on a type of target, in the order of the vocabulary. */
 export function actionsOf(type: CheckTargetType): CheckAction[] {

@@ -26,7 +26,7 @@ export const MAX_CHECKS = 100;
 
 @ApiSchema({ name: 'CheckTarget', description: 'What a question is about: an organization or a resource.' })
 export class CheckTargetDto {
-  @ApiProperty({ enum: CHECK_TARGET_TYPES, enumName: 'CheckTargetType' })
+  @ApiProperty({ enum: CHECK_TARGET_TYPES })
   @IsIn(CHECK_TARGET_TYPES)
   type: CheckTargetType;
 
@@ -42,7 +42,7 @@ export class CheckTargetDto {
     'projects, datasets and ontologies (`manageLinks`, `manageNotifications` and `tag` on projects only).',
 })
 export class PermissionCheckDto {
-  @ApiProperty({ enum: CHECK_ACTIONS, enumName: 'CheckAction' })
+  @ApiProperty({ enum: CHECK_ACTIONS })
   @IsIn(CHECK_ACTIONS)
   action: CheckAction;
 
@@ -90,7 +90,7 @@ export class CheckResultsDto {
   description: "The actions the caller may take on the organization: the dashboard's buttons that will work.",
 })
 export class OrganizationPermissionsDto {
-  @ApiProperty({ enum: ORGANIZATION_ACTION_NAMES, enumName: 'OrganizationAction', isArray: true })
+  @ApiProperty({ enum: ORGANIZATION_ACTION_NAMES, isArray: true })
   actions: OrganizationAction[];
 }
 
@@ -99,6 +99,6 @@ export class OrganizationPermissionsDto {
   description: 'The actions the caller may take on the resource: the buttons that will work.',
 })
 export class ResourcePermissionsDto {
-  @ApiProperty({ enum: RESOURCE_ACTION_NAMES, enumName: 'ResourceAction', isArray: true })
+  @ApiProperty({ enum: RESOURCE_ACTION_NAMES, isArray: true })
   actions: ResourceAction[];
 }
