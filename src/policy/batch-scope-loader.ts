@@ -2,7 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { sql } from '../database/sql';
 import { Caller, Credential, PolicyContext } from './policy-context';
-import { rolesOnResourceSql, strongestRole } from './scope-loader';
+import { inForceSql, rolesOnResourceSql, strongestRole } from './scope-loader';
 import type { MembershipType, ResourceKind } from './vocabulary';
 
 /** Something a question is about: an organization, or a resource of a kind. */
@@ -72,17 +72,19 @@ export class BatchScopeLoader {
        select u.id, u.is_platform_admin, s.id as subject_id, s.is_platform_admin as subject_is_platform_admin,
               exists(select 1 from memberships ca
                        join memberships sm on sm.organization_id = ca.organization_id and sm.user_id = s.id
+                                         and ${inForceSql('sm')}
                       where ca.user_id = u.id and ca.type = 'admin') as subject_in_callers_organization,
               q.n, r.id as resource_id, o.id as organization_id, o.is_workforce, m.type, cm.type as caller_type,
               array(${rolesOnResourceSql('r.id', 's.id')}) as roles,
-              exists(select 1 from collaborators c where c.resource_id = r.id and c.user_id = s.id) as direct_role
+              exists(select 1 from collaborators c where c.resource_id = r.id and c.user_id = s.id
+                       and ${inForceSql('c')}) as direct_role
          from u
          left join s on true
          left join q on true
          left join resources r on q.type <> 'organization' and r.id = q.id and r.kind = q.type
          left join organizations o on o.id = case when q.type = 'organization' then q.id else r.organization_id end
-         left join memberships m on m.organization_id = o.id and m.user_id = s.id
-         left join memberships cm on cm.organization_id = o.id and cm.user_id = u.id
+         left join memberships m on m.organization_id = o.id and m.user_id = s.id and ${inForceSql('m')}
+         left join memberships cm on cm.organization_id = o.id and cm.user_id = u.id and ${inForceSql('cm')}
         order by q.n`,
       [
         ...credential.params,

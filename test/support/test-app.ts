@@ -62,6 +62,8 @@ export class TestApp {
       DB_STATEMENT_TIMEOUT_MS: '300000',
       PLATFORM_ADMIN_EMAILS: PLATFORM_ADMIN_EMAIL,
       DATA_DIR: mailDir,
+      // Tests that need the expiry sweeper call it themselves.
+      EXPIRY_SWEEP_INTERVAL_MS: '0',
       ...env,
     });
     const app = await createApp(config, withDatabase(serverUrl, databaseName), {

@@ -1339,6 +1339,11 @@ export interface components {
              */
             email: string;
             /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            /**
              * @description Members may add `member`, `workforce` or `external`; admins may also add `admin`.
              * @enum {string}
              */
@@ -1407,16 +1412,26 @@ export interface components {
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
-        /** @description The new type of an internal user: admin or member. */
+        /** @description The new type of an internal user (admin or member), or a guest's new expiry. */
         ChangeMemberType: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
             /**
              * @description Promote a member to `admin` or demote an admin to `member`; other types are not changed here.
              * @enum {string}
              */
-            type: "admin" | "member";
+            type?: "admin" | "member";
         };
-        /** @description A collaborator's new role. */
+        /** @description A collaborator's new role, and when it ends. */
         ChangeRole: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
             /** @enum {string} */
             role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
         };
@@ -1605,6 +1620,11 @@ export interface components {
             /** @description Unknown emails become invited users, who keep this role when they sign up. */
             emails: string[];
             /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            /**
              * @description Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user.
              * @enum {string}
              */
@@ -1640,6 +1660,11 @@ export interface components {
         /** @description A user of the organization, with their type there. */
         Member: {
             email: string;
+            /**
+             * Format: date-time
+             * @description Workforce and external users: when their access ends (null: never).
+             */
+            expiresAt: string | null;
             /**
              * Format: date-time
              * @description When the user got their membership of this organization.
@@ -8284,7 +8309,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_REUSED`, `NOT_WORKFORCE_ELIGIBLE` */
+            /** @description `IDEMPOTENCY_KEY_REUSED`, `INTERNAL_NEVER_EXPIRES`, `NOT_WORKFORCE_ELIGIBLE` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8292,7 +8317,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_WORKFORCE_ELIGIBLE";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_NEVER_EXPIRES" | "NOT_WORKFORCE_ELIGIBLE";
                     };
                 };
             };
@@ -8615,7 +8640,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `NOT_INTERNAL` */
+            /** @description `INTERNAL_NEVER_EXPIRES`, `NOT_INTERNAL` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -8623,7 +8648,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_INTERNAL";
+                        code?: "INTERNAL_NEVER_EXPIRES" | "NOT_INTERNAL";
                     };
                 };
             };

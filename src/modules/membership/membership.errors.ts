@@ -12,6 +12,7 @@ export enum MembershipErrorCode {
   INVALID_REPLACEMENT = 'INVALID_REPLACEMENT',
   NOT_ORG_MEMBER = 'NOT_ORG_MEMBER',
   DOMAIN_OF_OTHER_ORGANIZATION = 'DOMAIN_OF_OTHER_ORGANIZATION',
+  INTERNAL_NEVER_EXPIRES = 'INTERNAL_NEVER_EXPIRES',
 }
 
 declareErrorStatuses<MembershipErrorCode>({
@@ -25,9 +26,15 @@ declareErrorStatuses<MembershipErrorCode>({
   INVALID_REPLACEMENT: 422,
   NOT_ORG_MEMBER: 409,
   DOMAIN_OF_OTHER_ORGANIZATION: 409,
+  INTERNAL_NEVER_EXPIRES: 422,
 });
 
 export const MembershipErrors = {
+  internalNeverExpires: () =>
+    new AppError(
+      MembershipErrorCode.INTERNAL_NEVER_EXPIRES,
+      'Only workforce and external users can have an expiry; admins and members never expire',
+    ),
   alreadyMember: () =>
     new AppError(MembershipErrorCode.ALREADY_MEMBER, 'This user is already in the organization'),
   alreadyInternalElsewhere: (email?: string) =>

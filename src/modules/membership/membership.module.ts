@@ -23,6 +23,6 @@ import { OrganizationRights } from './organization-rights';
   ],
   controllers: [MembersController],
   providers: [MembershipService, MembershipRepository, NewMembershipsService, OrganizationRights],
-  exports: [MembershipRepository, NewMembershipsService, OrganizationRights],
+  exports: [MembershipRepository, MembershipService, NewMembershipsService, OrganizationRights],
 })
 export class MembershipModule {}

@@ -85,4 +85,58 @@ export class CollaboratorsRepository {
   deleteAllOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
     return deleteRowsOfUser(em, 'collaborators', organizationId, userId);
   }
+
+  /**
+   * Collaborator grants whose expiry has passed, oldest first, locked (`skip locked`: instances share
+   * the sweep). An admin's is taken only while another admin in force remains: a resource keeps an
+   * admin (the deferred LAST_ADMIN trigger would refuse the whole sweep at commit).
+   */
+  async dueToExpire(em: EntityManager, limit: number): Promise<ExpiringGrant[]> {
+    return sql<ExpiringGrant>(
+      em,
+      `select c.id, c.resource_id, r.kind, r.title, c.user_id, u.email, c.role, c.organization_id, c.expires_at
+         from collaborators c join resources r on r.id = c.resource_id join users u on u.id = c.user_id
+        where c.expires_at <= now()
+          and (c.role <> 'admin' or exists (
+                select 1 from collaborators other
+                 where other.resource_id = c.resource_id and other.role = 'admin' and other.id <> c.id
+                   and (other.expires_at is null or other.expires_at > now())))
+        order by c.expires_at limit ? for update of c skip locked`,
+      [limit],
+    );
+  }
+
+  async deleteGrant(em: EntityManager, id: string): Promise<void> {
+    await sql(em, `delete from collaborators where id = ?`, [id]);
+  }
+
+  /** Grants of an organization's resources expiring before `until`, not warned yet; marked warned, in the caller's transaction. */
+  async takeDueForWarning(em: EntityManager, until: Date, limit: number): Promise<ExpiringGrant[]> {
+    return sql<ExpiringGrant>(
+      em,
+      `with due as (
+         select c.id from collaborators c
+          where c.expires_at > now() and c.expires_at <= ? and c.expiry_warned_at is null
+            and c.organization_id is not null
+          order by c.expires_at limit ? for update skip locked
+       )
+       update collaborators c set expiry_warned_at = now()
+         from due, resources r, users u
+        where c.id = due.id and r.id = c.resource_id and u.id = c.user_id
+       returning c.id, c.resource_id, r.kind, r.title, c.user_id, u.email, c.role, c.organization_id, c.expires_at`,
+      [until, limit],
+    );
+  }
+}
+
+export interface ExpiringGrant {
+  id: string;
+  resource_id: string;
+  kind: ResourceKind;
+  title: string;
+  user_id: string;
+  email: string;
+  role: ResourceRole;
+  organization_id: string | null;
+  expires_at: Date;
 }
