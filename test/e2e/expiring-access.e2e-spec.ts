@@ -88,6 +88,8 @@ describe('Access that expires', () => {
     );
     expect(invited.status).toBe(201);
     expect((await t.get(`/projects/${id}`, guest.token)).status).toBe(200);
+    const listed = await t.get(`/projects/${id}/collaborators`, owner.token);
+    expect(listed.body.users.find((u: { userId: string }) => u.userId === guest.id).expiresAt).not.toBeNull();
 
     await expireCollaborator(id, guest.id);
     expect((await t.get(`/projects/${id}`, guest.token)).status).toBe(404);

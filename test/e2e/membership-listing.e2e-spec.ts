@@ -32,6 +32,7 @@ describe('Organization members: listing', () => {
       type: 'admin',
       status: 'active',
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      expiresAt: null,
     });
     expect(response.body.nextCursor).toBeNull();
   });

@@ -1471,6 +1471,11 @@ export interface components {
         /** @description A person with a direct role on a resource. */
         CollaboratorUser: {
             email: string;
+            /**
+             * Format: date-time
+             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
+             */
+            expiresAt: string | null;
             name: string;
             /**
              * @description The direct role; group roles are listed under `groups`.

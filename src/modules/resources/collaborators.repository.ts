@@ -12,9 +12,9 @@ import { CollaboratorsDto } from './dto/collaborator.dto';
 export class CollaboratorsRepository {
   async list(em: EntityManager, kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
     const [users, groups] = await Promise.all([
-      sql<{ user_id: string; email: string; name: string; role: ResourceRole }>(
+      sql<{ user_id: string; email: string; name: string; role: ResourceRole; expires_at: Date | null }>(
         em,
-        `select c.user_id, u.email, u.name, c.role
+        `select c.user_id, u.email, u.name, c.role, c.expires_at
            from collaborators c join users u on u.id = c.user_id join resources r on r.id = c.resource_id
           where c.resource_id = ? and r.kind = ?
           order by u.email`,
@@ -30,7 +30,13 @@ export class CollaboratorsRepository {
       ),
     ]);
     return {
-      users: users.map((u) => ({ userId: u.user_id, email: u.email, name: u.name, role: u.role })),
+      users: users.map((u) => ({
+        userId: u.user_id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        expiresAt: u.expires_at ? new Date(u.expires_at).toISOString() : null,
+      })),
       groups: groups.map((g) => ({ groupId: g.group_id, name: g.name, role: g.role })),
     };
   }

@@ -53,6 +53,9 @@ export class CollaboratorUserDto {
   name: string;
   /** The direct role; group roles are listed under `groups`. */
   role: ResourceRole;
+  /** When the role ends (null: never); one in the past is already powerless and about to be removed. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  expiresAt: string | null;
 }
 
 @ApiSchema({ name: 'CollaboratorRole', description: "A collaborator's role on a resource." })
