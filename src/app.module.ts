@@ -5,6 +5,7 @@ import { AppConfig } from './config/app-config';
 import { ConfigModule } from './config/config.module';
 import { DatabaseModule } from './database/database.module';
 import { AuditModule } from './modules/audit/audit.module';
+import { AuthzModule } from './modules/authz/authz.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { IdentityProvidersModule } from './modules/identity-providers/identity-providers.module';
@@ -57,6 +58,7 @@ export class AppModule {
         ScimModule,
         ServiceAccountsModule,
         WebhooksModule,
+        AuthzModule,
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },

@@ -146,6 +146,14 @@ export class AppConfig {
   @WholeNumber(1)
   QUOTA_GROUPS_PER_ORGANIZATION = 1000;
 
+  /** How often each instance removes expired access and sends expiry warnings; 0: never. */
+  @WholeNumber(0)
+  EXPIRY_SWEEP_INTERVAL_MS = 60_000;
+
+  /** Days before an expiry that the organization's admins are warned by mail. */
+  @WholeNumber(1, 365)
+  EXPIRY_WARNING_DAYS = 7;
+
   /** Time a client has to send a whole request (headers and body): a stalled upload is cut. */
   @WholeNumber(100)
   HTTP_REQUEST_TIMEOUT_MS = 30_000;

@@ -1,13 +1,14 @@
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { AbilityFactory } from './ability.factory';
+import { BatchScopeLoader } from './batch-scope-loader';
 import { BearerAuthenticators } from './bearer-authenticators';
 import { DefineRules, PolicyRules } from './policy-rules';
 import { ScopeLoader } from './scope-loader';
 
 @Global()
 @Module({
-  providers: [PolicyRules, AbilityFactory, ScopeLoader, BearerAuthenticators],
-  exports: [PolicyRules, AbilityFactory, ScopeLoader, BearerAuthenticators],
+  providers: [PolicyRules, AbilityFactory, ScopeLoader, BatchScopeLoader, BearerAuthenticators],
+  exports: [PolicyRules, AbilityFactory, ScopeLoader, BatchScopeLoader, BearerAuthenticators],
 })
 export class PolicyModule {
   /** A feature adds its rules to the one policy by importing `PolicyModule.forFeature(defineItsRules)`. */

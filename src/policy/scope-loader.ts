@@ -9,20 +9,39 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
 
 /** The strongest of the roles a user holds on a resource (directly and through groups). */
-function strongestRole(kind: ResourceKind, roles: readonly string[]): ResourceRole | null {
+export function strongestRole(kind: ResourceKind, roles: readonly string[]): ResourceRole | null {
   return ROLES_BY_KIND[kind].find((role) => roles.includes(role)) ?? null;
 }
 
 /**
+ * A grant still in force: no expiry, or one still ahead. Written on the column itself, so that the
+ * plan keeps its index on the row's key and the partial index on `expires_at` serves the sweeper.
+ */
+export const inForceSql = (alias: string): string =>
+  `(${alias}.expires_at is null or ${alias}.expires_at > now())`;
+
+/**
+ * No expired membership of the user in the organization: rights in an organization hang on the
+ * membership (the *_need_membership triggers), so an expired one takes them with it until the sweeper
+ * deletes them all.
+ */
+export const membershipNotExpiredSql = (organizationId: string, userId: string): string =>
+  `not exists (select 1 from memberships xm
+                where xm.organization_id = ${organizationId} and xm.user_id = ${userId} and xm.expires_at <= now())`;
+
+/**
  * The roles a user holds on a resource, directly and through their groups: a statement of one `role`
  * column, given the SQL of the resource's id and the user's id (columns of the outer query, or `?`).
+ * Expired grants, and grants of a user whose membership expired, count as absent.
  */
 export const rolesOnResourceSql = (resourceId: string, userId: string): string =>
   `select c.role from collaborators c where c.resource_id = ${resourceId} and c.user_id = ${userId}
+      and ${inForceSql('c')} and ${membershipNotExpiredSql('c.organization_id', 'c.user_id')}
    union all
    select rg.role from resource_groups rg
      join group_members gm on gm.group_id = rg.group_id
-    where rg.resource_id = ${resourceId} and gm.user_id = ${userId}`;
+    where rg.resource_id = ${resourceId} and gm.user_id = ${userId}
+      and ${membershipNotExpiredSql('gm.organization_id', 'gm.user_id')}`;
 
 /**
  * Loads what the rules need, in one round trip per request: the caller (found by the credential's own
@@ -50,7 +69,7 @@ export class ScopeLoader {
        select u.id, u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
          from u
          left join organizations o on o.id = ?::uuid
-         left join memberships m on m.organization_id = o.id and m.user_id = u.id`,
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id and ${inForceSql('m')}`,
       [...credential.params, organizationId],
       { name: `scope-organization:${credential.scheme}` },
     );
@@ -80,7 +99,7 @@ export class ScopeLoader {
          from u
          left join resources r on r.id = ?::uuid and r.kind = ?::text
          left join organizations o on o.id = r.organization_id
-         left join memberships m on m.organization_id = o.id and m.user_id = u.id`,
+         left join memberships m on m.organization_id = o.id and m.user_id = u.id and ${inForceSql('m')}`,
       [...credential.params, resourceId, kind],
       { name: `scope-resource:${credential.scheme}` },
     );

@@ -33,6 +33,7 @@ describe('Organization members: listing', () => {
       status: 'active',
       isServiceAccount: false,
       joinedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+      expiresAt: null,
     });
     expect(response.body.nextCursor).toBeNull();
   });

@@ -42,7 +42,9 @@ describe('Resources: creating, reading, updating, deleting', () => {
           member.token,
         );
         expect(collaborators.body).toEqual({
-          users: [{ userId: member.id, email: member.email, name: member.name, role: 'admin' }],
+          users: [
+            { userId: member.id, email: member.email, name: member.name, role: 'admin', expiresAt: null },
+          ],
           groups: [],
         });
         expect(await auditActions(t, { targetId: created.body.id })).toEqual([`${kind}.created`]);

@@ -70,6 +70,8 @@ export class TestApp {
       // No delivery worker polling in the background (it would show in suites that count queries);
       // the webhook suites turn it on.
       WEBHOOK_POLL_INTERVAL_MS: '0',
+      // Tests that need the expiry sweeper call it themselves.
+      EXPIRY_SWEEP_INTERVAL_MS: '0',
       ...env,
     });
     const app = await createApp(config, withDatabase(serverUrl, databaseName), {

@@ -187,6 +187,31 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authz/check": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Check permissions
+         * @description Asks the policy engine up to 100 questions, answered in order from the same rules and data as
+         *     the routes: `allowed` is true exactly when the route that does the action would let the subject
+         *     do it now. A target that does not exist, or that the subject may not know exists, is `false`
+         *     like any refusal. With `userId`, about another user: refused (403) unless the caller is a platform
+         *     admin or an admin of an organization that user belongs to; questions about targets outside the
+         *     organizations the caller administers are then answered `false`.
+         */
+        post: operations["checkPermissions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/datasets": {
         parameters: {
             query?: never;
@@ -325,6 +350,26 @@ export interface paths {
          * @description Its members lose the role at once.
          */
         delete: operations["removeDatasetGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/datasets/{id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get dataset permissions
+         * @description The actions the caller may take on the dataset; 404 when they may not know it exists.
+         */
+        get: operations["getDatasetPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -549,6 +594,26 @@ export interface paths {
          * @description Its members lose the role at once.
          */
         delete: operations["removeOntologyGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ontologies/{id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get ontology permissions
+         * @description The actions the caller may take on the ontology; 404 when they may not know it exists.
+         */
+        get: operations["getOntologyPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -851,6 +916,26 @@ export interface paths {
          * @description The organization admin becomes its admin (what they need before opening it).
          */
         post: operations["joinOntology"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get organization permissions
+         * @description The actions the caller may take on the organization; 404 when they may not know it exists.
+         */
+        get: operations["getOrganizationPermissions"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1496,6 +1581,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/projects/{id}/permissions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get project permissions
+         * @description The actions the caller may take on the project; 404 when they may not know it exists.
+         */
+        get: operations["getProjectPermissions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/projects/{id}/tags": {
         parameters: {
             query?: never;
@@ -1729,6 +1834,11 @@ export interface components {
              */
             email: string;
             /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            /**
              * @description Members may add `member`, `workforce` or `external`; admins may also add `admin`.
              * @enum {string}
              */
@@ -1830,18 +1940,54 @@ export interface components {
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
-        /** @description The new type of an internal user: admin or member. */
+        /** @description The new type of an internal user (admin or member), or a guest's new expiry. */
         ChangeMemberType: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
             /**
              * @description Promote a member to `admin` or demote an admin to `member`; other types are not changed here.
              * @enum {string}
              */
-            type: "admin" | "member";
+            type?: "admin" | "member";
         };
-        /** @description A collaborator's new role. */
+        /** @description A collaborator's new role, and when it ends. */
         ChangeRole: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
             /** @enum {string} */
             role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+        };
+        /** @description Up to 100 questions, answered in order, about the caller or a user named by `userId`. */
+        CheckPermissions: {
+            checks: components["schemas"]["PermissionCheck"][];
+            /**
+             * Format: uuid
+             * @description Ask about this user instead of the caller: for platform admins, and for admins (people or
+             *     service accounts) of an organization the user belongs to, about that organization's targets only.
+             */
+            userId?: string;
+        };
+        /** @description One question's answer. */
+        CheckResult: {
+            /** @description False as well for a target that does not exist or that the subject may not know exists. */
+            allowed: boolean;
+        };
+        /** @description The answers, in the order of the questions. */
+        CheckResults: {
+            results: components["schemas"]["CheckResult"][];
+        };
+        /** @description What a question is about: an organization or a resource. */
+        CheckTarget: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "organization" | "project" | "dataset" | "ontology";
         };
         /** @description A collaborator's role on a resource. */
         CollaboratorRole: {
@@ -1853,6 +1999,11 @@ export interface components {
         /** @description A person with a direct role on a resource. */
         CollaboratorUser: {
             email: string;
+            /**
+             * Format: date-time
+             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
+             */
+            expiresAt: string | null;
             name: string;
             /**
              * @description The direct role; group roles are listed under `groups`.
@@ -2067,6 +2218,11 @@ export interface components {
             /** @description Unknown emails become invited users, who keep this role when they sign up. */
             emails: string[];
             /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            /**
              * @description Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user.
              * @enum {string}
              */
@@ -2107,6 +2263,11 @@ export interface components {
         /** @description A user of the organization, with their type there. */
         Member: {
             email: string;
+            /**
+             * Format: date-time
+             * @description Workforce and external users: when their access ends (null: never).
+             */
+            expiresAt: string | null;
             /** @description A service account of the organization (a machine signing in with API keys), not a person. */
             isServiceAccount: boolean;
             /**
@@ -2264,11 +2425,21 @@ export interface components {
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
+        /** @description The actions the caller may take on the organization: the dashboard's buttons that will work. */
+        OrganizationPermissions: {
+            actions: ("read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "update")[];
+        };
         /** @description The mailed reset token and the new password. */
         PasswordResetConfirm: {
             /** @description The new password: at least 10 characters. */
             password: string;
             token: string;
+        };
+        /** @description One question: may the subject do this action on this target? The action must be one of the target type's (see GET .../permissions): organization actions on organizations, resource actions on projects, datasets and ontologies (`manageLinks`, `manageNotifications` and `tag` on projects only). */
+        PermissionCheck: {
+            /** @enum {string} */
+            action: "read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageLinks" | "manageNotifications" | "tag" | "join";
+            resource: components["schemas"]["CheckTarget"];
         };
         /** @description An error, as RFC 9457 problem details. `code` is stable and is what clients branch on; `detail` is for people. */
         Problem: {
@@ -2422,6 +2593,10 @@ export interface components {
             name: string;
             /** @enum {string} */
             role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
+        };
+        /** @description The actions the caller may take on the resource: the buttons that will work. */
+        ResourcePermissions: {
+            actions: ("read" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageGroups" | "manageLinks" | "manageNotifications" | "tag" | "join")[];
         };
         /** @description A resource as lists show it. */
         ResourceSummary: {
@@ -3829,6 +4004,142 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "RATE_LIMITED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    checkPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CheckPermissions"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CheckResults"];
+                };
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -5346,6 +5657,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getDatasetPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The dataset's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePermissions"];
+                };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -7265,6 +7696,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getOntologyPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The ontology's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePermissions"];
+                };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
                     };
                 };
             };
@@ -9258,7 +9809,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `IDEMPOTENCY_KEY_REUSED`, `NOT_WORKFORCE_ELIGIBLE`, `SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION` */
+            /** @description `IDEMPOTENCY_KEY_REUSED`, `INTERNAL_NEVER_EXPIRES`, `NOT_WORKFORCE_ELIGIBLE`, `SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9266,7 +9817,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "IDEMPOTENCY_KEY_REUSED" | "NOT_WORKFORCE_ELIGIBLE" | "SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION";
+                        code?: "IDEMPOTENCY_KEY_REUSED" | "INTERNAL_NEVER_EXPIRES" | "NOT_WORKFORCE_ELIGIBLE" | "SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION";
                     };
                 };
             };
@@ -9589,7 +10140,7 @@ export interface operations {
                     };
                 };
             };
-            /** @description `NOT_INTERNAL` */
+            /** @description `INTERNAL_NEVER_EXPIRES`, `NOT_INTERNAL` */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -9597,7 +10148,7 @@ export interface operations {
                 content: {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
-                        code?: "NOT_INTERNAL";
+                        code?: "INTERNAL_NEVER_EXPIRES" | "NOT_INTERNAL";
                     };
                 };
             };
@@ -10022,6 +10573,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "IDEMPOTENCY_KEY_REUSED";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getOrganizationPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrganizationPermissions"];
+                };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
                     };
                 };
             };
@@ -16401,6 +17072,126 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "FORBIDDEN" | "JOIN_REQUIRED";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    getProjectPermissions: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The project's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ResourcePermissions"];
+                };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
                     };
                 };
             };

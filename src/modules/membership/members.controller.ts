@@ -48,6 +48,7 @@ export class MembersController {
     MembershipErrorCode.SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION,
     MembershipErrorCode.DOMAIN_OF_OTHER_ORGANIZATION,
     MembershipErrorCode.NOT_WORKFORCE_ELIGIBLE,
+    MembershipErrorCode.INTERNAL_NEVER_EXPIRES,
   )
   add(
     @UuidParam('orgId') orgId: string,
@@ -61,7 +62,11 @@ export class MembersController {
   @Patch(':userId')
   @Authorize('update', 'Member', ORGANIZATION)
   @ApiOperation({ operationId: 'updateOrganizationMember' })
-  @ApiProblems(MembershipErrorCode.LAST_ADMIN, MembershipErrorCode.NOT_INTERNAL)
+  @ApiProblems(
+    MembershipErrorCode.LAST_ADMIN,
+    MembershipErrorCode.NOT_INTERNAL,
+    MembershipErrorCode.INTERNAL_NEVER_EXPIRES,
+  )
   changeType(
     @UuidParam('orgId') orgId: string,
     @UuidParam('userId') userId: string,

@@ -14,6 +14,7 @@ export enum MembershipErrorCode {
   DOMAIN_OF_OTHER_ORGANIZATION = 'DOMAIN_OF_OTHER_ORGANIZATION',
   SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION = 'SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION',
   SERVICE_ACCOUNT_MEMBERSHIP = 'SERVICE_ACCOUNT_MEMBERSHIP',
+  INTERNAL_NEVER_EXPIRES = 'INTERNAL_NEVER_EXPIRES',
 }
 
 declareErrorStatuses<MembershipErrorCode>({
@@ -29,9 +30,15 @@ declareErrorStatuses<MembershipErrorCode>({
   DOMAIN_OF_OTHER_ORGANIZATION: 409,
   SERVICE_ACCOUNT_OUTSIDE_ORGANIZATION: 422,
   SERVICE_ACCOUNT_MEMBERSHIP: 409,
+  INTERNAL_NEVER_EXPIRES: 422,
 });
 
 export const MembershipErrors = {
+  internalNeverExpires: () =>
+    new AppError(
+      MembershipErrorCode.INTERNAL_NEVER_EXPIRES,
+      'Only workforce and external users can have an expiry; admins and members never expire',
+    ),
   alreadyMember: () =>
     new AppError(MembershipErrorCode.ALREADY_MEMBER, 'This user is already in the organization'),
   alreadyInternalElsewhere: (email?: string) =>

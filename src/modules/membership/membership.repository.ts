@@ -16,6 +16,7 @@ interface MemberRow {
   invited: boolean;
   is_service_account: boolean;
   created_at: Date | string;
+  expires_at: Date | string | null;
   /** The keyset's time, at full precision. */
   joined_key: string;
 }
@@ -28,11 +29,12 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
   status: row.invited ? 'invited' : 'active',
   isServiceAccount: row.is_service_account,
   joinedAt: isoTime(row.created_at),
+  expiresAt: row.expires_at ? isoTime(row.expires_at) : null,
 });
 
 const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type,
        (u.password_hash is null and u.email_verified_at is null and u.service_account_organization_id is null) as invited,
-       (u.service_account_organization_id is not null) as is_service_account, m.created_at,
+       (u.service_account_organization_id is not null) as is_service_account, m.created_at, m.expires_at,
        ${preciseTimeSql('m.created_at')} as joined_key
   from memberships m join users u on u.id = m.user_id`;
 
@@ -175,7 +177,7 @@ export class MembershipRepository {
       em,
       `select o.id, o.name, o.is_workforce, m.type
          from memberships m join organizations o on o.id = m.organization_id
-        where m.user_id = ? order by o.name, o.id`,
+        where m.user_id = ? and (m.expires_at is null or m.expires_at > now()) order by o.name, o.id`,
       [userId],
     );
     return rows.map((row) => ({
@@ -291,6 +293,20 @@ export class MembershipRepository {
     );
   }
 
+  /** A guest's expiry (null: never); the warning mail is owed again for a new time. */
+  async setExpiry(
+    em: EntityManager,
+    organizationId: string,
+    userId: string,
+    expiresAt: Date | null,
+  ): Promise<void> {
+    await sql(
+      em,
+      `update memberships set expires_at = ?, expiry_warned_at = null where organization_id = ? and user_id = ?`,
+      [expiresAt, organizationId, userId],
+    );
+  }
+
   /**
    * A `workforce` or `external` membership, as the workforce rule decides; null when a concurrent
    * invitation inserted one first (`on conflict` leaves it as it is).
@@ -359,5 +375,53 @@ export class MembershipRepository {
       organizationId,
       userId,
     ]);
+  }
+
+  /**
+   * Guests' memberships whose expiry has passed, oldest first, locked: `skip locked` lets several
+   * instances sweep at once, each taking rows no other holds.
+   */
+  async dueToExpire(
+    em: EntityManager,
+    limit: number,
+  ): Promise<{ organization_id: string; user_id: string; type: MembershipType; expires_at: Date }[]> {
+    return sql(
+      em,
+      `select organization_id, user_id, type, expires_at from memberships
+        where expires_at <= now() order by expires_at limit ? for update skip locked`,
+      [limit],
+    );
+  }
+
+  /** Memberships expiring before `until` whose admins were not warned yet; marked warned, in the caller's transaction. */
+  async takeDueForWarning(
+    em: EntityManager,
+    until: Date,
+    limit: number,
+  ): Promise<{ organization_id: string; organization_name: string; email: string; expires_at: Date }[]> {
+    return sql(
+      em,
+      `with due as (
+         select m.id from memberships m
+          where m.expires_at > now() and m.expires_at <= ? and m.expiry_warned_at is null
+          order by m.expires_at limit ? for update skip locked
+       )
+       update memberships m set expiry_warned_at = now()
+         from due, users u, organizations o
+        where m.id = due.id and u.id = m.user_id and o.id = m.organization_id
+       returning m.organization_id, o.name as organization_name, u.email, m.expires_at`,
+      [until, limit],
+    );
+  }
+
+  /** Whom to warn: the organization's admins. */
+  async adminEmails(em: EntityManager, organizationId: string): Promise<string[]> {
+    const rows = await sql<{ email: string }>(
+      em,
+      `select u.email from memberships m join users u on u.id = m.user_id
+        where m.organization_id = ? and m.type = 'admin' order by u.email`,
+      [organizationId],
+    );
+    return rows.map((row) => row.email);
   }
 }

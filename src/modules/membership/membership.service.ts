@@ -1,3 +1,4 @@
+import { futureExpiry } from '../../common/expiry';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
@@ -51,6 +52,8 @@ export class MembershipService {
     alsoInTransaction?: InTransaction,
   ): Promise<MemberDto> {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
+    const expiresAt = futureExpiry(input.expiresAt);
+    if (expiresAt && isInternal(input.type)) throw MembershipErrors.internalNeverExpires();
     const userId = await this.em.transactional(async (em) => {
       if (
         isInternal(input.type) &&
@@ -68,13 +71,19 @@ export class MembershipService {
       )
         throw MembershipErrors.notWorkforceEligible();
       await this.memberships.insert(em, organizationId, user.id, input.type);
+      if (expiresAt) await this.memberships.setExpiry(em, organizationId, user.id, expiresAt);
       this.audit.record(em, {
         organizationId,
         actorId: policy.ctx.caller.userId,
         action: 'membership.added',
         targetType: 'user',
         targetId: user.id,
-        data: { email: user.email, type: input.type, status: user.status },
+        data: {
+          email: user.email,
+          type: input.type,
+          status: user.status,
+          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+        },
       });
       await alsoInTransaction?.(em, user.id);
       await em.flush();
@@ -99,6 +108,9 @@ export class MembershipService {
       if (!(await this.organizations.lock(em, organizationId))) throw CommonErrors.notFound('Organization');
       const current = await this.membershipType(em, organizationId, userId);
       enforce(policy.ability, 'update', 'Member', { type: current });
+      if (input.type === undefined)
+        return this.changeExpiry(em, policy, organizationId, userId, current, input);
+      if (input.expiresAt) throw MembershipErrors.internalNeverExpires();
       // Workforce and external users are not employees: they become internal only by being added
       // as such (after leaving), never by a type change here.
       if (!isInternal(current)) throw MembershipErrors.notInternal();
@@ -123,6 +135,62 @@ export class MembershipService {
       await em.flush();
     });
     return this.get(organizationId, userId);
+  }
+
+  /**
+   * Removes guests whose membership expired, with everything they held in the organization, as an
+   * admin's removal would; audited with no actor. One who is still the only admin of resources stays
+   * (nobody to hand them to without a person's choice): the policy already treats them as absent, and
+   * the organization's admins can join those resources. Returns how many were removed.
+   */
+  async expireDue(limit = 100): Promise<number> {
+    return this.em.fork().transactional(async (em) => {
+      let removed = 0;
+      for (const due of await this.memberships.dueToExpire(em, limit)) {
+        const { organization_id: organizationId, user_id: userId } = due;
+        if ((await this.rights.soleAdminOf(em, organizationId, userId)).length > 0) continue;
+        await this.memberships.delete(em, organizationId, userId);
+        const rights = await this.rights.removeRightsOf(em, organizationId, userId);
+        this.audit.record(em, {
+          organizationId,
+          actorId: null,
+          action: 'membership.expired',
+          targetType: 'user',
+          targetId: userId,
+          data: { type: due.type, expiresAt: new Date(due.expires_at).toISOString(), removed: rights },
+        });
+        removed++;
+      }
+      await em.flush();
+      return removed;
+    });
+  }
+
+  /** A guest's new expiry (null: never), audited; internal users never expire. */
+  private async changeExpiry(
+    em: EntityManager,
+    policy: RequestPolicy,
+    organizationId: string,
+    userId: string,
+    current: MembershipType,
+    input: ChangeMemberTypeDto,
+  ): Promise<void> {
+    if (input.expiresAt === undefined)
+      throw CommonErrors.validation('Give a type or an expiry', [
+        { path: 'type', message: 'type or expiresAt is required' },
+      ]);
+    const expiresAt = futureExpiry(input.expiresAt) ?? null;
+    if (isInternal(current)) throw MembershipErrors.internalNeverExpires();
+    await this.memberships.setExpiry(em, organizationId, userId, expiresAt);
+    this.audit.record(em, {
+      organizationId,
+      actorId: policy.ctx.caller.userId,
+      action: 'membership.expiry_changed',
+      targetType: 'user',
+      targetId: userId,
+      data: { after: { expiresAt: expiresAt?.toISOString() ?? null } },
+    });
+    await em.flush();
   }
 
   /** What removing the user would need: the resources they alone administer. Changes nothing. */

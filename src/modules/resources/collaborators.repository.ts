@@ -12,9 +12,9 @@ import { CollaboratorsDto } from './dto/collaborator.dto';
 export class CollaboratorsRepository {
   async list(em: EntityManager, kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
     const [users, groups] = await Promise.all([
-      sql<{ user_id: string; email: string; name: string; role: ResourceRole }>(
+      sql<{ user_id: string; email: string; name: string; role: ResourceRole; expires_at: Date | null }>(
         em,
-        `select c.user_id, u.email, u.name, c.role
+        `select c.user_id, u.email, u.name, c.role, c.expires_at
            from collaborators c join users u on u.id = c.user_id join resources r on r.id = c.resource_id
           where c.resource_id = ? and r.kind = ?
           order by u.email`,
@@ -30,7 +30,13 @@ export class CollaboratorsRepository {
       ),
     ]);
     return {
-      users: users.map((u) => ({ userId: u.user_id, email: u.email, name: u.name, role: u.role })),
+      users: users.map((u) => ({
+        userId: u.user_id,
+        email: u.email,
+        name: u.name,
+        role: u.role,
+        expiresAt: u.expires_at ? new Date(u.expires_at).toISOString() : null,
+      })),
       groups: groups.map((g) => ({ groupId: g.group_id, name: g.name, role: g.role })),
     };
   }
@@ -85,4 +91,58 @@ export class CollaboratorsRepository {
   deleteAllOf(em: EntityManager, organizationId: string, userId: string): Promise<number> {
     return deleteRowsOfUser(em, 'collaborators', organizationId, userId);
   }
+
+  /**
+   * Collaborator grants whose expiry has passed, oldest first, locked (`skip locked`: instances share
+   * the sweep). An admin's is taken only while another admin in force remains: a resource keeps an
+   * admin (the deferred LAST_ADMIN trigger would refuse the whole sweep at commit).
+   */
+  async dueToExpire(em: EntityManager, limit: number): Promise<ExpiringGrant[]> {
+    return sql<ExpiringGrant>(
+      em,
+      `select c.id, c.resource_id, r.kind, r.title, c.user_id, u.email, c.role, c.organization_id, c.expires_at
+         from collaborators c join resources r on r.id = c.resource_id join users u on u.id = c.user_id
+        where c.expires_at <= now()
+          and (c.role <> 'admin' or exists (
+                select 1 from collaborators other
+                 where other.resource_id = c.resource_id and other.role = 'admin' and other.id <> c.id
+                   and (other.expires_at is null or other.expires_at > now())))
+        order by c.expires_at limit ? for update of c skip locked`,
+      [limit],
+    );
+  }
+
+  async deleteGrant(em: EntityManager, id: string): Promise<void> {
+    await sql(em, `delete from collaborators where id = ?`, [id]);
+  }
+
+  /** Grants of an organization's resources expiring before `until`, not warned yet; marked warned, in the caller's transaction. */
+  async takeDueForWarning(em: EntityManager, until: Date, limit: number): Promise<ExpiringGrant[]> {
+    return sql<ExpiringGrant>(
+      em,
+      `with due as (
+         select c.id from collaborators c
+          where c.expires_at > now() and c.expires_at <= ? and c.expiry_warned_at is null
+            and c.organization_id is not null
+          order by c.expires_at limit ? for update skip locked
+       )
+       update collaborators c set expiry_warned_at = now()
+         from due, resources r, users u
+        where c.id = due.id and r.id = c.resource_id and u.id = c.user_id
+       returning c.id, c.resource_id, r.kind, r.title, c.user_id, u.email, c.role, c.organization_id, c.expires_at`,
+      [until, limit],
+    );
+  }
+}
+
+export interface ExpiringGrant {
+  id: string;
+  resource_id: string;
+  kind: ResourceKind;
+  title: string;
+  user_id: string;
+  email: string;
+  role: ResourceRole;
+  organization_id: string | null;
+  expires_at: Date;
 }

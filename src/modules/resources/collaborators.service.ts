@@ -1,3 +1,4 @@
+import { futureExpiry } from '../../common/expiry';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
@@ -60,6 +61,7 @@ export class CollaboratorsService {
   ): Promise<InviteResultDto> {
     const role = this.roleOf(kind, input.role);
     enforce(policy.ability, 'invite', 'Collaborator', { role });
+    const expiresAt = futureExpiry(input.expiresAt);
     const actorId = policy.ctx.caller.userId;
     return this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);
@@ -77,6 +79,7 @@ export class CollaboratorsService {
       const byUser = new Map(existing.map((c) => [c.user.id, c]));
       for (const { user } of invited) {
         const current = byUser.get(user.id);
+        if (current && expiresAt) this.setExpiry(em, policy, resource, current, expiresAt);
         if (current?.role === role) continue;
         if (current) {
           enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
@@ -92,7 +95,14 @@ export class CollaboratorsService {
           }),
         );
         if (current) current.role = role;
-        else em.create(Collaborator, { resource, user, role, organization: organizationId });
+        else
+          em.create(Collaborator, {
+            resource,
+            user,
+            role,
+            organization: organizationId,
+            expiresAt: expiresAt ?? null,
+          });
       }
       await em.flush();
       return {
@@ -112,14 +122,17 @@ export class CollaboratorsService {
     id: string,
     userId: string,
     newRole: string,
+    expiry?: string | null,
   ): Promise<CollaboratorRoleDto> {
     const role = this.roleOf(kind, newRole);
+    const expiresAt = futureExpiry(expiry);
     await this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);
       const collaborator = await em.findOne(Collaborator, { resource, user: userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
-      if (collaborator.role === role) return;
+      if (expiresAt !== undefined) this.setExpiry(em, policy, resource, collaborator, expiresAt);
+      if (collaborator.role === role) return void (await em.flush());
       await this.assertKeepsAnAdmin(em, resource, collaborator, role);
       this.audit.record(
         em,
@@ -133,6 +146,27 @@ export class CollaboratorsService {
       await em.flush();
     });
     return { userId, role };
+  }
+
+  /** A collaborator's new expiry (null: never), audited; the warning mail is owed again for a new time. */
+  private setExpiry(
+    em: EntityManager,
+    policy: RequestPolicy,
+    resource: Resource,
+    collaborator: Collaborator,
+    expiresAt: Date | null,
+  ): void {
+    if ((collaborator.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null)) return;
+    this.audit.record(
+      em,
+      resourceEvent(policy, resource, 'collaborator.expiry_changed', {
+        userId: collaborator.user.id,
+        before: { expiresAt: collaborator.expiresAt?.toISOString() ?? null },
+        after: { expiresAt: expiresAt?.toISOString() ?? null },
+      }),
+    );
+    collaborator.expiresAt = expiresAt;
+    collaborator.expiryWarnedAt = null;
   }
 
   async remove(policy: RequestPolicy, kind: ResourceKind, id: string, userId: string): Promise<void> {

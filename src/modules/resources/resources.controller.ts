@@ -146,7 +146,7 @@ function resourceController(api: ResourceKindApi) {
       @Body() body: ChangeRoleDto,
       @CurrentPolicy() policy: RequestPolicy,
     ): Promise<CollaboratorRoleDto> {
-      return this.collaborators.changeRole(policy, kind, id, userId, body.role);
+      return this.collaborators.changeRole(policy, kind, id, userId, body.role, body.expiresAt);
     }
 
     /** Anyone may remove themselves (leave); 409 LAST_ADMIN when it would leave no admin. */

@@ -9,6 +9,7 @@ import { PolicyModule } from '../../policy/policy.module';
 import { defineResourceRules } from './resources.rules';
 import { Module } from '@nestjs/common';
 import { AuditModule } from '../audit/audit.module';
+import { MailModule } from '../mail/mail.module';
 import { UsersModule } from '../users/users.module';
 import { QuotasModule } from '../quotas/quotas.module';
 import { MembershipModule } from '../membership/membership.module';
@@ -31,10 +32,12 @@ import { ResourceAccess } from './resource-access.service';
 import { ResourceInvitations } from './resource-invitations.service';
 import { DatasetsController, OntologiesController, ProjectsController } from './resources.controller';
 import { ResourcesService } from './resources.service';
+import { ExpirySweeper } from './expiry-sweeper.service';
 
 @Module({
   imports: [
     AuditModule,
+    MailModule,
     UsersModule,
     QuotasModule,
     MikroOrmModule.forFeature([
@@ -71,6 +74,7 @@ import { ResourcesService } from './resources.service';
     ResourcesRepository,
     CollaboratorsRepository,
     ProjectNotificationsRepository,
+    ExpirySweeper,
   ],
 })
 export class ResourcesModule {}

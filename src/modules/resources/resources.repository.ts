@@ -4,7 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
-import { rolesOnResourceSql } from '../../policy/scope-loader';
+import { inForceSql, membershipNotExpiredSql, rolesOnResourceSql } from '../../policy/scope-loader';
 import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
 import { TagRefDto } from '../tags/dto/tag.dto';
@@ -19,11 +19,13 @@ const roleOrder = (kind: ResourceKind) =>
 
 /** The ids of the resources a user holds a role on, directly or through one of their groups. */
 export const resourcesOfUserSql = (userId: string): SqlFragment => ({
-  sql: `r.id in (select c.resource_id from collaborators c where c.user_id = ?
+  sql: `r.id in (select c.resource_id from collaborators c
+                  where c.user_id = ? and ${inForceSql('c')}
+                    and ${membershipNotExpiredSql('c.organization_id', 'c.user_id')}
                  union
                  select rg.resource_id from resource_groups rg
                    join group_members gm on gm.group_id = rg.group_id
-                  where gm.user_id = ?)`,
+                  where gm.user_id = ? and ${membershipNotExpiredSql('gm.organization_id', 'gm.user_id')})`,
   params: [userId, userId],
 });
 

@@ -1,3 +1,4 @@
+import { ExpiresAtField } from '../../../common/expiry';
 import { ApiHideProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import {
@@ -52,13 +53,25 @@ export class AddMemberDto {
   /** Members may add `member`, `workforce` or `external`; admins may also add `admin`. */
   @IsIn(MEMBERSHIP_TYPES)
   type: MembershipType;
+
+  /** Workforce and external users only: their access ends then (internal users never expire). */
+  @ExpiresAtField()
+  expiresAt?: string;
 }
 
-@ApiSchema({ name: 'ChangeMemberType', description: 'The new type of an internal user: admin or member.' })
+@ApiSchema({
+  name: 'ChangeMemberType',
+  description: "The new type of an internal user (admin or member), or a guest's new expiry.",
+})
 export class ChangeMemberTypeDto {
   /** Promote a member to `admin` or demote an admin to `member`; other types are not changed here. */
+  @IsOptional()
   @IsIn(INTERNAL_TYPES)
-  type: 'admin' | 'member';
+  type?: 'admin' | 'member';
+
+  /** Workforce and external users only: when their access ends; null: never. */
+  @ExpiresAtField({ nullable: true })
+  expiresAt?: string | null;
 }
 
 export class RemoveMemberQuery {

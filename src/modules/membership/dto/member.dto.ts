@@ -20,6 +20,9 @@ export class MemberDto {
   isServiceAccount: boolean;
   /** When the user got their membership of this organization. */
   joinedAt: string;
+  /** Workforce and external users: when their access ends (null: never). */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  expiresAt: string | null;
 }
 
 @ApiSchema({ name: 'MemberPage', description: 'A page of organization users.' })

@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, Ref, Unique } from '@mikro-orm/core';
+import { Entity, Enum, Index, ManyToOne, Property, Ref, Unique } from '@mikro-orm/core';
 import { BaseEntity } from '../../../database/base.entity';
 import { Organization } from '../../organizations/entities/organization.entity';
 import { User } from '../../users/entities/user.entity';
@@ -14,6 +14,11 @@ import { MEMBERSHIP_TYPES, type MembershipType } from '../../../policy/vocabular
 })
 @Index({ name: 'memberships_org_joined_idx', properties: ['organization', 'createdAt', 'user'] })
 @Index({ name: 'memberships_user_idx', properties: ['user'] })
+@Index({
+  name: 'memberships_expires_at_idx',
+  expression:
+    'create index "memberships_expires_at_idx" on "memberships" ("expires_at") where expires_at is not null',
+})
 export class Membership extends BaseEntity {
   @ManyToOne({ entity: () => Organization, ref: true, deleteRule: 'cascade' })
   organization: Ref<Organization>;
@@ -23,4 +28,12 @@ export class Membership extends BaseEntity {
 
   @Enum({ items: [...MEMBERSHIP_TYPES] })
   type: MembershipType;
+
+  /** From this instant the membership counts as absent; the expiry sweeper deletes it. */
+  @Property({ type: 'timestamptz', nullable: true })
+  expiresAt: Date | null = null;
+
+  /** When the organization's admins were warned of the expiry (once per grant). */
+  @Property({ type: 'timestamptz', nullable: true })
+  expiryWarnedAt: Date | null = null;
 }

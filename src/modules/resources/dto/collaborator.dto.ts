@@ -1,3 +1,4 @@
+import { ExpiresAtField } from '../../../common/expiry';
 import { ApiProperty, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsEmail, IsIn, IsUUID, MaxLength } from 'class-validator';
@@ -19,12 +20,20 @@ export class InviteCollaboratorsDto {
   /** Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user. */
   @IsIn(ALL_RESOURCE_ROLES)
   role: ResourceRole;
+
+  /** When the role ends, for each of them (their existing roles here included). */
+  @ExpiresAtField()
+  expiresAt?: string;
 }
 
-@ApiSchema({ name: 'ChangeRole', description: "A collaborator's new role." })
+@ApiSchema({ name: 'ChangeRole', description: "A collaborator's new role, and when it ends." })
 export class ChangeRoleDto {
   @IsIn(ALL_RESOURCE_ROLES)
   role: ResourceRole;
+
+  /** When the role ends; null: never; absent: unchanged. */
+  @ExpiresAtField({ nullable: true })
+  expiresAt?: string | null;
 }
 
 @ApiSchema({ name: 'AddResourceGroup', description: 'A group to give a role on a resource.' })
@@ -44,6 +53,9 @@ export class CollaboratorUserDto {
   name: string;
   /** The direct role; group roles are listed under `groups`. */
   role: ResourceRole;
+  /** When the role ends (null: never); one in the past is already powerless and about to be removed. */
+  @ApiProperty({ type: String, format: 'date-time', nullable: true })
+  expiresAt: string | null;
 }
 
 @ApiSchema({ name: 'CollaboratorRole', description: "A collaborator's role on a resource." })
