@@ -146,6 +146,9 @@ describe('The check API (POST /authz/check, GET .../permissions)', () => {
       'listResources',
       'joinResources',
       'readAuditLog',
+      'manageServiceAccounts',
+      'manageApiKeys',
+      'manageWebhooks',
     ]);
     const asMember = await t.get(`/organizations/${org.id}/permissions`, member.token);
     expect(asMember.body.actions).toEqual([

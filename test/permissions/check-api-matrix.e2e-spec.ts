@@ -37,6 +37,9 @@ const ORGANIZATION_ROW_ACTIONS: Record<string, string> = {
   'tags.list': 'readTags',
   'tags.manage': 'manageTags',
   'audit.read': 'readAuditLog',
+  'service-accounts.manage': 'manageServiceAccounts',
+  'service-accounts.keys': 'manageApiKeys',
+  'webhooks.manage': 'manageWebhooks',
   'platform.organizations': 'update',
   'resources.list': 'listResources',
 };

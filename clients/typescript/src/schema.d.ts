@@ -2427,7 +2427,7 @@ export interface components {
         };
         /** @description The actions the caller may take on the organization: the dashboard's buttons that will work. */
         OrganizationPermissions: {
-            actions: ("read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "update")[];
+            actions: ("read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageWebhooks" | "update")[];
         };
         /** @description The mailed reset token and the new password. */
         PasswordResetConfirm: {
@@ -2438,7 +2438,7 @@ export interface components {
         /** @description One question: may the subject do this action on this target? The action must be one of the target type's (see GET .../permissions): organization actions on organizations, resource actions on projects, datasets and ontologies (`manageLinks`, `manageNotifications` and `tag` on projects only). */
         PermissionCheck: {
             /** @enum {string} */
-            action: "read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageLinks" | "manageNotifications" | "tag" | "join";
+            action: "read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageWebhooks" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageLinks" | "manageNotifications" | "tag" | "join";
             resource: components["schemas"]["CheckTarget"];
         };
         /** @description An error, as RFC 9457 problem details. `code` is stable and is what clients branch on; `detail` is for people. */

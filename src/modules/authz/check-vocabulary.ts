@@ -71,6 +71,30 @@ export const ORGANIZATION_ACTIONS = {
     ],
   },
   readAuditLog: { questions: [{ action: 'read', subject: 'AuditEvent' }] },
+  manageServiceAccounts: {
+    questions: [
+      { action: 'create', subject: 'ServiceAccount' },
+      { action: 'read', subject: 'ServiceAccount' },
+      { action: 'update', subject: 'ServiceAccount' },
+      { action: 'delete', subject: 'ServiceAccount' },
+    ],
+  },
+  /** Create, list and revoke a service account's API keys. */
+  manageApiKeys: {
+    questions: [
+      { action: 'read', subject: 'ServiceAccount' },
+      { action: 'update', subject: 'ServiceAccount' },
+    ],
+  },
+  /** Register, change and delete webhook endpoints, rotate their secrets, read and redeliver deliveries. */
+  manageWebhooks: {
+    questions: [
+      { action: 'create', subject: 'Webhook' },
+      { action: 'read', subject: 'Webhook' },
+      { action: 'update', subject: 'Webhook' },
+      { action: 'delete', subject: 'Webhook' },
+    ],
+  },
   /** The platform's: rename, domains, the workforce flag. */
   update: { questions: [{ action: 'update', subject: 'Organization' }] },
 } satisfies Record<string, CheckableAction>;

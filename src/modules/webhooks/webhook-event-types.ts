@@ -8,8 +8,8 @@
  */
 export const WEBHOOK_EVENT_MAPPING = {
   'membership.added': ['membership.added', 'membership.added_by_invitation', 'membership.joined_by_domain'],
-  'membership.updated': ['membership.promoted', 'membership.demoted'],
-  'membership.removed': ['membership.removed'],
+  'membership.updated': ['membership.promoted', 'membership.demoted', 'membership.expiry_changed'],
+  'membership.removed': ['membership.removed', 'membership.expired'],
   'group.created': ['group.created'],
   'group.updated': ['group.updated'],
   'group.deleted': ['group.deleted'],
@@ -20,7 +20,7 @@ export const WEBHOOK_EVENT_MAPPING = {
     'collaborator.admin_handed_over',
     'resource_group.role_changed',
   ],
-  'collaborator.removed': ['collaborator.removed', 'resource_group.removed'],
+  'collaborator.removed': ['collaborator.removed', 'resource_group.removed', 'collaborator.expired'],
   'resource.created': ['project.created', 'dataset.created', 'ontology.created'],
   'resource.updated': [
     'project.updated',
