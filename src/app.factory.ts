@@ -89,6 +89,10 @@ const TAGS: [string, string][] = [
   ['tags', "An organization's project tags, and tagging projects."],
   ['audit', "An organization's audit trail: every change, who made it, when."],
   [
+    'authz',
+    'Ask the policy engine: may this caller (or a user of an organization you administer) take these actions, and which actions a UI may offer.',
+  ],
+  [
     'service-accounts',
     "An organization's service accounts (machine identities) and their API keys, for enterprise backends.",
   ],
