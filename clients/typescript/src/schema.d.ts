@@ -1217,6 +1217,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A group to give a role on a dataset. */
+        AddDatasetGroup: {
+            /**
+             * Format: uuid
+             * @description A group of the dataset's organization.
+             */
+            groupId: string;
+            role: components["schemas"]["DatasetRole"];
+        };
         /** @description An email domain to attach to an organization. */
         AddDomain: {
             domain: string;
@@ -1239,26 +1248,57 @@ export interface components {
              */
             type: "admin" | "member" | "workforce" | "external";
         };
-        /** @description A group to give a role on a resource. */
-        AddResourceGroup: {
+        /** @description A group to give a role on a ontology. */
+        AddOntologyGroup: {
             /**
              * Format: uuid
-             * @description A group of the resource's organization.
+             * @description A group of the ontology's organization.
              */
             groupId: string;
-            /** @enum {string} */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+            role: components["schemas"]["OntologyRole"];
         };
-        /** @description A person given a role by an invitation, and how they joined the organization. */
-        AddedCollaborator: {
+        /** @description A group to give a role on a project. */
+        AddProjectGroup: {
+            /**
+             * Format: uuid
+             * @description A group of the project's organization.
+             */
+            groupId: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description A person given a role on a dataset by an invitation, and how they joined the organization. */
+        AddedDatasetCollaborator: {
             email: string;
             /**
              * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
              * @enum {string|null}
              */
             organizationType: "admin" | "member" | "workforce" | "external" | null;
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A person given a role on a ontology by an invitation, and how they joined the organization. */
+        AddedOntologyCollaborator: {
+            email: string;
+            /**
+             * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
+             * @enum {string|null}
+             */
+            organizationType: "admin" | "member" | "workforce" | "external" | null;
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A person given a role on a project by an invitation, and how they joined the organization. */
+        AddedProjectCollaborator: {
+            email: string;
+            /**
+             * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
+             * @enum {string|null}
+             */
+            organizationType: "admin" | "member" | "workforce" | "external" | null;
+            role: components["schemas"]["ProjectRole"];
             /** Format: uuid */
             userId: string;
         };
@@ -1282,11 +1322,99 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /**
-             * @description Details, with `before` and `after` where something was changed (for resources, only the fields that
-             *     changed). Strings over 1,000 characters and JSON documents over 2 KiB appear as
-             *     `{ "$omitted": { "bytes", "sha256" } }`.
+             * @description Details of the change; which members appear depends on `action` (all optional, more may be added). Any string over 1000 characters, at any depth, and any JSON document over 2 KiB (an ontology structure) appears as `{ "$omitted": { "bytes": <size>, "sha256": "<hex>" } }`, which still tells two versions apart.
+             * @example {
+             *       "after": {
+             *         "role": "reviewer"
+             *       },
+             *       "before": {
+             *         "role": "annotator"
+             *       },
+             *       "userId": "0f8fad5b-d9cb-469f-a165-70867728950e"
+             *     }
              */
             data: {
+                /** @description The same fields after the change; `*.created`: the new fields; `tag.renamed`: the new name (a string). */
+                after?: unknown;
+                /** @description The changed fields before the change (an object; for `*.updated` only the fields that changed), null when the thing did not exist; `tag.renamed`: the old name (a string). */
+                before?: unknown;
+                /**
+                 * Format: uuid
+                 * @description `project.dataset_attached`, `project.dataset_detached`: the dataset.
+                 */
+                datasetId?: string;
+                /** @description `organization.domain_added`, `organization.domain_removed`: the domain. */
+                domain?: string;
+                /** @description `membership.added`: the person's email. */
+                email?: string;
+                /**
+                 * Format: uuid
+                 * @description `collaborator.admin_handed_over`: the admin removed from the organization.
+                 */
+                fromUserId?: string;
+                /**
+                 * Format: uuid
+                 * @description `resource_group.*`: the group given, changed or losing a role.
+                 */
+                groupId?: string;
+                /** @description `membership.removed`: the resources handed over to the replacement. */
+                handedOver?: string[];
+                /** @description `group.created`: its first members. */
+                memberIds?: string[];
+                /** @description `tag.created`, `tag.deleted`, `project.tag_added`: the tag's name. */
+                name?: string;
+                /**
+                 * Format: uuid
+                 * @description `notification.*`: the notification.
+                 */
+                notificationId?: string;
+                /** @description `collaborator.admin_handed_over`: the new admin's role before, null when they had none. */
+                previousRole?: string | null;
+                /**
+                 * @description `membership.joined_by_domain`: the type they had before (null when none).
+                 * @enum {string|null}
+                 */
+                previousType?: "admin" | "member" | "workforce" | "external" | null;
+                /** @description `tag.deleted`: how many projects carried it. */
+                projectCount?: number;
+                /** @description `membership.removed`: what was taken away with the membership (counts by kind of right). */
+                removed?: {
+                    [key: string]: number;
+                };
+                /**
+                 * Format: uuid
+                 * @description `membership.removed`: who took over the resources the removed person was sole admin of.
+                 */
+                replacementUserId?: string | null;
+                /**
+                 * Format: uuid
+                 * @description `project.tag_added`, `project.tag_removed`: the tag.
+                 */
+                tagId?: string;
+                /**
+                 * Format: uuid
+                 * @description `collaborator.admin_handed_over`: the new admin.
+                 */
+                toUserId?: string;
+                /**
+                 * @description `membership.added`, `membership.joined_by_domain`: the membership type given.
+                 * @enum {string}
+                 */
+                type?: "admin" | "member" | "workforce" | "external";
+                /**
+                 * Format: uuid
+                 * @description The person concerned: `collaborator.*` (the collaborator), `group.member_removed` (the member removed).
+                 */
+                userId?: string;
+                /** @description `group.members_added`: the people added. */
+                userIds?: string[];
+                /** @description `membership.added_by_invitation`: what the invitation was for (`targetType`, `targetId`). */
+                via?: {
+                    /** Format: uuid */
+                    targetId?: string;
+                    targetType?: string;
+                };
+            } & {
                 [key: string]: unknown;
             };
             /** Format: uuid */
@@ -1302,6 +1430,10 @@ export interface components {
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
+        /** @description A dataset collaborator's new role. */
+        ChangeDatasetCollaboratorRole: {
+            role: components["schemas"]["DatasetRole"];
+        };
         /** @description The new type of an internal user: admin or member. */
         ChangeMemberType: {
             /**
@@ -1310,34 +1442,13 @@ export interface components {
              */
             type: "admin" | "member";
         };
-        /** @description A collaborator's new role. */
-        ChangeRole: {
-            /** @enum {string} */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+        /** @description A ontology collaborator's new role. */
+        ChangeOntologyCollaboratorRole: {
+            role: components["schemas"]["OntologyRole"];
         };
-        /** @description A collaborator's role on a resource. */
-        CollaboratorRole: {
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-            /** Format: uuid */
-            userId: string;
-        };
-        /** @description A person with a direct role on a resource. */
-        CollaboratorUser: {
-            email: string;
-            name: string;
-            /**
-             * @description The direct role; group roles are listed under `groups`.
-             * @enum {string}
-             */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-            /** Format: uuid */
-            userId: string;
-        };
-        /** @description The people and groups with a role on a resource. */
-        Collaborators: {
-            groups: components["schemas"]["ResourceGroup"][];
-            users: components["schemas"]["CollaboratorUser"][];
+        /** @description A project collaborator's new role. */
+        ChangeProjectCollaboratorRole: {
+            role: components["schemas"]["ProjectRole"];
         };
         /** @description A new dataset. */
         CreateDataset: {
@@ -1362,7 +1473,33 @@ export interface components {
         /** @description A new ontology, with its label structure. */
         CreateOntology: {
             description?: string;
-            /** @description The labelling schema, a JSON object (an empty object when left out): at most 512 KiB as JSON, 32 levels deep. */
+            /**
+             * @description The labelling schema; an empty object when left out. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure?: {
                 [key: string]: unknown;
             };
@@ -1402,7 +1539,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "user" | null;
             /**
              * Format: uuid
              * @description Null when the creator was internal in no organization.
@@ -1414,9 +1551,58 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a dataset. */
+        DatasetCollaborator: {
+            email: string;
+            name: string;
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a dataset. */
+        DatasetCollaboratorRole: {
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a dataset. */
+        DatasetCollaborators: {
+            groups: components["schemas"]["DatasetGroupRole"][];
+            users: components["schemas"]["DatasetCollaborator"][];
+        };
+        /** @description A group with a role on a dataset. */
+        DatasetGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["DatasetRole"];
+        };
+        /**
+         * @description A role on a dataset, strongest first.
+         * @enum {string}
+         */
+        DatasetRole: "admin" | "user";
+        /** @description A dataset as lists show it. */
+        DatasetSummary: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
+             * @enum {string|null}
+             */
+            myRole: "admin" | "user" | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            title: string;
+        };
         /** @description A page of datasets, newest first. */
         DatasetSummaryPage: {
-            items: components["schemas"]["ResourceSummary"][];
+            items: components["schemas"]["DatasetSummary"][];
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
@@ -1469,19 +1655,50 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
-        /** @description People to give a role on a resource, by email. */
-        InviteCollaborators: {
-            /** @description Unknown emails become invited users, who keep this role when they sign up. */
-            emails: string[];
+        /** @description People to give a role on a dataset, by email. */
+        InviteDatasetCollaborators: {
             /**
-             * @description Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user.
-             * @enum {string}
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
              */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+            emails: string[];
+            role: components["schemas"]["DatasetRole"];
         };
-        /** @description The people an invitation gave a role to. */
-        InviteResult: {
-            added: components["schemas"]["AddedCollaborator"][];
+        /** @description The people an invitation gave a role on a dataset to. */
+        InviteDatasetCollaboratorsResult: {
+            added: components["schemas"]["AddedDatasetCollaborator"][];
+        };
+        /** @description People to give a role on a ontology, by email. */
+        InviteOntologyCollaborators: {
+            /**
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
+             */
+            emails: string[];
+            role: components["schemas"]["OntologyRole"];
+        };
+        /** @description The people an invitation gave a role on a ontology to. */
+        InviteOntologyCollaboratorsResult: {
+            added: components["schemas"]["AddedOntologyCollaborator"][];
+        };
+        /** @description People to give a role on a project, by email. */
+        InviteProjectCollaborators: {
+            /**
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
+             */
+            emails: string[];
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description The people an invitation gave a role on a project to. */
+        InviteProjectCollaboratorsResult: {
+            added: components["schemas"]["AddedProjectCollaborator"][];
         };
         /** @description The role an organization admin took by joining a resource. */
         JoinResult: {
@@ -1578,7 +1795,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "user" | null;
             /**
              * Format: uuid
              * @description Null when the creator was internal in no organization.
@@ -1586,7 +1803,33 @@ export interface components {
             organizationId: string | null;
             /** Format: uuid */
             ownerId: string;
-            /** @description The labelling schema. */
+            /**
+             * @description The labelling schema. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure: {
                 [key: string]: unknown;
             };
@@ -1594,9 +1837,58 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a ontology. */
+        OntologyCollaborator: {
+            email: string;
+            name: string;
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a ontology. */
+        OntologyCollaboratorRole: {
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a ontology. */
+        OntologyCollaborators: {
+            groups: components["schemas"]["OntologyGroupRole"][];
+            users: components["schemas"]["OntologyCollaborator"][];
+        };
+        /** @description A group with a role on a ontology. */
+        OntologyGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["OntologyRole"];
+        };
+        /**
+         * @description A role on a ontology, strongest first.
+         * @enum {string}
+         */
+        OntologyRole: "admin" | "user";
+        /** @description An ontology as lists show it. */
+        OntologySummary: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
+             * @enum {string|null}
+             */
+            myRole: "admin" | "user" | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            title: string;
+        };
         /** @description A page of ontologies, newest first. */
         OntologySummaryPage: {
-            items: components["schemas"]["ResourceSummary"][];
+            items: components["schemas"]["OntologySummary"][];
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
@@ -1710,7 +2002,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
             /** Format: uuid */
             ontologyId: string | null;
             /**
@@ -1725,6 +2017,37 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a project. */
+        ProjectCollaborator: {
+            email: string;
+            name: string;
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a project. */
+        ProjectCollaboratorRole: {
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a project. */
+        ProjectCollaborators: {
+            groups: components["schemas"]["ProjectGroupRole"][];
+            users: components["schemas"]["ProjectCollaborator"][];
+        };
+        /** @description A group with a role on a project. */
+        ProjectGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /**
+         * @description A role on a project, strongest first.
+         * @enum {string}
+         */
+        ProjectRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
         /** @description A project as lists show it, with its tags. */
         ProjectSummary: {
             /** Format: date-time */
@@ -1733,10 +2056,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             /**
-             * @description Null for an organization admin's view of a resource they have not joined.
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
             /** Format: uuid */
             organizationId: string | null;
             /** Format: uuid */
@@ -1754,32 +2077,6 @@ export interface components {
         RemovalPreview: {
             /** @description Resources that need a replacement admin (`replacementUserId`) before the user can be removed. */
             soleAdminOf: components["schemas"]["SoleAdminResource"][];
-        };
-        /** @description A group with a role on a resource. */
-        ResourceGroup: {
-            /** Format: uuid */
-            groupId: string;
-            name: string;
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-        };
-        /** @description A resource as lists show it. */
-        ResourceSummary: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string;
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description Null for an organization admin's view of a resource they have not joined.
-             * @enum {string|null}
-             */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
-            /** Format: uuid */
-            organizationId: string | null;
-            /** Format: uuid */
-            ownerId: string;
-            title: string;
         };
         /** @description The project's ontology, or none. */
         SetOntology: {
@@ -1855,7 +2152,33 @@ export interface components {
         /** @description An ontology's new title, description or label structure. */
         UpdateOntology: {
             description?: string;
-            /** @description Replaces the labelling schema as a whole: at most 512 KiB as JSON, 32 levels deep. */
+            /**
+             * @description Replaces the labelling schema as a whole. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure?: {
                 [key: string]: unknown;
             };
@@ -3235,7 +3558,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["DatasetCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -3360,7 +3683,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteDatasetCollaborators"];
             };
         };
         responses: {
@@ -3371,7 +3694,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteDatasetCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -3662,7 +3985,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeDatasetCollaboratorRole"];
             };
         };
         responses: {
@@ -3671,7 +3994,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["DatasetCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -3813,7 +4136,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddDatasetGroup"];
             };
         };
         responses: {
@@ -3824,7 +4147,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["DatasetGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -4972,7 +5295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["OntologyCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -5097,7 +5420,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteOntologyCollaborators"];
             };
         };
         responses: {
@@ -5108,7 +5431,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteOntologyCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -5399,7 +5722,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeOntologyCollaboratorRole"];
             };
         };
         responses: {
@@ -5408,7 +5731,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["OntologyCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -5550,7 +5873,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddOntologyGroup"];
             };
         };
         responses: {
@@ -5561,7 +5884,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["OntologyGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -10836,7 +11159,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["ProjectCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -10961,7 +11284,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteProjectCollaborators"];
             };
         };
         responses: {
@@ -10972,7 +11295,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteProjectCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -11263,7 +11586,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeProjectCollaboratorRole"];
             };
         };
         responses: {
@@ -11272,7 +11595,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["ProjectCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -11702,7 +12025,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddProjectGroup"];
             };
         };
         responses: {
@@ -11713,7 +12036,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["ProjectGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */

@@ -8,13 +8,13 @@ import { MembershipRepository } from '../membership/membership.repository';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 import { CollaboratorsRepository } from './collaborators.repository';
 import {
-  AddResourceGroupDto,
-  CollaboratorRoleDto,
-  CollaboratorsDto,
-  InviteCollaboratorsDto,
-  InviteResultDto,
+  AddResourceGroup,
+  CollaboratorRole,
+  Collaborators,
+  InviteCollaborators,
+  InviteResult,
   JoinResultDto,
-  ResourceGroupDto,
+  ResourceGroupRole,
 } from './dto/collaborator.dto';
 import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
@@ -42,7 +42,7 @@ export class CollaboratorsService {
     private readonly newMemberships: NewMembershipsService,
   ) {}
 
-  list(kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+  list(kind: ResourceKind, id: string): Promise<Collaborators> {
     return this.collaborators.list(this.em, kind, id);
   }
 
@@ -56,8 +56,8 @@ export class CollaboratorsService {
     policy: RequestPolicy,
     kind: ResourceKind,
     id: string,
-    input: InviteCollaboratorsDto,
-  ): Promise<InviteResultDto> {
+    input: InviteCollaborators,
+  ): Promise<InviteResult> {
     const role = this.roleOf(kind, input.role);
     enforce(policy.ability, 'invite', 'Collaborator', { role });
     const actorId = policy.ctx.caller.userId;
@@ -112,7 +112,7 @@ export class CollaboratorsService {
     id: string,
     userId: string,
     newRole: string,
-  ): Promise<CollaboratorRoleDto> {
+  ): Promise<CollaboratorRole> {
     const role = this.roleOf(kind, newRole);
     await this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);
@@ -160,8 +160,8 @@ export class CollaboratorsService {
     policy: RequestPolicy,
     kind: ResourceKind,
     id: string,
-    input: AddResourceGroupDto,
-  ): Promise<ResourceGroupDto> {
+    input: AddResourceGroup,
+  ): Promise<ResourceGroupRole> {
     const role = this.roleOf(kind, input.role);
     return this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);
