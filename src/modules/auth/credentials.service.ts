@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { InvitationsService } from '../membership/invitations.service';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 import { User } from '../users/entities/user.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
@@ -11,6 +12,7 @@ export class CredentialsService {
     private readonly config: AppConfig,
     private readonly tokens: EmailTokensRepository,
     private readonly newMemberships: NewMembershipsService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /**
@@ -21,6 +23,8 @@ export class CredentialsService {
    * The caller holds the user's row lock.
    */
   async setPasswordProvenByMail(em: EntityManager, user: User, passwordHash: string): Promise<void> {
+    // An invited person signing up: what the invitations gave holds if they are still valid.
+    if (user.status === 'invited') await this.invitations.claim(em, user.id);
     user.setPassword(passwordHash);
     user.emailVerifiedAt ??= new Date();
     if (this.config.PLATFORM_ADMIN_EMAILS.includes(user.email)) user.isPlatformAdmin = true;

@@ -13,6 +13,7 @@ import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/membe
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
+import { InvitationsService } from './invitations.service';
 import { OrganizationRights } from './organization-rights';
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
@@ -25,6 +26,7 @@ export class MembershipService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly rights: OrganizationRights,
+    private readonly invitations: InvitationsService,
   ) {}
 
   list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
@@ -62,6 +64,7 @@ export class MembershipService {
       )
         throw MembershipErrors.notWorkforceEligible();
       await this.memberships.insert(em, organizationId, user.id, input.type);
+      await this.invitations.invited(em, { organizationId, user, invitedBy: policy.ctx.caller.userId });
       this.audit.record(em, {
         organizationId,
         actorId: policy.ctx.caller.userId,

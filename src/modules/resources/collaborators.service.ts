@@ -69,6 +69,7 @@ export class CollaboratorsService {
         emails: input.emails,
         actorId,
         via: { targetType: kind, targetId: id },
+        about: { kind, title: resource.title, role },
       });
       const existing = await em.find(Collaborator, {
         resource,

@@ -34,6 +34,13 @@ export const AUDIT_DATA_SCHEMA: SchemaObject = {
     userId: uuid(
       'The person concerned: `collaborator.*` (the collaborator), `group.member_removed` (the member removed).',
     ),
+    invitationId: uuid('`invitation.*`: the invitation (accepted, expired, resent, revoked).'),
+    late: {
+      type: 'boolean',
+      description:
+        "`invitation.accepted`: the invitation had expired, but the person is a resource's only admin, so its grants stay.",
+    },
+    soleAdminOf: uuids('`invitation.accepted` when `late`: the resources they are the only admin of.'),
     userIds: uuids('`group.members_added`: the people added.'),
     memberIds: uuids('`group.created`: its first members.'),
     groupId: uuid('`resource_group.*`: the group given, changed or losing a role.'),
@@ -80,7 +87,8 @@ export const AUDIT_DATA_SCHEMA: SchemaObject = {
     removed: {
       type: 'object',
       additionalProperties: { type: 'integer' },
-      description: '`membership.removed`: what was taken away with the membership (counts by kind of right).',
+      description:
+        '`membership.removed`, `invitation.revoked`, `invitation.expired`: what was taken away with the membership (counts by kind of right).',
     },
     fromUserId: uuid('`collaborator.admin_handed_over`: the admin removed from the organization.'),
     toUserId: uuid('`collaborator.admin_handed_over`: the new admin.'),
