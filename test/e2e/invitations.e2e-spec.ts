@@ -5,7 +5,7 @@ import {
   TestOrganization,
 } from '../factories/organizations.factory';
 import { createMember } from '../factories/organizations.factory';
-import { createResource, roleOf } from '../factories/resources.factory';
+import { addCollaborator, createResource, roleOf } from '../factories/resources.factory';
 import {
   createPlatformAdmin,
   DEFAULT_PASSWORD,
@@ -93,6 +93,22 @@ describe('Invitations people can see', () => {
       `invited you to the project "Road signs" of the organization "${org.name}" as annotator reviewer`,
     );
     expect((await invitationOf(email)).type).toBe('external');
+  });
+
+  it('an invitation rolled back with its request is neither kept nor mailed', async () => {
+    const project = await createResource(t, org.admin, 'project');
+    const manager = await createMember(t, org.id, 'member');
+    await addCollaborator(t, project.id, manager.id, 'team_manager');
+    const email = uniqueEmail();
+    // Team managers never touch admins: the second email fails the request after the first was invited.
+    const refused = await t.post(
+      `/projects/${project.id}/collaborators`,
+      { emails: [email, org.admin.email], role: 'annotator' },
+      manager.token,
+    );
+    expect(refused.status).toBe(403);
+    expect(await t.mailsTo(email)).toEqual([]);
+    expect(await invitationOf(email)).toBeUndefined();
   });
 
   it('people who already have an account get no invitation', async () => {
@@ -258,5 +274,27 @@ describe('Invitations people can see', () => {
       }
     }
     expect(outcomes.revoked + outcomes.accepted).toBe(20);
+  });
+});
+
+describe('INVITATION_TTL', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start({ INVITATION_TTL: '1' });
+  });
+  afterAll(() => t.close());
+
+  it('sets how long an invitation holds: signing up after it grants nothing', async () => {
+    const org = await createOrganization(t);
+    const email = uniqueEmail();
+    const added = await t.post(membersUrl(org), { email, type: 'member' }, org.admin.token);
+    expect(added.status).toBe(201);
+    const [invitation] = (await t.get(`/organizations/${org.id}/invitations`, org.admin.token)).body.items;
+    expect(Date.parse(invitation.expiresAt) - Date.parse(invitation.createdAt)).toBeLessThan(1500);
+    await new Promise((resolve) => setTimeout(resolve, 1200));
+    await t.post('/auth/signup', { email, password: DEFAULT_PASSWORD, name: 'Too Late' });
+    const verified = await t.post('/auth/verify-email', { token: await mailedToken(t, email) });
+    expect(verified.status).toBe(200);
+    expect(verified.body.memberships).toEqual([]);
   });
 });
