@@ -74,7 +74,16 @@ function preciseTypes(schema: Json, name?: string): void {
   }
   if (schema.type === 'number') schema.type = 'integer';
   // OpenAPI 3.0.3: `nullable` does not extend an `enum`; null must be one of its values.
-  if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null)) schema.enum.push(null);
+  if (schema.nullable && Array.isArray(schema.enum) && !schema.enum.includes(null))
+    schema.enum = [...schema.enum, null];
+  // A property that names an enum component (`ProjectRole`) is written `allOf: [{ $ref }]` by the
+  // generator; a lone reference says the same, and OpenAPI 3.0 ignores a reference's siblings.
+  if (schema.allOf?.length === 1 && schema.allOf[0].$ref && !schema.type && !schema.nullable) {
+    const [reference] = schema.allOf;
+    for (const key of Object.keys(schema)) delete schema[key];
+    schema.$ref = reference.$ref;
+    return;
+  }
   if (schema.type === 'array' && schema.items) {
     preciseTypes(schema.items, name && /Ids$/.test(name) ? name.slice(0, -1) : undefined);
   }

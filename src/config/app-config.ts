@@ -129,6 +129,10 @@ export class AppConfig {
   @IsString({ each: true })
   PLATFORM_ADMIN_EMAILS: string[] = [];
 
+  /** Seconds an invitation holds: an invited person who signs up later than this gets nothing from it. */
+  @WholeNumber(1)
+  INVITATION_TTL = 14 * 24 * 60 * 60;
+
   /** Requests a minute to the public auth routes, per client IP and per email. */
   @WholeNumber(1)
   AUTH_RATE_LIMIT_PER_MINUTE = 20;

@@ -26,6 +26,7 @@ export type SubjectType =
   | 'Platform'
   | 'Organization'
   | 'Member'
+  | 'Invitation'
   | 'Group'
   | 'Tag'
   | 'AuditEvent'

@@ -31,3 +31,6 @@ export const ROLES_BY_KIND: Record<ResourceKind, readonly ResourceRole[]> = {
 
 export const isRoleOf = (kind: ResourceKind, role: string): role is ResourceRole =>
   ROLES_BY_KIND[kind].includes(role as ResourceRole);
+
+/** The roles of one kind, as the type system sees them. */
+export type RoleOf<K extends ResourceKind> = K extends 'project' ? ProjectRole : DataRole;

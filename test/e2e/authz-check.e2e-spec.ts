@@ -148,6 +148,7 @@ describe('The check API (POST /authz/check, GET .../permissions)', () => {
       'readAuditLog',
       'manageServiceAccounts',
       'manageApiKeys',
+      'manageInvitations',
       'manageWebhooks',
     ]);
     const asMember = await t.get(`/organizations/${org.id}/permissions`, member.token);

@@ -112,7 +112,7 @@ describe('Resource use limits', () => {
       const document = JSON.parse(readFileSync(join(__dirname, '../../openapi/openapi.json'), 'utf8'));
       const { schemas } = document.components;
       expect(schemas.CreateOntology.properties.structure.description).toContain('512 KiB');
-      expect(schemas.InviteCollaborators.properties.emails).toMatchObject({
+      expect(schemas.InviteProjectCollaborators.properties.emails).toMatchObject({
         maxItems: 100,
         items: { maxLength: 254 },
       });

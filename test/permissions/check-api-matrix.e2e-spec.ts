@@ -40,6 +40,7 @@ const ORGANIZATION_ROW_ACTIONS: Record<string, string> = {
   'service-accounts.manage': 'manageServiceAccounts',
   'service-accounts.keys': 'manageApiKeys',
   'webhooks.manage': 'manageWebhooks',
+  'invitations.manage': 'manageInvitations',
   'platform.organizations': 'update',
   'resources.list': 'listResources',
 };

@@ -39,6 +39,24 @@ const freshServiceAccount = (w: OrganizationWorld, organization = w.organization
 const accountPath = (w: OrganizationWorld, account: { id: string }) =>
   `${serviceAccountsUrl(w.organization)}/${account.id}`;
 
+/** An invited person (no account) with a membership of O and its pending invitation; its id. */
+async function freshInvitation(w: OrganizationWorld, organizationId = w.organization.id): Promise<string> {
+  const [user] = await w.t.sql<{ id: string }>(
+    `insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now()) returning id`,
+    [uniqueEmail()],
+  );
+  await w.t.sql(
+    `insert into memberships (id, organization_id, user_id, type, created_at) values (gen_random_uuid(), ?, ?, 'member', now())`,
+    [organizationId, user.id],
+  );
+  const [invitation] = await w.t.sql<{ id: string }>(
+    `insert into invitations (id, organization_id, user_id, sent_at, expires_at)
+     values (gen_random_uuid(), ?, ?, now(), now() + interval '14 days') returning id`,
+    [organizationId, user.id],
+  );
+  return invitation.id;
+}
+
 const freshTag = (w: OrganizationWorld, organizationId = w.organization.id) =>
   createTag(w.t, organizationId, `Probe ${unique()}`);
 
@@ -380,6 +398,27 @@ export const ORGANIZATION_PROBES: Record<string, OrganizationProbe[]> = {
         const [endpointId, deliveryId] = await freshDelivery(w, w.other.id);
         return post(`${webhooksPath(w)}/${endpointId}/deliveries/${deliveryId}/redeliver`, undefined);
       },
+    },
+  ],
+
+  'invitations.manage': [
+    {
+      route: 'GET /organizations/{orgId}/invitations',
+      okStatus: 200,
+      call: (w) => get(`${orgPath(w)}/invitations`),
+    },
+    {
+      route: 'POST /organizations/{orgId}/invitations/{id}/resend',
+      okStatus: 202,
+      call: async (w) => post(`${orgPath(w)}/invitations/${await freshInvitation(w)}/resend`, undefined),
+      crossTenant: async (w) =>
+        post(`${orgPath(w)}/invitations/${await freshInvitation(w, w.other.id)}/resend`, undefined),
+    },
+    {
+      route: 'DELETE /organizations/{orgId}/invitations/{id}',
+      okStatus: 204,
+      call: async (w) => del(`${orgPath(w)}/invitations/${await freshInvitation(w)}`),
+      crossTenant: async (w) => del(`${orgPath(w)}/invitations/${await freshInvitation(w, w.other.id)}`),
     },
   ],
 

@@ -146,6 +146,16 @@ describe('The TypeScript SDK drives the product story', () => {
       }),
     );
     expect(invited.added.map((a) => a.email).sort()).toEqual(['guest@elsewhere.test', 'worker@crowd.test']);
+    // The guest has no account: an invitation the admin sees, mailed, and can resend.
+    const pending = unwrap(
+      await boss.api.GET('/organizations/{orgId}/invitations', { params: { path: { orgId } } }),
+    );
+    const guestInvitation = pending.items.find((i) => i.email === 'guest@elsewhere.test');
+    expect(guestInvitation).toMatchObject({ type: 'external', invitedBy: alice.userId });
+    const resent = await boss.api.POST('/organizations/{orgId}/invitations/{id}/resend', {
+      params: { path: { orgId, id: guestInvitation!.id } },
+    });
+    expect(resent.response.status).toBe(202);
     unwrap(
       await alice.api.POST('/projects/{id}/groups', {
         params: { path: { id: project.id } },

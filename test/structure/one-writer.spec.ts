@@ -19,6 +19,7 @@ const files = sourceFiles(SRC).map((path) => ({
 /** The module (folder under src/modules) that is the only one to write each table, and its entity classes. */
 const WRITERS: { table: string; module: string; entities: string[] }[] = [
   { table: 'memberships', module: 'membership', entities: ['Membership'] },
+  { table: 'invitations', module: 'membership', entities: ['Invitation'] },
   { table: 'collaborators', module: 'resources', entities: ['Collaborator'] },
   { table: 'group_members', module: 'groups', entities: ['GroupMember'] },
   { table: 'project_tags', module: 'tags', entities: ['ProjectTag'] },

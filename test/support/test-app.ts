@@ -161,6 +161,16 @@ export class TestApp {
   delete = <T = any>(url: string, token?: string) => this.request<T>('DELETE', url, { token });
 
   /** The newest mail sent to an address, through the file transport. */
+  /** Every mail sent to this address so far, oldest first. */
+  async mailsTo(email: string): Promise<{ to: string; subject: string; text: string }[]> {
+    await this.app.get(MailService).idle();
+    const files = (await readdir(this.mailDir)).filter((f) => f.endsWith('.json')).sort();
+    const mails = await Promise.all(
+      files.map(async (file) => JSON.parse(await readFile(join(this.mailDir, file), 'utf8'))),
+    );
+    return mails.filter((mail) => mail.to === email.toLowerCase());
+  }
+
   async lastMailTo(email: string): Promise<{ to: string; subject: string; text: string }> {
     await this.app.get(MailService).idle();
     const files = (await readdir(this.mailDir)).filter((f) => f.endsWith('.json')).sort();

@@ -812,6 +812,69 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/organizations/{orgId}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List organization invitations
+         * @description People invited by email who have not signed up yet, newest first, with when their invitation
+         *     expires (an expired one stays listed until it is resent or revoked).
+         */
+        get: operations["listOrganizationInvitations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/invitations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Revoke organization invitation
+         * @description Takes back the membership and the rights the invitation gave; the person can no longer sign up
+         *     into them. 409 LAST_ADMIN for the organization's last admin, REPLACEMENT_REQUIRED for a
+         *     resource's only admin (remove them as a member instead, naming a replacement).
+         */
+        delete: operations["revokeOrganizationInvitation"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/organizations/{orgId}/invitations/{id}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Resend organization invitation
+         * @description Mails the invitation again; it then holds for INVITATION_TTL from now.
+         */
+        post: operations["resendOrganizationInvitation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/organizations/{orgId}/members": {
         parameters: {
             query?: never;
@@ -1817,6 +1880,15 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** @description A group to give a role on a dataset. */
+        AddDatasetGroup: {
+            /**
+             * Format: uuid
+             * @description A group of the dataset's organization.
+             */
+            groupId: string;
+            role: components["schemas"]["DatasetRole"];
+        };
         /** @description An email domain to attach to an organization. */
         AddDomain: {
             domain: string;
@@ -1844,26 +1916,57 @@ export interface components {
              */
             type: "admin" | "member" | "workforce" | "external";
         };
-        /** @description A group to give a role on a resource. */
-        AddResourceGroup: {
+        /** @description A group to give a role on a ontology. */
+        AddOntologyGroup: {
             /**
              * Format: uuid
-             * @description A group of the resource's organization.
+             * @description A group of the ontology's organization.
              */
             groupId: string;
-            /** @enum {string} */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+            role: components["schemas"]["OntologyRole"];
         };
-        /** @description A person given a role by an invitation, and how they joined the organization. */
-        AddedCollaborator: {
+        /** @description A group to give a role on a project. */
+        AddProjectGroup: {
+            /**
+             * Format: uuid
+             * @description A group of the project's organization.
+             */
+            groupId: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description A person given a role on a dataset by an invitation, and how they joined the organization. */
+        AddedDatasetCollaborator: {
             email: string;
             /**
              * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
              * @enum {string|null}
              */
             organizationType: "admin" | "member" | "workforce" | "external" | null;
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A person given a role on a ontology by an invitation, and how they joined the organization. */
+        AddedOntologyCollaborator: {
+            email: string;
+            /**
+             * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
+             * @enum {string|null}
+             */
+            organizationType: "admin" | "member" | "workforce" | "external" | null;
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A person given a role on a project by an invitation, and how they joined the organization. */
+        AddedProjectCollaborator: {
+            email: string;
+            /**
+             * @description The user's type in the resource's organization afterwards; null when the resource has no organization.
+             * @enum {string|null}
+             */
+            organizationType: "admin" | "member" | "workforce" | "external" | null;
+            role: components["schemas"]["ProjectRole"];
             /** Format: uuid */
             userId: string;
         };
@@ -1920,11 +2023,108 @@ export interface components {
             /** Format: date-time */
             createdAt: string;
             /**
-             * @description Details, with `before` and `after` where something was changed (for resources, only the fields that
-             *     changed). Strings over 1,000 characters and JSON documents over 2 KiB appear as
-             *     `{ "$omitted": { "bytes", "sha256" } }`.
+             * @description Details of the change; which members appear depends on `action` (all optional, more may be added). Any string over 1000 characters, at any depth, and any JSON document over 2 KiB (an ontology structure) appears as `{ "$omitted": { "bytes": <size>, "sha256": "<hex>" } }`, which still tells two versions apart.
+             * @example {
+             *       "after": {
+             *         "role": "reviewer"
+             *       },
+             *       "before": {
+             *         "role": "annotator"
+             *       },
+             *       "userId": "0f8fad5b-d9cb-469f-a165-70867728950e"
+             *     }
              */
             data: {
+                /** @description The same fields after the change; `*.created`: the new fields; `tag.renamed`: the new name (a string). */
+                after?: unknown;
+                /** @description The changed fields before the change (an object; for `*.updated` only the fields that changed), null when the thing did not exist; `tag.renamed`: the old name (a string). */
+                before?: unknown;
+                /**
+                 * Format: uuid
+                 * @description `project.dataset_attached`, `project.dataset_detached`: the dataset.
+                 */
+                datasetId?: string;
+                /** @description `organization.domain_added`, `organization.domain_removed`: the domain. */
+                domain?: string;
+                /** @description `membership.added`: the person's email. */
+                email?: string;
+                /**
+                 * Format: uuid
+                 * @description `collaborator.admin_handed_over`: the admin removed from the organization.
+                 */
+                fromUserId?: string;
+                /**
+                 * Format: uuid
+                 * @description `resource_group.*`: the group given, changed or losing a role.
+                 */
+                groupId?: string;
+                /** @description `membership.removed`: the resources handed over to the replacement. */
+                handedOver?: string[];
+                /**
+                 * Format: uuid
+                 * @description `invitation.*`: the invitation (accepted, expired, resent, revoked).
+                 */
+                invitationId?: string;
+                /** @description `invitation.accepted`: the invitation had expired, but the person is a resource's only admin, so its grants stay. */
+                late?: boolean;
+                /** @description `group.created`: its first members. */
+                memberIds?: string[];
+                /** @description `tag.created`, `tag.deleted`, `project.tag_added`: the tag's name. */
+                name?: string;
+                /**
+                 * Format: uuid
+                 * @description `notification.*`: the notification.
+                 */
+                notificationId?: string;
+                /** @description `collaborator.admin_handed_over`: the new admin's role before, null when they had none. */
+                previousRole?: string | null;
+                /**
+                 * @description `membership.joined_by_domain`: the type they had before (null when none).
+                 * @enum {string|null}
+                 */
+                previousType?: "admin" | "member" | "workforce" | "external" | null;
+                /** @description `tag.deleted`: how many projects carried it. */
+                projectCount?: number;
+                /** @description `membership.removed`, `invitation.revoked`, `invitation.expired`: what was taken away with the membership (counts by kind of right). */
+                removed?: {
+                    [key: string]: number;
+                };
+                /**
+                 * Format: uuid
+                 * @description `membership.removed`: who took over the resources the removed person was sole admin of.
+                 */
+                replacementUserId?: string | null;
+                /** @description `invitation.accepted` when `late`: the resources they are the only admin of. */
+                soleAdminOf?: string[];
+                /**
+                 * Format: uuid
+                 * @description `project.tag_added`, `project.tag_removed`: the tag.
+                 */
+                tagId?: string;
+                /**
+                 * Format: uuid
+                 * @description `collaborator.admin_handed_over`: the new admin.
+                 */
+                toUserId?: string;
+                /**
+                 * @description `membership.added`, `membership.joined_by_domain`: the membership type given.
+                 * @enum {string}
+                 */
+                type?: "admin" | "member" | "workforce" | "external";
+                /**
+                 * Format: uuid
+                 * @description The person concerned: `collaborator.*` (the collaborator), `group.member_removed` (the member removed).
+                 */
+                userId?: string;
+                /** @description `group.members_added`: the people added. */
+                userIds?: string[];
+                /** @description `membership.added_by_invitation`: what the invitation was for (`targetType`, `targetId`). */
+                via?: {
+                    /** Format: uuid */
+                    targetId?: string;
+                    targetType?: string;
+                };
+            } & {
                 [key: string]: unknown;
             };
             /** Format: uuid */
@@ -1940,6 +2140,15 @@ export interface components {
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
+        /** @description A dataset collaborator's new role, and when it ends. */
+        ChangeDatasetCollaboratorRole: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
+            role: components["schemas"]["DatasetRole"];
+        };
         /** @description The new type of an internal user (admin or member), or a guest's new expiry. */
         ChangeMemberType: {
             /**
@@ -1953,15 +2162,23 @@ export interface components {
              */
             type?: "admin" | "member";
         };
-        /** @description A collaborator's new role, and when it ends. */
-        ChangeRole: {
+        /** @description A ontology collaborator's new role, and when it ends. */
+        ChangeOntologyCollaboratorRole: {
             /**
              * Format: date-time
              * @description When the access ends (in the future); null: it never does.
              */
             expiresAt?: string | null;
-            /** @enum {string} */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+            role: components["schemas"]["OntologyRole"];
+        };
+        /** @description A project collaborator's new role, and when it ends. */
+        ChangeProjectCollaboratorRole: {
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); null: it never does.
+             */
+            expiresAt?: string | null;
+            role: components["schemas"]["ProjectRole"];
         };
         /** @description Up to 100 questions, answered in order, about the caller or a user named by `userId`. */
         CheckPermissions: {
@@ -1988,35 +2205,6 @@ export interface components {
             id: string;
             /** @enum {string} */
             type: "organization" | "project" | "dataset" | "ontology";
-        };
-        /** @description A collaborator's role on a resource. */
-        CollaboratorRole: {
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-            /** Format: uuid */
-            userId: string;
-        };
-        /** @description A person with a direct role on a resource. */
-        CollaboratorUser: {
-            email: string;
-            /**
-             * Format: date-time
-             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
-             */
-            expiresAt: string | null;
-            name: string;
-            /**
-             * @description The direct role; group roles are listed under `groups`.
-             * @enum {string}
-             */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-            /** Format: uuid */
-            userId: string;
-        };
-        /** @description The people and groups with a role on a resource. */
-        Collaborators: {
-            groups: components["schemas"]["ResourceGroup"][];
-            users: components["schemas"]["CollaboratorUser"][];
         };
         /** @description A new API key: its name and, optionally, when it expires. */
         CreateApiKey: {
@@ -2051,7 +2239,33 @@ export interface components {
         /** @description A new ontology, with its label structure. */
         CreateOntology: {
             description?: string;
-            /** @description The labelling schema, a JSON object (an empty object when left out): at most 512 KiB as JSON, 32 levels deep. */
+            /**
+             * @description The labelling schema; an empty object when left out. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure?: {
                 [key: string]: unknown;
             };
@@ -2146,7 +2360,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "user" | null;
             /**
              * Format: uuid
              * @description Null when the creator was internal in no organization.
@@ -2158,9 +2372,63 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a dataset. */
+        DatasetCollaborator: {
+            email: string;
+            /**
+             * Format: date-time
+             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
+             */
+            expiresAt: string | null;
+            name: string;
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a dataset. */
+        DatasetCollaboratorRole: {
+            role: components["schemas"]["DatasetRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a dataset. */
+        DatasetCollaborators: {
+            groups: components["schemas"]["DatasetGroupRole"][];
+            users: components["schemas"]["DatasetCollaborator"][];
+        };
+        /** @description A group with a role on a dataset. */
+        DatasetGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["DatasetRole"];
+        };
+        /**
+         * @description A role on a dataset, strongest first.
+         * @enum {string}
+         */
+        DatasetRole: "admin" | "user";
+        /** @description A dataset as lists show it. */
+        DatasetSummary: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
+             * @enum {string|null}
+             */
+            myRole: "admin" | "user" | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            title: string;
+        };
         /** @description A page of datasets, newest first. */
         DatasetSummaryPage: {
-            items: components["schemas"]["ResourceSummary"][];
+            items: components["schemas"]["DatasetSummary"][];
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
@@ -2213,24 +2481,95 @@ export interface components {
             /** @enum {string} */
             status: "ok";
         };
-        /** @description People to give a role on a resource, by email. */
-        InviteCollaborators: {
-            /** @description Unknown emails become invited users, who keep this role when they sign up. */
+        /** @description A pending invitation: a person without an account, given a type in the organization (and the rights that came with it) until they sign up or it expires. */
+        Invitation: {
+            /** Format: date-time */
+            createdAt: string;
+            /** @description The invited address. */
+            email: string;
+            /**
+             * Format: date-time
+             * @description Signing up after this grants nothing; resending renews it.
+             */
+            expiresAt: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @description The id of the user who invited them last; null when unknown (invitations older than this record).
+             */
+            invitedBy: string | null;
+            /**
+             * @description Their type in the organization once they sign up.
+             * @enum {string}
+             */
+            type: "admin" | "member" | "workforce" | "external";
+        };
+        /** @description A page of pending invitations, newest first. */
+        InvitationPage: {
+            items: components["schemas"]["Invitation"][];
+            /** @description Pass as `cursor` to get the next page */
+            nextCursor: string | null;
+        };
+        /** @description People to give a role on a dataset, by email. */
+        InviteDatasetCollaborators: {
+            /**
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
+             */
             emails: string[];
             /**
              * Format: date-time
              * @description When the access ends (in the future); absent: it never does.
              */
             expiresAt?: string;
-            /**
-             * @description Projects: admin, team_manager, annotator_reviewer, reviewer, annotator. Datasets and ontologies: admin, user.
-             * @enum {string}
-             */
-            role: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | "user";
+            role: components["schemas"]["DatasetRole"];
         };
-        /** @description The people an invitation gave a role to. */
-        InviteResult: {
-            added: components["schemas"]["AddedCollaborator"][];
+        /** @description The people an invitation gave a role on a dataset to. */
+        InviteDatasetCollaboratorsResult: {
+            added: components["schemas"]["AddedDatasetCollaborator"][];
+        };
+        /** @description People to give a role on a ontology, by email. */
+        InviteOntologyCollaborators: {
+            /**
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
+             */
+            emails: string[];
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            role: components["schemas"]["OntologyRole"];
+        };
+        /** @description The people an invitation gave a role on a ontology to. */
+        InviteOntologyCollaboratorsResult: {
+            added: components["schemas"]["AddedOntologyCollaborator"][];
+        };
+        /** @description People to give a role on a project, by email. */
+        InviteProjectCollaborators: {
+            /**
+             * @description Unknown emails become invited users, who keep this role when they sign up.
+             * @example [
+             *       "ada@example.com"
+             *     ]
+             */
+            emails: string[];
+            /**
+             * Format: date-time
+             * @description When the access ends (in the future); absent: it never does.
+             */
+            expiresAt?: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /** @description The people an invitation gave a role on a project to. */
+        InviteProjectCollaboratorsResult: {
+            added: components["schemas"]["AddedProjectCollaborator"][];
         };
         /** @description The role an organization admin took by joining a resource. */
         JoinResult: {
@@ -2386,7 +2725,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "user" | null;
             /**
              * Format: uuid
              * @description Null when the creator was internal in no organization.
@@ -2394,7 +2733,33 @@ export interface components {
             organizationId: string | null;
             /** Format: uuid */
             ownerId: string;
-            /** @description The labelling schema. */
+            /**
+             * @description The labelling schema. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure: {
                 [key: string]: unknown;
             };
@@ -2402,9 +2767,63 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a ontology. */
+        OntologyCollaborator: {
+            email: string;
+            /**
+             * Format: date-time
+             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
+             */
+            expiresAt: string | null;
+            name: string;
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a ontology. */
+        OntologyCollaboratorRole: {
+            role: components["schemas"]["OntologyRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a ontology. */
+        OntologyCollaborators: {
+            groups: components["schemas"]["OntologyGroupRole"][];
+            users: components["schemas"]["OntologyCollaborator"][];
+        };
+        /** @description A group with a role on a ontology. */
+        OntologyGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["OntologyRole"];
+        };
+        /**
+         * @description A role on a ontology, strongest first.
+         * @enum {string}
+         */
+        OntologyRole: "admin" | "user";
+        /** @description An ontology as lists show it. */
+        OntologySummary: {
+            /** Format: date-time */
+            createdAt: string;
+            description: string;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
+             * @enum {string|null}
+             */
+            myRole: "admin" | "user" | null;
+            /** Format: uuid */
+            organizationId: string | null;
+            /** Format: uuid */
+            ownerId: string;
+            title: string;
+        };
         /** @description A page of ontologies, newest first. */
         OntologySummaryPage: {
-            items: components["schemas"]["ResourceSummary"][];
+            items: components["schemas"]["OntologySummary"][];
             /** @description Pass as `cursor` to get the next page */
             nextCursor: string | null;
         };
@@ -2427,7 +2846,7 @@ export interface components {
         };
         /** @description The actions the caller may take on the organization: the dashboard's buttons that will work. */
         OrganizationPermissions: {
-            actions: ("read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageWebhooks" | "update")[];
+            actions: ("read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageInvitations" | "manageWebhooks" | "update")[];
         };
         /** @description The mailed reset token and the new password. */
         PasswordResetConfirm: {
@@ -2438,7 +2857,7 @@ export interface components {
         /** @description One question: may the subject do this action on this target? The action must be one of the target type's (see GET .../permissions): organization actions on organizations, resource actions on projects, datasets and ontologies (`manageLinks`, `manageNotifications` and `tag` on projects only). */
         PermissionCheck: {
             /** @enum {string} */
-            action: "read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageWebhooks" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageLinks" | "manageNotifications" | "tag" | "join";
+            action: "read" | "readMembers" | "addMembers" | "addAdmins" | "changeMemberTypes" | "removeMembers" | "removeAdmins" | "readGroups" | "manageGroups" | "readTags" | "manageTags" | "listResources" | "joinResources" | "readAuditLog" | "manageServiceAccounts" | "manageApiKeys" | "manageInvitations" | "manageWebhooks" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageLinks" | "manageNotifications" | "tag" | "join";
             resource: components["schemas"]["CheckTarget"];
         };
         /** @description An error, as RFC 9457 problem details. `code` is stable and is what clients branch on; `detail` is for people. */
@@ -2528,7 +2947,7 @@ export interface components {
              * @description The caller's effective role (direct or through a group); null when they have none.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
             /** Format: uuid */
             ontologyId: string | null;
             /**
@@ -2543,6 +2962,42 @@ export interface components {
             /** Format: date-time */
             updatedAt: string;
         };
+        /** @description A person with a direct role on a project. */
+        ProjectCollaborator: {
+            email: string;
+            /**
+             * Format: date-time
+             * @description When the role ends (null: never); one in the past is already powerless and about to be removed.
+             */
+            expiresAt: string | null;
+            name: string;
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description A collaborator's role on a project. */
+        ProjectCollaboratorRole: {
+            role: components["schemas"]["ProjectRole"];
+            /** Format: uuid */
+            userId: string;
+        };
+        /** @description The people and groups with a role on a project. */
+        ProjectCollaborators: {
+            groups: components["schemas"]["ProjectGroupRole"][];
+            users: components["schemas"]["ProjectCollaborator"][];
+        };
+        /** @description A group with a role on a project. */
+        ProjectGroupRole: {
+            /** Format: uuid */
+            groupId: string;
+            name: string;
+            role: components["schemas"]["ProjectRole"];
+        };
+        /**
+         * @description A role on a project, strongest first.
+         * @enum {string}
+         */
+        ProjectRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
         /** @description A project as lists show it, with its tags. */
         ProjectSummary: {
             /** Format: date-time */
@@ -2551,10 +3006,10 @@ export interface components {
             /** Format: uuid */
             id: string;
             /**
-             * @description Null for an organization admin's view of a resource they have not joined.
+             * @description The caller's effective role; null for an organization admin's view of one they have not joined.
              * @enum {string|null}
              */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
+            myRole: "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
             /** Format: uuid */
             organizationId: string | null;
             /** Format: uuid */
@@ -2586,35 +3041,9 @@ export interface components {
             /** @description Resources that need a replacement admin (`replacementUserId`) before the user can be removed. */
             soleAdminOf: components["schemas"]["SoleAdminResource"][];
         };
-        /** @description A group with a role on a resource. */
-        ResourceGroup: {
-            /** Format: uuid */
-            groupId: string;
-            name: string;
-            /** @enum {string} */
-            role: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator";
-        };
         /** @description The actions the caller may take on the resource: the buttons that will work. */
         ResourcePermissions: {
             actions: ("read" | "update" | "delete" | "readCollaborators" | "invite" | "grantAdmin" | "manageCollaborators" | "manageAdmins" | "leave" | "manageGroups" | "manageLinks" | "manageNotifications" | "tag" | "join")[];
-        };
-        /** @description A resource as lists show it. */
-        ResourceSummary: {
-            /** Format: date-time */
-            createdAt: string;
-            description: string;
-            /** Format: uuid */
-            id: string;
-            /**
-             * @description Null for an organization admin's view of a resource they have not joined.
-             * @enum {string|null}
-             */
-            myRole: "user" | "admin" | "team_manager" | "annotator_reviewer" | "reviewer" | "annotator" | null;
-            /** Format: uuid */
-            organizationId: string | null;
-            /** Format: uuid */
-            ownerId: string;
-            title: string;
         };
         /** @description The new signing secret, shown this once; the previous one still signs until its expiry. */
         RotatedWebhookSecret: {
@@ -2911,7 +3340,33 @@ export interface components {
         /** @description An ontology's new title, description or label structure. */
         UpdateOntology: {
             description?: string;
-            /** @description Replaces the labelling schema as a whole: at most 512 KiB as JSON, 32 levels deep. */
+            /**
+             * @description Replaces the labelling schema as a whole. Any JSON object (not an array or a scalar) of at most 512 KiB as JSON and 32 levels deep; stored as given, with object keys in no particular order; strings must be storable text (no NUL, no lone surrogate).
+             * @example {
+             *       "classifications": [
+             *         {
+             *           "name": "weather",
+             *           "options": [
+             *             "sunny",
+             *             "rain",
+             *             "snow"
+             *           ]
+             *         }
+             *       ],
+             *       "objects": [
+             *         {
+             *           "attributes": [
+             *             {
+             *               "name": "occluded",
+             *               "type": "boolean"
+             *             }
+             *           ],
+             *           "name": "car",
+             *           "shape": "bounding_box"
+             *         }
+             *       ]
+             *     }
+             */
             structure?: {
                 [key: string]: unknown;
             };
@@ -2969,7 +3424,6 @@ export interface components {
             attempts: number;
             /** Format: date-time */
             createdAt: string;
-            /** @description The body every attempt sends, byte for byte (as signed). */
             event: components["schemas"]["WebhookEvent"];
             /**
              * Format: uuid
@@ -4859,7 +5313,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["DatasetCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -4984,7 +5438,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteDatasetCollaborators"];
             };
         };
         responses: {
@@ -4995,7 +5449,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteDatasetCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -5286,7 +5740,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeDatasetCollaboratorRole"];
             };
         };
         responses: {
@@ -5295,7 +5749,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["DatasetCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -5437,7 +5891,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddDatasetGroup"];
             };
         };
         responses: {
@@ -5448,7 +5902,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["DatasetGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -6898,7 +7352,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["OntologyCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -7023,7 +7477,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteOntologyCollaborators"];
             };
         };
         responses: {
@@ -7034,7 +7488,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteOntologyCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -7325,7 +7779,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeOntologyCollaboratorRole"];
             };
         };
         responses: {
@@ -7334,7 +7788,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["OntologyCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -7476,7 +7930,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddOntologyGroup"];
             };
         };
         responses: {
@@ -7487,7 +7941,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["OntologyGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -9521,6 +9975,439 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"] & {
                         /** @enum {string} */
                         code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    listOrganizationInvitations: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1 to 200. */
+                limit?: number;
+                /** @description Opaque cursor from the previous page's `nextCursor`. */
+                cursor?: string;
+            };
+            header?: {
+                /** @description The `ETag` of the version the client holds: when it is still current the answer is 304, without a body. */
+                "If-None-Match"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    /** @description The version of this answer, for If-Match and If-None-Match */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationPage"];
+                };
+            };
+            /** @description Not Modified: the version named in If-None-Match is current */
+            304: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    revokeOrganizationInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description The `ETag` of the version this change was made from; another current version is 412. */
+                "If-Match"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: string;
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Revoked. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `LAST_ADMIN`, `REPLACEMENT_REQUIRED` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "LAST_ADMIN" | "REPLACEMENT_REQUIRED";
+                    };
+                };
+            };
+            /** @description `PRECONDITION_FAILED` */
+            412: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PRECONDITION_FAILED";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `INTERNAL_ERROR` */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "INTERNAL_ERROR";
+                    };
+                };
+            };
+            /** @description `SERVICE_UNAVAILABLE` */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "SERVICE_UNAVAILABLE";
+                    };
+                };
+            };
+        };
+    };
+    resendOrganizationInvitation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Makes a retry safe: the same key with the same body within 24 hours answers the first answer again (with `Idempotent-Replayed: true`) instead of running twice. 1 to 255 visible ASCII characters, unique per caller. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The organization's id. */
+                orgId: string;
+                /** @description The resource's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The invitation is renewed and its mail is on its way. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description `VALIDATION_FAILED` */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "VALIDATION_FAILED";
+                    };
+                };
+            };
+            /** @description `UNAUTHENTICATED` */
+            401: {
+                headers: {
+                    /** @description `Bearer realm="api"` */
+                    "WWW-Authenticate"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNAUTHENTICATED";
+                    };
+                };
+            };
+            /** @description `FORBIDDEN` */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "FORBIDDEN";
+                    };
+                };
+            };
+            /** @description `NOT_FOUND` */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "NOT_FOUND";
+                    };
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_IN_PROGRESS` */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_IN_PROGRESS";
+                    };
+                };
+            };
+            /** @description `PAYLOAD_TOO_LARGE` */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "PAYLOAD_TOO_LARGE";
+                    };
+                };
+            };
+            /** @description `UNSUPPORTED_MEDIA_TYPE` */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "UNSUPPORTED_MEDIA_TYPE";
+                    };
+                };
+            };
+            /** @description `IDEMPOTENCY_KEY_REUSED` */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"] & {
+                        /** @enum {string} */
+                        code?: "IDEMPOTENCY_KEY_REUSED";
                     };
                 };
             };
@@ -15449,7 +16336,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["Collaborators"];
+                    "application/json": components["schemas"]["ProjectCollaborators"];
                 };
             };
             /** @description Not Modified: the version named in If-None-Match is current */
@@ -15574,7 +16461,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["InviteCollaborators"];
+                "application/json": components["schemas"]["InviteProjectCollaborators"];
             };
         };
         responses: {
@@ -15585,7 +16472,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["InviteResult"];
+                    "application/json": components["schemas"]["InviteProjectCollaboratorsResult"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -15876,7 +16763,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["ChangeRole"];
+                "application/json": components["schemas"]["ChangeProjectCollaboratorRole"];
             };
         };
         responses: {
@@ -15885,7 +16772,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CollaboratorRole"];
+                    "application/json": components["schemas"]["ProjectCollaboratorRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */
@@ -16315,7 +17202,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["AddResourceGroup"];
+                "application/json": components["schemas"]["AddProjectGroup"];
             };
         };
         responses: {
@@ -16326,7 +17213,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ResourceGroup"];
+                    "application/json": components["schemas"]["ProjectGroupRole"];
                 };
             };
             /** @description `VALIDATION_FAILED` */

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import { InvitationsService } from '../membership/invitations.service';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 import { User } from '../users/entities/user.entity';
 import { EmailTokensRepository } from './email-tokens.repository';
@@ -11,6 +12,7 @@ export class CredentialsService {
     private readonly config: AppConfig,
     private readonly tokens: EmailTokensRepository,
     private readonly newMemberships: NewMembershipsService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /**
@@ -21,6 +23,8 @@ export class CredentialsService {
    */
   async setPasswordProvenByMail(em: EntityManager, user: User, passwordHash: string): Promise<void> {
     await this.tokens.voidAll(em, user.id);
+    // An invited person signing up: what the invitations gave holds if they are still valid.
+    if (user.status === 'invited') await this.invitations.claim(em, user.id);
     user.setPassword(passwordHash);
     await this.emailProven(em, user);
   }
@@ -31,6 +35,8 @@ export class CredentialsService {
    * configuration, the domain's organization). The caller holds the user's row lock.
    */
   async emailProven(em: EntityManager, user: User): Promise<void> {
+    // Invited, first signing in through their identity provider: the invitations are claimed as at sign-up.
+    if (user.status === 'invited') await this.invitations.claim(em, user.id);
     user.emailVerifiedAt ??= new Date();
     if (this.config.PLATFORM_ADMIN_EMAILS.includes(user.email)) user.isPlatformAdmin = true;
     await em.flush();

@@ -86,6 +86,14 @@ export const ORGANIZATION_ACTIONS = {
       { action: 'update', subject: 'ServiceAccount' },
     ],
   },
+  /** List pending invitations, resend and revoke them. */
+  manageInvitations: {
+    questions: [
+      { action: 'read', subject: 'Invitation' },
+      { action: 'update', subject: 'Invitation' },
+      { action: 'delete', subject: 'Invitation' },
+    ],
+  },
   /** Register, change and delete webhook endpoints, rotate their secrets, read and redeliver deliveries. */
   manageWebhooks: {
     questions: [

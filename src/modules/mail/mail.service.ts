@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
+import { EventSubscriber, TransactionEventArgs } from '@mikro-orm/core';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config';
 
@@ -15,12 +17,45 @@ export interface Mail {
  * writes one JSON file per mail (tests, staging), `smtp://...` sends it.
  */
 @Injectable()
-export class MailService implements BeforeApplicationShutdown {
+export class MailService implements BeforeApplicationShutdown, OnModuleInit, EventSubscriber {
   private readonly logger = new Logger(MailService.name);
   private readonly inFlight = new Set<Promise<void>>();
+  /** Mails waiting for their transaction to commit, by the transaction's entity manager. */
+  private readonly afterCommit = new WeakMap<EntityManager, Mail[]>();
   private smtp?: Transporter;
 
-  constructor(private readonly config: AppConfig) {}
+  constructor(
+    private readonly config: AppConfig,
+    private readonly em: EntityManager,
+  ) {}
+
+  onModuleInit(): void {
+    this.em.getEventManager().registerSubscriber(this);
+  }
+
+  /**
+   * Sends once the transaction `em` runs in has committed, and never when it rolls back: a mail
+   * about a change (an invitation) must not go out for a change that did not happen. Outside a
+   * transaction it is sent at once. Only the outermost transaction's commit sends.
+   */
+  sendAfterCommit(em: EntityManager, mail: Mail): void {
+    if (!em.isInTransaction()) return this.sendInBackground(mail);
+    const queued = this.afterCommit.get(em) ?? [];
+    queued.push(mail);
+    this.afterCommit.set(em, queued);
+  }
+
+  afterTransactionCommit(args: TransactionEventArgs): Promise<void> {
+    const queued = this.afterCommit.get(args.em as EntityManager) ?? [];
+    this.afterCommit.delete(args.em as EntityManager);
+    for (const mail of queued) this.sendInBackground(mail);
+    return Promise.resolve();
+  }
+
+  afterTransactionRollback(args: TransactionEventArgs): Promise<void> {
+    this.afterCommit.delete(args.em as EntityManager);
+    return Promise.resolve();
+  }
 
   /**
    * Sends after the answer has left: an answer and its timing then say nothing about whether a mail

@@ -14,4 +14,6 @@ export const defineMembershipRules: DefineRules = ({ can }, { organization }) =>
   can('create', 'Member');
   can('update', 'Member');
   can('delete', 'Member', { type: { $ne: 'admin' } });
+  // Pending invitations: admins see, resend and revoke them.
+  can(['read', 'update', 'delete'], 'Invitation');
 };

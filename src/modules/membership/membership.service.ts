@@ -15,6 +15,7 @@ import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/membe
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
+import { InvitationsService } from './invitations.service';
 import { OrganizationRights } from './organization-rights';
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
@@ -27,6 +28,7 @@ export class MembershipService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly rights: OrganizationRights,
+    private readonly invitations: InvitationsService,
   ) {}
 
   list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
@@ -72,6 +74,7 @@ export class MembershipService {
         throw MembershipErrors.notWorkforceEligible();
       await this.memberships.insert(em, organizationId, user.id, input.type);
       if (expiresAt) await this.memberships.setExpiry(em, organizationId, user.id, expiresAt);
+      await this.invitations.invited(em, { organizationId, user, invitedBy: policy.ctx.caller.userId });
       this.audit.record(em, {
         organizationId,
         actorId: policy.ctx.caller.userId,

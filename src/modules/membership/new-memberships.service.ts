@@ -5,6 +5,7 @@ import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { User } from '../users/entities/user.entity';
 import { emailDomain } from '../users/users.service';
+import { InvitationsService } from './invitations.service';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
 
@@ -19,6 +20,7 @@ export class NewMembershipsService {
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationsRepository,
     private readonly audit: AuditService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   /**
@@ -81,11 +83,12 @@ export class NewMembershipsService {
   }
 
   /** A first admin of an organization being created: internal nowhere else, not another organization's domain. */
-  async addFirstAdmin(em: EntityManager, organizationId: string, user: User): Promise<void> {
+  async addFirstAdmin(em: EntityManager, organizationId: string, user: User, actorId: string): Promise<void> {
     if (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
       throw MembershipErrors.alreadyInternalElsewhere(user.email);
     if (await this.organizations.isDomainOfOtherOrganization(em, user.email, organizationId))
       throw MembershipErrors.domainOfOtherOrganization(user.email);
     await this.memberships.insert(em, organizationId, user.id, 'admin');
+    await this.invitations.invited(em, { organizationId, user, invitedBy: actorId });
   }
 }

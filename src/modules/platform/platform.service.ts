@@ -42,7 +42,7 @@ export class PlatformService {
       for (const domain of domains) em.create(OrganizationDomain, { organization, domain });
       await em.flush();
       for (const user of await this.users.findOrInviteMany(em, input.adminEmails))
-        await this.newMemberships.addFirstAdmin(em, organization.id, user);
+        await this.newMemberships.addFirstAdmin(em, organization.id, user, actorId);
       this.audit.record(em, {
         organizationId: organization.id,
         actorId,

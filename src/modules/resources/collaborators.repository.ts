@@ -5,12 +5,12 @@ import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { SoleAdminResourceDto } from '../membership/dto/member.dto';
 import { HandedOver } from '../membership/organization-rights';
 import { sql } from '../../database/sql';
-import { CollaboratorsDto } from './dto/collaborator.dto';
+import { Collaborators } from './dto/collaborator.dto';
 
 /** The SQL of who holds a role on a resource: collaborators (people) and resource groups. */
 @Injectable()
 export class CollaboratorsRepository {
-  async list(em: EntityManager, kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+  async list(em: EntityManager, kind: ResourceKind, id: string): Promise<Collaborators> {
     const [users, groups] = await Promise.all([
       sql<{ user_id: string; email: string; name: string; role: ResourceRole; expires_at: Date | null }>(
         em,

@@ -9,13 +9,13 @@ import { MembershipRepository } from '../membership/membership.repository';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 import { CollaboratorsRepository } from './collaborators.repository';
 import {
-  AddResourceGroupDto,
-  CollaboratorRoleDto,
-  CollaboratorsDto,
-  InviteCollaboratorsDto,
-  InviteResultDto,
+  AddResourceGroup,
+  CollaboratorRole,
+  Collaborators,
+  InviteCollaborators,
+  InviteResult,
   JoinResultDto,
-  ResourceGroupDto,
+  ResourceGroupRole,
 } from './dto/collaborator.dto';
 import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
@@ -43,7 +43,7 @@ export class CollaboratorsService {
     private readonly newMemberships: NewMembershipsService,
   ) {}
 
-  list(kind: ResourceKind, id: string): Promise<CollaboratorsDto> {
+  list(kind: ResourceKind, id: string): Promise<Collaborators> {
     return this.collaborators.list(this.em, kind, id);
   }
 
@@ -57,8 +57,8 @@ export class CollaboratorsService {
     policy: RequestPolicy,
     kind: ResourceKind,
     id: string,
-    input: InviteCollaboratorsDto,
-  ): Promise<InviteResultDto> {
+    input: InviteCollaborators,
+  ): Promise<InviteResult> {
     const role = this.roleOf(kind, input.role);
     enforce(policy.ability, 'invite', 'Collaborator', { role });
     const expiresAt = futureExpiry(input.expiresAt);
@@ -71,6 +71,7 @@ export class CollaboratorsService {
         emails: input.emails,
         actorId,
         via: { targetType: kind, targetId: id },
+        about: { kind, title: resource.title, role },
       });
       const existing = await em.find(Collaborator, {
         resource,
@@ -123,7 +124,7 @@ export class CollaboratorsService {
     userId: string,
     newRole: string,
     expiry?: string | null,
-  ): Promise<CollaboratorRoleDto> {
+  ): Promise<CollaboratorRole> {
     const role = this.roleOf(kind, newRole);
     const expiresAt = futureExpiry(expiry);
     await this.em.transactional(async (em) => {
@@ -194,8 +195,8 @@ export class CollaboratorsService {
     policy: RequestPolicy,
     kind: ResourceKind,
     id: string,
-    input: AddResourceGroupDto,
-  ): Promise<ResourceGroupDto> {
+    input: AddResourceGroup,
+  ): Promise<ResourceGroupRole> {
     const role = this.roleOf(kind, input.role);
     return this.em.transactional(async (em) => {
       const resource = await this.resources.lock(em, kind, id);

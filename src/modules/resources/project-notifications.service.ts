@@ -48,6 +48,7 @@ export class ProjectNotificationsService {
         emails: input.recipientEmails,
         actorId,
         via: { targetType: 'project', targetId: projectId },
+        about: { kind: 'project', title: project.title, role: 'notification recipient' },
       });
       for (const { user } of invited)
         em.create(NotificationRecipient, { notification, user, organization: organizationId });

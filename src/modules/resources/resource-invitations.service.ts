@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import type { MembershipType } from '../../policy/vocabulary';
 import { User } from '../users/entities/user.entity';
 import { UsersService } from '../users/users.service';
+import { InvitationsService } from '../membership/invitations.service';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 
 export interface InvitedUser {
@@ -22,6 +23,7 @@ export class ResourceInvitations {
   constructor(
     private readonly users: UsersService,
     private readonly newMemberships: NewMembershipsService,
+    private readonly invitations: InvitationsService,
   ) {}
 
   async inviteAll(
@@ -31,6 +33,8 @@ export class ResourceInvitations {
       emails: readonly string[];
       actorId: string;
       via: { targetType: string; targetId: string };
+      /** What the invitation mail of people without an account names. */
+      about: { kind: string; title: string; role?: string };
     },
   ): Promise<InvitedUser[]> {
     const invited: InvitedUser[] = [];
@@ -44,6 +48,12 @@ export class ResourceInvitations {
             input.via,
           )
         : null;
+      await this.invitations.invited(em, {
+        organizationId: input.organizationId,
+        user,
+        invitedBy: input.actorId,
+        resource: input.about,
+      });
       invited.push({ user, organizationType });
     }
     return invited;

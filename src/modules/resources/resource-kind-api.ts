@@ -6,6 +6,7 @@ import {
   UpdateOntologyDto,
   UpdateResourceDto,
 } from './dto/create-resource.dto';
+import { collaboratorDtos, CollaboratorDtos } from './dto/collaborator.dto';
 import { ProjectListQuery, ResourceListQuery } from './dto/list-resources.dto';
 import {
   DatasetDto,
@@ -31,6 +32,8 @@ export interface ResourceKindApi {
   detail: Type<unknown>;
   listQuery: Type<unknown>;
   page: Type<unknown>;
+  /** Collaborator and group-role bodies and answers, whose roles are the kind's own. */
+  collaborators: CollaboratorDtos;
 }
 
 export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
@@ -44,6 +47,7 @@ export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
     detail: ProjectDto,
     listQuery: ProjectListQuery,
     page: ProjectSummaryPage,
+    collaborators: collaboratorDtos('project'),
   },
   dataset: {
     kind: 'dataset',
@@ -55,6 +59,7 @@ export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
     detail: DatasetDto,
     listQuery: ResourceListQuery,
     page: DatasetSummaryPage,
+    collaborators: collaboratorDtos('dataset'),
   },
   ontology: {
     kind: 'ontology',
@@ -66,6 +71,7 @@ export const RESOURCE_KIND_APIS: Record<ResourceKind, ResourceKindApi> = {
     detail: OntologyDto,
     listQuery: ResourceListQuery,
     page: OntologySummaryPage,
+    collaborators: collaboratorDtos('ontology'),
   },
 };
 

@@ -6,13 +6,13 @@ import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
 import { CollaboratorsService } from './collaborators.service';
 import {
-  AddResourceGroupDto,
-  ChangeRoleDto,
-  CollaboratorRoleDto,
-  CollaboratorsDto,
-  InviteCollaboratorsDto,
-  InviteResultDto,
-  ResourceGroupDto,
+  AddResourceGroup,
+  ChangeRole,
+  CollaboratorRole,
+  Collaborators,
+  InviteCollaborators,
+  InviteResult,
+  ResourceGroupRole,
 } from './dto/collaborator.dto';
 import { CreateResourceBody, UpdateResourceBody } from './dto/create-resource.dto';
 import { ProjectListQuery } from './dto/list-resources.dto';
@@ -29,7 +29,7 @@ import { ReadsFromReplica } from '../../database/read-routing';
 
 /** The routes that projects, datasets and ontologies share, written once for a kind. */
 function resourceController(api: ResourceKindApi) {
-  const { kind } = api;
+  const { kind, collaborators: dtos } = api;
   const scope = { type: 'resource', kind } as const;
 
   @ApiTags(api.segment)
@@ -109,8 +109,9 @@ function resourceController(api: ResourceKindApi) {
     @Get(':id/collaborators')
     @Authorize('readCollaborators', 'Resource', scope)
     @ReadsFromReplica()
+    @ApiOkResponse({ type: dtos.Collaborators })
     @ApiOperation({ operationId: `list${api.singular}Collaborators` })
-    listCollaborators(@UuidParam('id') id: string): Promise<CollaboratorsDto> {
+    listCollaborators(@UuidParam('id') id: string): Promise<Collaborators> {
       return this.collaborators.list(kind, id);
     }
 
@@ -121,6 +122,7 @@ function resourceController(api: ResourceKindApi) {
      */
     @Post(':id/collaborators')
     @Authorize('invite', 'Collaborator', scope)
+    @ApiCreatedResponse({ type: dtos.InviteResult })
     @ApiOperation({ operationId: `invite${api.singular}Collaborators` })
     @ApiProblems(
       MembershipErrorCode.LAST_ADMIN,
@@ -129,23 +131,24 @@ function resourceController(api: ResourceKindApi) {
     )
     invite(
       @UuidParam('id') id: string,
-      @Body() body: InviteCollaboratorsDto,
+      @Body() body: InviteCollaborators,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<InviteResultDto> {
+    ): Promise<InviteResult> {
       return this.collaborators.invite(policy, kind, id, body);
     }
 
     /** 409 LAST_ADMIN when it would leave no admin. */
     @Patch(':id/collaborators/:userId')
     @Authorize('changeRole', 'Collaborator', scope)
+    @ApiOkResponse({ type: dtos.CollaboratorRole })
     @ApiOperation({ operationId: `update${api.singular}Collaborator` })
     @ApiProblems(MembershipErrorCode.LAST_ADMIN)
     changeRole(
       @UuidParam('id') id: string,
       @UuidParam('userId') userId: string,
-      @Body() body: ChangeRoleDto,
+      @Body() body: ChangeRole,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<CollaboratorRoleDto> {
+    ): Promise<CollaboratorRole> {
       return this.collaborators.changeRole(policy, kind, id, userId, body.role, body.expiresAt);
     }
 
@@ -166,13 +169,14 @@ function resourceController(api: ResourceKindApi) {
     /** Every member of the group then holds the role; 422 GROUP_OF_OTHER_ORG for a group of another organization. */
     @Post(':id/groups')
     @Authorize('manageGroups', 'Resource', scope)
+    @ApiCreatedResponse({ type: dtos.GroupRole })
     @ApiOperation({ operationId: `add${api.singular}Group` })
     @ApiProblems(ResourceErrorCode.GROUP_OF_OTHER_ORG)
     addGroup(
       @UuidParam('id') id: string,
-      @Body() body: AddResourceGroupDto,
+      @Body() body: AddResourceGroup,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<ResourceGroupDto> {
+    ): Promise<ResourceGroupRole> {
       return this.collaborators.addGroup(policy, kind, id, body);
     }
 
@@ -194,6 +198,9 @@ function resourceController(api: ResourceKindApi) {
     create: [api.createBody, Object],
     list: [api.listQuery, Object],
     update: [String, api.updateBody, Object],
+    invite: [String, dtos.InviteCollaborators, Object],
+    changeRole: [String, String, dtos.ChangeRole, Object],
+    addGroup: [String, dtos.AddGroup, Object],
   });
   return nameClass(ResourcesController, `${api.plural}Controller`);
 }

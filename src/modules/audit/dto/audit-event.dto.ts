@@ -1,6 +1,7 @@
-import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiPropertyOptions, ApiSchema } from '@nestjs/swagger';
 import { IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { PageOf, PageQuery } from '../../../common/pagination';
+import { AUDIT_DATA_SCHEMA } from './audit-data.schema';
 
 @ApiSchema({
   name: 'AuditEvent',
@@ -24,12 +25,7 @@ export class AuditEventDto {
   targetType: string;
   @ApiProperty({ type: String, nullable: true })
   targetId: string | null;
-  /**
-   * Details, with `before` and `after` where something was changed (for resources, only the fields that
-   * changed). Strings over 1,000 characters and JSON documents over 2 KiB appear as
-   * `{ "$omitted": { "bytes", "sha256" } }`.
-   */
-  @ApiProperty({ type: 'object', additionalProperties: true })
+  @ApiProperty(AUDIT_DATA_SCHEMA as ApiPropertyOptions)
   data: Record<string, unknown>;
   createdAt: string;
 }

@@ -1,4 +1,4 @@
-import { ApiSchema } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsString, IsUUID, MaxLength, MinLength } from 'class-validator';
 import { IsJsonObjectWithin } from '../../../common/json-document';
@@ -6,6 +6,27 @@ import { IsOmittable, trim } from './input-transforms';
 
 /** Room for a large labelling schema, under the 1 MB request body limit with room to spare. */
 export const ONTOLOGY_STRUCTURE_LIMITS = { maxBytes: 512 * 1024, maxDepth: 32 };
+
+/**
+ * The labelling schema as the service treats it: any JSON object, kept whole (PostgreSQL `jsonb`, so
+ * key order and duplicate keys are not kept) and never interpreted; the labelling tools that read
+ * it own its vocabulary. Declared once for the bodies that take it and the answers that return it.
+ */
+export function StructureProperty(description: string, options: { required?: boolean } = {}) {
+  return (options.required ? ApiProperty : ApiPropertyOptional)({
+    type: 'object',
+    additionalProperties: true,
+    description:
+      `${description} Any JSON object (not an array or a scalar) of at most ` +
+      `${ONTOLOGY_STRUCTURE_LIMITS.maxBytes / 1024} KiB as JSON and ${ONTOLOGY_STRUCTURE_LIMITS.maxDepth} ` +
+      'levels deep; stored as given, with object keys in no particular order; strings must be ' +
+      'storable text (no NUL, no lone surrogate).',
+    example: {
+      objects: [{ name: 'car', shape: 'bounding_box', attributes: [{ name: 'occluded', type: 'boolean' }] }],
+      classifications: [{ name: 'weather', options: ['sunny', 'rain', 'snow'] }],
+    },
+  });
+}
 
 class CreateResourceDto {
   @Transform(trim)
@@ -25,7 +46,7 @@ export class CreateDatasetDto extends CreateResourceDto {}
 
 @ApiSchema({ name: 'CreateOntology', description: 'A new ontology, with its label structure.' })
 export class CreateOntologyDto extends CreateResourceDto {
-  /** The labelling schema, a JSON object (an empty object when left out): at most 512 KiB as JSON, 32 levels deep. */
+  @StructureProperty('The labelling schema; an empty object when left out.')
   @IsOmittable()
   @IsJsonObjectWithin(ONTOLOGY_STRUCTURE_LIMITS)
   structure?: Record<string, unknown>;
@@ -73,7 +94,7 @@ export class UpdateResourceDto {
   description: "An ontology's new title, description or label structure.",
 })
 export class UpdateOntologyDto extends UpdateResourceDto {
-  /** Replaces the labelling schema as a whole: at most 512 KiB as JSON, 32 levels deep. */
+  @StructureProperty('Replaces the labelling schema as a whole.')
   @IsOmittable()
   @IsJsonObjectWithin(ONTOLOGY_STRUCTURE_LIMITS)
   structure?: Record<string, unknown>;
