@@ -27,7 +27,15 @@ export async function openBenchDatabase(config: AppConfig): Promise<BenchDatabas
     const url = config.DATABASE_URL;
     return { url, embedded: false, label: redactUrl(url), stop: async () => undefined };
   }
-  const server = await startEmbeddedPostgres(config.DATA_DIR);
+  // pg_stat_statements must be loaded at start; the bench reads it to say where PostgreSQL's time goes.
+  const server = await startEmbeddedPostgres(config.DATA_DIR, {
+    postgresFlags: [
+      '-c',
+      'shared_preload_libraries=pg_stat_statements',
+      '-c',
+      'pg_stat_statements.track=top',
+    ],
+  });
   try {
     await withClient(server.url, async (client) => {
       const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [

@@ -82,3 +82,91 @@ export function p95Chart(title: string, bars: ChartBar[]): string {
   );
   return parts.join('\n') + '\n';
 }
+
+/** One server's curve in a sweep panel: a point per connection count. */
+export interface SweepSeries {
+  label: string;
+  color: string;
+  dashed?: boolean;
+  points: { connections: number; requestsPerSecond: number; p95Ms: number }[];
+}
+
+export interface SweepPanel {
+  title: string;
+  targetMs: number | null;
+  series: SweepSeries[];
+}
+
+/**
+ * Latency against throughput, one panel per scenario: each point is one connection count (labelled), so
+ * a reader sees where a path saturates: throughput stops growing while p95 climbs. Log-scaled p95.
+ */
+export function sweepChart(title: string, panels: SweepPanel[]): string {
+  const columns = 3;
+  const panelWidth = 300;
+  const panelHeight = 220;
+  const pad = { left: 48, right: 12, top: 28, bottom: 34 };
+  const top = 44;
+  const rows = Math.ceil(panels.length / columns);
+  const width = columns * panelWidth + 20;
+  const height = top + rows * panelHeight + 30;
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="Helvetica, Arial, sans-serif" font-size="11">`,
+    `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
+    `<text x="12" y="24" font-size="15" font-weight="bold">${escapeXml(title)}</text>`,
+    `<text x="${width - 12}" y="24" text-anchor="end" fill="#666">x: req/s, y: p95 ms (log), labels: connections; solid: ours, dashed: ideal</text>`,
+  ];
+  panels.forEach((panel, index) => {
+    const ox = 10 + (index % columns) * panelWidth;
+    const oy = top + Math.floor(index / columns) * panelHeight;
+    const plotW = panelWidth - pad.left - pad.right;
+    const plotH = panelHeight - pad.top - pad.bottom;
+    const all = panel.series.flatMap((s) => s.points);
+    const maxRps = Math.max(1, ...all.map((p) => p.requestsPerSecond)) * 1.1;
+    const latencies = [...all.map((p) => p.p95Ms), ...(panel.targetMs ? [panel.targetMs] : [])].filter(
+      (v) => v > 0,
+    );
+    const minMs = 10 ** Math.floor(Math.log10(Math.min(1, ...latencies)));
+    const maxMs = 10 ** Math.ceil(Math.log10(Math.max(2, ...latencies)));
+    const x = (rps: number) => ox + pad.left + (rps / maxRps) * plotW;
+    const y = (ms: number) =>
+      oy + pad.top + plotH - (Math.log10(Math.max(ms, minMs) / minMs) / Math.log10(maxMs / minMs)) * plotH;
+    parts.push(
+      `<text x="${ox + pad.left}" y="${oy + 16}" font-weight="bold" font-size="12">${escapeXml(panel.title)}</text>`,
+      `<rect x="${ox + pad.left}" y="${oy + pad.top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccc"/>`,
+    );
+    for (const ms of gridValues(minMs, maxMs)) {
+      parts.push(
+        `<line x1="${ox + pad.left}" y1="${y(ms).toFixed(1)}" x2="${ox + pad.left + plotW}" y2="${y(ms).toFixed(1)}" stroke="#eee"/>`,
+        `<text x="${ox + pad.left - 4}" y="${(y(ms) + 4).toFixed(1)}" text-anchor="end" fill="#666">${ms}</text>`,
+      );
+    }
+    for (let i = 0; i <= 4; i++) {
+      const rps = (maxRps / 4) * i;
+      parts.push(
+        `<text x="${x(rps).toFixed(1)}" y="${oy + pad.top + plotH + 14}" text-anchor="middle" fill="#666">${rps.toFixed(0)}</text>`,
+      );
+    }
+    if (panel.targetMs) {
+      parts.push(
+        `<line x1="${ox + pad.left}" y1="${y(panel.targetMs).toFixed(1)}" x2="${ox + pad.left + plotW}" y2="${y(panel.targetMs).toFixed(1)}" stroke="#222" stroke-dasharray="2 3"/>`,
+      );
+    }
+    for (const series of panel.series) {
+      const points = series.points.map(
+        (p) => `${x(p.requestsPerSecond).toFixed(1)},${y(p.p95Ms).toFixed(1)}`,
+      );
+      parts.push(
+        `<polyline points="${points.join(' ')}" fill="none" stroke="${series.color}" stroke-width="2"${series.dashed ? ' stroke-dasharray="6 4"' : ''}/>`,
+      );
+      for (const p of series.points) {
+        parts.push(
+          `<circle cx="${x(p.requestsPerSecond).toFixed(1)}" cy="${y(p.p95Ms).toFixed(1)}" r="3" fill="${series.color}"><title>${escapeXml(series.label)}: ${p.connections} connections, ${p.requestsPerSecond.toFixed(0)} req/s, p95 ${p.p95Ms.toFixed(2)} ms</title></circle>`,
+          `<text x="${(x(p.requestsPerSecond) + 4).toFixed(1)}" y="${(y(p.p95Ms) - 4).toFixed(1)}" fill="${series.color}" font-size="10">${p.connections}</text>`,
+        );
+      }
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}

@@ -1,10 +1,17 @@
 import autocannon from 'autocannon';
 
+/** One request to send: reads are a path; writes carry a method and a JSON body. */
+export interface BenchRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  body?: unknown;
+}
+
 export interface LoadOptions {
   /** http://127.0.0.1:port */
   baseUrl: string;
-  /** The next request's path; called once per request, so scenarios can rotate their inputs. */
-  nextPath: () => string;
+  /** The next request; called once per request, so scenarios can rotate their inputs (and writes never repeat one). */
+  nextRequest: () => BenchRequest;
   headers?: Record<string, string>;
   connections: number;
   seconds: number;
@@ -52,7 +59,21 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         duration: options.seconds,
         timeout: 10,
         headers: options.headers,
-        requests: [{ method: 'GET', setupRequest: (request) => ({ ...request, path: options.nextPath() }) }],
+        requests: [
+          {
+            setupRequest: (request) => {
+              const next = options.nextRequest();
+              if (next.body === undefined) return { ...request, method: next.method, path: next.path };
+              return {
+                ...request,
+                method: next.method,
+                path: next.path,
+                headers: { ...request.headers, 'content-type': 'application/json' },
+                body: JSON.stringify(next.body),
+              };
+            },
+          },
+        ],
       },
       (error, result) => {
         if (error) return reject(error);

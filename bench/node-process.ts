@@ -19,8 +19,10 @@ export async function startNodeProcess(options: {
   port: number;
   env: Record<string, string>;
   readyPath: string;
+  /** Flags for node itself, such as `--cpu-prof`. */
+  nodeArgs?: string[];
 }): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [options.script], {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {
     env: { PATH: process.env.PATH ?? '', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,44 +1,75 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../src/config/app-config';
 import { freePort } from '../src/database/embedded-postgres';
 import { BenchDatabase, openBenchDatabase, withClient } from './bench-database';
 import { signAccessToken } from './bench-jwt';
-import { clusterCpuMs, machineBusyMs, processCpuMs } from './cpu-time';
 import { BenchState, readBenchState } from './bench-state';
-import { LoadOptions, LoadResult, runLoad } from './load';
+import { clusterCpuMs, machineBusyMs, processCpuMs } from './cpu-time';
+import { summarizeCpuProfile } from './cpu-profile';
+import {
+  benchAdminJoins,
+  benchApiKey,
+  benchIdentityProvider,
+  benchSoleAdmins,
+  benchWriteInputs,
+  newRunId,
+} from './fixtures';
+import { BenchRequest, LoadOptions, LoadResult, runLoad } from './load';
 import { RunningProcess, startNodeProcess } from './node-process';
+import { pgStatsUnavailable, resetPgStats, topPgStatements } from './pg-stats';
 import { runPolicyBenchmark } from './policy-bench';
-import { BenchReport, ExplainedStatement, Miss, ScenarioResult, TARGETS, writeReport } from './report-writer';
+import {
+  BenchReport,
+  ExplainedStatement,
+  HandOverResult,
+  Miss,
+  ProfileResult,
+  ScenarioResult,
+  SweepPoint,
+  TARGETS,
+  WriteResult,
+  writeReport,
+} from './report-writer';
 import {
   adminListPath,
   CallerName,
+  identityScenarios,
   keysetScenarios,
   mainScenarios,
   nextCursorOf,
   Scenario,
+  WriteScenario,
+  writeScenarios,
 } from './scenarios';
 import { CapturedRequest, CapturedStatement, SqlCaptureProxy } from './sql-capture-proxy';
+import { WEBHOOK_EVENT_TYPES } from '../src/modules/webhooks/webhook-event-types';
 
 /**
- * `npm run bench`: the built server against the seeded database, driven over loopback by
- * autocannon; then the bare baselines; then the report (bench/results/<date>.md and .json, a p95
- * chart, the table in bench/README.md). See bench/README.md for what each part means.
+ * `npm run bench`: the built server against the seeded database, driven over loopback by autocannon,
+ * side by side with the ideal baseline (bare Fastify + pg, hand-written) on the same requests; writes,
+ * ways in, event emission and the big hand-over; CPU profiles and pg_stat_statements; then the report
+ * (bench/results/<date>.md and .json, charts, the table in bench/README.md). See bench/README.md.
  */
 
 const ROOT = resolve(__dirname, '..', '..');
 const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'main.js');
-const FASTIFY_BASELINE = join(__dirname, 'baselines', 'fastify-baseline.js');
+const IDEAL_SERVER = join(__dirname, 'baselines', 'ideal-server.js');
 const NEST_HELLO = join(__dirname, 'baselines', 'nest-hello.js');
 const JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
 const CONNECTIONS = 16;
+/** The concurrency sweep: where each path saturates. */
+const SWEEP = [1, 4, 16, 64];
 // Shorter runs for trying the harness out; the report says which were used.
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
+const SWEEP_SECONDS = Number(process.env.BENCH_SWEEP_SECONDS ?? 2);
+const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 4);
 const KEYSET_PAGE = 1000;
+const HAND_OVER = { users: 3, projects: 1000 };
 /** Above this share of the CPUs used by other processes, a measurement is taken again. */
 const NOISY_SHARE = 0.1;
 
@@ -50,9 +81,14 @@ interface Probe {
   requests: CapturedRequest[];
 }
 
-async function getJson(baseUrl: string, path: string, token?: string) {
-  const response = await fetch(baseUrl + path, {
-    headers: token ? { authorization: `Bearer ${token}` } : {},
+async function send(baseUrl: string, request: BenchRequest, token?: string) {
+  const response = await fetch(baseUrl + request.path, {
+    method: request.method,
+    headers: {
+      ...(token ? { authorization: `Bearer ${token}` } : {}),
+      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: request.body === undefined ? undefined : JSON.stringify(request.body),
   });
   const text = await response.text();
   let body: unknown = text;
@@ -64,42 +100,57 @@ async function getJson(baseUrl: string, path: string, token?: string) {
   return { status: response.status, body };
 }
 
-function startServer(databaseUrl: string, dataDir: string, port: number): Promise<RunningProcess> {
+const get = (path: string): BenchRequest => ({ method: 'GET', path });
+
+function startServer(
+  databaseUrl: string,
+  dataDir: string,
+  port: number,
+  extraEnv: Record<string, string>,
+  nodeArgs: string[] = [],
+): Promise<RunningProcess> {
   return startNodeProcess({
     script: SERVER_SCRIPT,
     port,
     readyPath: '/health',
+    nodeArgs,
     env: {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,
       DATA_DIR: dataDir,
       JWT_SECRET,
       WEBHOOK_SECRET_KEY: Buffer.alloc(32, 7).toString('base64'),
+      // No delivery worker: the bench measures what emitting events costs a write, not delivering them.
+      WEBHOOK_POLL_INTERVAL_MS: '0',
+      WEBHOOK_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
+      // The big organization holds 100,000 projects, and the write scenarios add more.
+      QUOTA_RESOURCES_PER_ORGANIZATION: '10000000',
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
       MAIL_TRANSPORT: 'log',
+      ...extraEnv,
     },
   });
 }
 
 /**
- * Sends each of a scenario's paths to the capturing server twice (the first may open pool
- * connections): every answer must be 2xx and what the scenario asks for; the statements of the
- * second request are what that path runs.
+ * Sends each of a scenario's paths twice (the first may open pool connections): every answer must be
+ * 2xx and what the scenario asks for; on the capturing server, the statements of the second request are
+ * what that path runs.
  */
 async function probe(
   server: RunningProcess,
-  proxy: SqlCaptureProxy,
+  proxy: SqlCaptureProxy | undefined,
   scenario: Scenario,
   token: string,
 ): Promise<Probe> {
   const requests: CapturedRequest[] = [];
   for (const path of scenario.paths) {
-    await getJson(server.baseUrl, path, token);
-    proxy.take();
-    const response = await getJson(server.baseUrl, path, token);
-    requests.push({ path, statements: proxy.take() });
+    await send(server.baseUrl, get(path), token);
+    proxy?.take();
+    const response = await send(server.baseUrl, get(path), token);
+    requests.push({ path, statements: proxy?.take() ?? [] });
     if (response.status < 200 || response.status >= 300) {
       const code = (response.body as { code?: string } | undefined)?.code;
       return {
@@ -115,11 +166,11 @@ async function probe(
 }
 
 /** Follows nextCursor from page 1 to the cursor that opens page `page`. */
-async function cursorOfPage(server: RunningProcess, state: BenchState, token: string, page: number) {
+async function cursorOfPage(baseUrl: string, state: BenchState, token: string, page: number) {
   let cursor: string | null = null;
   for (let current = 1; current < page; current++) {
     const path = adminListPath(state) + (cursor ? `&cursor=${encodeURIComponent(cursor)}` : '');
-    const response = await getJson(server.baseUrl, path, token);
+    const response = await send(baseUrl, get(path), token);
     if (response.status !== 200) return { reason: `page ${current} answers ${response.status}` };
     cursor = nextCursorOf(response.body);
     if (!cursor) return { reason: `the list ends at page ${current}` };
@@ -143,31 +194,46 @@ function cpuSnapshot(watch: CpuWatch) {
   };
 }
 
-async function measure(
-  baseUrl: string,
-  paths: string[],
-  token: string | undefined,
-  watch: CpuWatch,
-  connections = CONNECTIONS,
-): Promise<LoadResult> {
+interface Driven {
+  baseUrl: string;
+  nextRequest: () => BenchRequest;
+  token?: string;
+  watch: CpuWatch;
+}
+
+const rotating = (paths: string[]) => {
   let turn = 0;
+  return () => get(paths[turn++ % paths.length]);
+};
+
+/** A warm-up, then a measured run (taken again when other processes took a noticeable share of the CPUs). */
+async function measure(
+  driven: Driven,
+  connections: number,
+  seconds: number,
+  warmup = true,
+): Promise<LoadResult> {
   const options = {
-    baseUrl,
-    nextPath: () => paths[turn++ % paths.length],
-    headers: token ? { authorization: `Bearer ${token}` } : undefined,
+    baseUrl: driven.baseUrl,
+    nextRequest: driven.nextRequest,
+    headers: driven.token ? { authorization: `Bearer ${driven.token}` } : undefined,
     connections,
   };
-  await runLoad({ ...options, seconds: WARMUP_SECONDS });
-  const first = await measuredRun(options, watch);
+  if (warmup) await runLoad({ ...options, seconds: WARMUP_SECONDS });
+  const first = await measuredRun(options, seconds, driven.watch);
   // Other work on the machine (a build, another developer's tests) slows a run: one more try, the quieter kept.
   if ((first.otherProcessesShare ?? 0) <= NOISY_SHARE) return first;
-  const second = await measuredRun(options, watch);
+  const second = await measuredRun(options, seconds, driven.watch);
   return (second.otherProcessesShare ?? 1) < (first.otherProcessesShare ?? 1) ? second : first;
 }
 
-async function measuredRun(options: Omit<LoadOptions, 'seconds'>, watch: CpuWatch): Promise<LoadResult> {
+async function measuredRun(
+  options: Omit<LoadOptions, 'seconds'>,
+  seconds: number,
+  watch: CpuWatch,
+): Promise<LoadResult> {
   const before = cpuSnapshot(watch);
-  const load = await runLoad({ ...options, seconds: MEASURE_SECONDS });
+  const load = await runLoad({ ...options, seconds });
   const after = cpuSnapshot(watch);
   const answered = load.ok + Object.values(load.failedByStatus).reduce((a, b) => a + b, 0);
   const perRequest = (from: number | null, to: number | null) =>
@@ -190,6 +256,34 @@ async function measuredRun(options: Omit<LoadOptions, 'seconds'>, watch: CpuWatc
   return load;
 }
 
+/**
+ * The concurrency sweep of one scenario on one server: 1, 4, 16 and 64 connections; the 16-connection
+ * point is the scenario's measurement (longer, with pg_stat_statements read around it when `pgStats`).
+ */
+async function sweep(
+  driven: Driven,
+  pgStats?: { url: string; into: ScenarioResult },
+): Promise<{ points: SweepPoint[]; main: LoadResult }> {
+  const points: SweepPoint[] = [];
+  let main: LoadResult | undefined;
+  await runLoad({
+    baseUrl: driven.baseUrl,
+    nextRequest: driven.nextRequest,
+    headers: driven.token ? { authorization: `Bearer ${driven.token}` } : undefined,
+    connections: CONNECTIONS,
+    seconds: WARMUP_SECONDS,
+  });
+  for (const connections of SWEEP) {
+    const isMain = connections === CONNECTIONS;
+    if (isMain && pgStats) await resetPgStats(pgStats.url);
+    const load = await measure(driven, connections, isMain ? MEASURE_SECONDS : SWEEP_SECONDS, false);
+    if (isMain && pgStats) pgStats.into.pgStatements = await topPgStatements(pgStats.url);
+    if (isMain) main = load;
+    points.push({ connections, load });
+  }
+  return { points, main: main! };
+}
+
 /** The embedded cluster's postmaster, whose CPU time the report shows; unknown for DATABASE_URL. */
 function postmasterPidOf(database: BenchDatabase, dataDir: string): number | null {
   if (!database.embedded) return null;
@@ -207,6 +301,12 @@ const loadFailure = (load: LoadResult): string | null => {
   if (load.errors > 0) return `${load.errors} connection errors or timeouts under load`;
   if (load.ok === 0) return 'no answer under load';
   return null;
+};
+
+const judged = (load: LoadResult, target: number | null): ScenarioResult['status'] => {
+  if (loadFailure(load)) return 'failed';
+  if (target === null) return 'measured';
+  return load.p95Ms <= target ? 'met' : 'missed';
 };
 
 const isQuery = (statement: CapturedStatement) => /^\s*(\(\s*)*(select|with)\b/i.test(statement.sql);
@@ -271,6 +371,12 @@ function gitCommit(): string | null {
   }
 }
 
+/** A write scenario's requests, numbered across its probe and every run, so that none is sent twice. */
+function writeRequests(scenario: WriteScenario) {
+  let n = 0;
+  return () => scenario.request(n++);
+}
+
 async function main(): Promise<void> {
   const startedAt = new Date();
   const config = AppConfig.load();
@@ -282,20 +388,28 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void cleanUp().then(() => process.exit(130)));
   let database: BenchDatabase | undefined;
+  const workDir = mkdtempSync(join(tmpdir(), 'orgs-bench-'));
+  cleanups.push(async () => rmSync(workDir, { recursive: true, force: true }));
   try {
     database = await openBenchDatabase(config);
     cleanups.push(() => database!.stop());
     if (state.database !== database.label) {
       throw new Error(`the seed state describes ${state.database}, not ${database.label}: run seed:scale`);
     }
-    const postgresVersion = await withClient(database.url, async (client) => {
+    const databaseUrl = database.url;
+    const postgresVersion = await withClient(databaseUrl, async (client) => {
       const { rows } = await client.query<{ server_version: string }>('show server_version');
       return rows[0].server_version;
     });
-    const tokens: Record<CallerName, string> = {
+    const runId = newRunId();
+    const identityProvider = await benchIdentityProvider(workDir, state.admin.email);
+    const serverEnv = { OIDC_ISSUERS: identityProvider.setting };
+    const tokens: Partial<Record<CallerName, string>> = {
       admin: signAccessToken(state.admin.userId, JWT_SECRET),
       member: signAccessToken(state.sampleMember.userId, JWT_SECRET),
+      adminOidc: identityProvider.token,
     };
+    const tokenOf = (caller: CallerName) => tokens[caller]!;
     const dataDir = resolve(config.DATA_DIR);
     const loadAverageAtStart = loadavg()[0];
     const postmasterPid = postmasterPidOf(database, dataDir);
@@ -304,106 +418,258 @@ async function main(): Promise<void> {
     const policy = runPolicyBenchmark();
 
     log('capturing the SQL of each scenario (a separate server behind a recording proxy)');
-    const target = new URL(database.url);
+    const target = new URL(databaseUrl);
     const proxy = new SqlCaptureProxy(target.hostname, Number(target.port || 5432));
-    const proxied = new URL(database.url);
+    const proxied = new URL(databaseUrl);
     proxied.hostname = '127.0.0.1';
     proxied.port = String(await proxy.listen());
     cleanups.push(() => proxy.close());
-    const capturing = await startServer(proxied.toString(), dataDir, await freePort());
+    const capturing = await startServer(proxied.toString(), dataDir, await freePort(), serverEnv);
     cleanups.push(() => capturing.stop());
-    const scenarios = mainScenarios(state);
+    tokens.adminApiKey = await benchApiKey(capturing.baseUrl, tokenOf('admin'), state, runId);
+    const writeInputs = await benchWriteInputs(
+      databaseUrl,
+      capturing.baseUrl,
+      tokenOf('admin'),
+      state,
+      runId,
+    );
+    // The admin and their service account each join the projects they open and invite to.
+    for (const caller of ['admin', 'adminApiKey'] as const) {
+      await benchAdminJoins(capturing.baseUrl, tokenOf(caller), state, [
+        ...state.sampleProjectIds,
+        ...writeInputs.invitationProjectIds,
+      ]);
+    }
+    const reads = mainScenarios(state);
+    const identity = identityScenarios(state);
     const probes = new Map<string, Probe>();
-    for (const scenario of scenarios) {
-      probes.set(scenario.key, await probe(capturing, proxy, scenario, tokens[scenario.caller]));
+    for (const scenario of [...reads, ...identity]) {
+      probes.set(scenario.key, await probe(capturing, proxy, scenario, tokenOf(scenario.caller)));
     }
     log(`walking the admin's project list to page ${KEYSET_PAGE}`);
-    const walk = await cursorOfPage(capturing, state, tokens.admin, KEYSET_PAGE);
+    const walk = await cursorOfPage(capturing.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
     const keyset = walk.cursor ? keysetScenarios(state, walk.cursor) : [];
     for (const scenario of keyset) {
-      probes.set(scenario.key, await probe(capturing, proxy, scenario, tokens[scenario.caller]));
+      probes.set(scenario.key, await probe(capturing, proxy, scenario, tokenOf(scenario.caller)));
     }
     await capturing.stop();
     await proxy.close();
 
-    log(`measuring: ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, ${MEASURE_SECONDS} s measured`);
-    const server = await startServer(database.url, dataDir, await freePort());
+    const pgStatsReason = await pgStatsUnavailable(databaseUrl);
+    const server = await startServer(databaseUrl, dataDir, await freePort(), serverEnv);
     cleanups.push(() => server.stop());
+    const watch = { serverPid: server.pid, postmasterPid };
     const results: ScenarioResult[] = [];
-    for (const scenario of [...scenarios, ...keyset]) {
-      const found = probes.get(scenario.key)!;
-      const result: ScenarioResult = {
-        key: scenario.key,
-        title: scenario.title,
-        meaning: scenario.meaning,
-        caller: scenario.caller,
-        examplePath: scenario.paths[0],
-        p95TargetMs: scenario.p95TargetMs,
-        status: 'not available',
-        statements: found.requests[0]?.statements ?? [],
-        requests: found.requests,
-      };
+    const resultOf = (scenario: Scenario): ScenarioResult => ({
+      key: scenario.key,
+      title: scenario.title,
+      meaning: scenario.meaning,
+      caller: scenario.caller,
+      examplePath: scenario.paths[0],
+      p95TargetMs: scenario.p95TargetMs,
+      status: 'not available',
+      statements: probes.get(scenario.key)?.requests[0]?.statements ?? [],
+      requests: probes.get(scenario.key)?.requests ?? [],
+    });
+
+    log(
+      `reads: ${SWEEP.join(', ')} connections (${MEASURE_SECONDS} s at ${CONNECTIONS}, ${SWEEP_SECONDS} s at the others)`,
+    );
+    for (const scenario of [...reads, ...keyset]) {
+      const result = resultOf(scenario);
       results.push(result);
+      const found = probes.get(scenario.key)!;
       if (!found.available) {
         result.note = found.reason;
         log(`${scenario.key}: not available yet (${found.reason})`);
         continue;
       }
-      const watch = { serverPid: server.pid, postmasterPid };
-      const load = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller], watch);
-      result.load = load;
-      const failure = loadFailure(load);
-      if (failure) {
-        result.status = 'failed';
-        result.note = failure;
-      } else if (scenario.p95TargetMs === null) {
-        result.status = 'measured';
-      } else {
-        result.status = load.p95Ms <= scenario.p95TargetMs ? 'met' : 'missed';
-      }
-      if (result.status === 'missed') {
-        // The same requests one at a time: what a request costs without the queue in front of it.
-        result.unloaded = await measure(server.baseUrl, scenario.paths, tokens[scenario.caller], watch, 1);
-      }
+      const driven = {
+        baseUrl: server.baseUrl,
+        nextRequest: rotating(scenario.paths),
+        token: tokenOf(scenario.caller),
+        watch,
+      };
+      const swept = await sweep(driven, pgStatsReason ? undefined : { url: databaseUrl, into: result });
+      result.sweep = swept.points;
+      result.load = swept.main;
+      result.status = judged(swept.main, scenario.p95TargetMs);
+      result.note = loadFailure(swept.main) ?? undefined;
       log(
-        `${scenario.key}: ${load.requestsPerSecond.toFixed(0)} req/s, p95 ${load.p95Ms.toFixed(2)} ms ` +
-          `(${result.status}${result.note ? `: ${result.note}` : ''})`,
+        `${scenario.key}: ${swept.points.map((p) => `${p.connections}c ${p.load.requestsPerSecond.toFixed(0)} req/s p95 ${p.load.p95Ms.toFixed(1)} ms`).join('; ')} (${result.status})`,
       );
     }
+
+    log('ways in: the admin opens a project with our token, an API key, an RS256 token');
+    const identityResults: ScenarioResult[] = [];
+    for (const scenario of identity) {
+      const result = resultOf(scenario);
+      identityResults.push(result);
+      const found = probes.get(scenario.key)!;
+      if (!found.available) {
+        result.note = found.reason;
+        log(`${scenario.key}: not available (${found.reason})`);
+        continue;
+      }
+      const driven = {
+        baseUrl: server.baseUrl,
+        nextRequest: rotating(scenario.paths),
+        token: tokenOf(scenario.caller),
+        watch,
+      };
+      result.load = await measure(driven, CONNECTIONS, MEASURE_SECONDS);
+      result.status = judged(result.load, null);
+      result.note = loadFailure(result.load) ?? undefined;
+      log(
+        `${scenario.key}: ${result.load.requestsPerSecond.toFixed(0)} req/s, p95 ${result.load.p95Ms.toFixed(2)} ms`,
+      );
+    }
+
+    log('writes, without and then with a webhook endpoint subscribed to every event');
+    const writes = writeScenarios(state, writeInputs);
+    const writeResults: WriteResult[] = [];
+    const generators = new Map(writes.map((w) => [w.key, writeRequests(w)]));
+    for (const withEndpoint of [false, true]) {
+      let endpointId: string | undefined;
+      if (withEndpoint) {
+        const created = await send(
+          server.baseUrl,
+          {
+            method: 'POST',
+            path: `/organizations/${state.bigOrganizationId}/webhooks`,
+            body: {
+              url: 'http://127.0.0.1:9/bench-receiver',
+              events: WEBHOOK_EVENT_TYPES,
+              description: `bench ${runId}`,
+            },
+          },
+          tokenOf('admin'),
+        );
+        endpointId = (created.body as { id?: string }).id;
+        if (created.status !== 201 || !endpointId) {
+          log(
+            `webhook endpoint not created (${created.status} ${JSON.stringify(created.body).slice(0, 200)})`,
+          );
+          break;
+        }
+      }
+      for (const scenario of writes) {
+        const nextRequest = generators.get(scenario.key)!;
+        let result = writeResults.find((r) => r.key === scenario.key);
+        if (!result) {
+          result = {
+            key: scenario.key,
+            title: scenario.title,
+            meaning: scenario.meaning,
+            p95TargetMs: scenario.p95TargetMs,
+            status: 'not available',
+          };
+          writeResults.push(result);
+        }
+        const first = nextRequest();
+        const answer = await send(server.baseUrl, first, tokenOf(scenario.caller));
+        if (answer.status < 200 || answer.status >= 300) {
+          result.note = `${first.method} ${first.path} answers ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
+          log(`${scenario.key}: not available (${result.note})`);
+          continue;
+        }
+        result.example = `${first.method} ${first.path}`;
+        const driven = { baseUrl: server.baseUrl, nextRequest, token: tokenOf(scenario.caller), watch };
+        const load = await measure(driven, CONNECTIONS, MEASURE_SECONDS);
+        if (withEndpoint) {
+          result.withWebhook = load;
+        } else {
+          result.load = load;
+          result.status = judged(load, scenario.p95TargetMs);
+          result.note = loadFailure(load) ?? undefined;
+        }
+        log(
+          `${scenario.key}${withEndpoint ? ' (webhook endpoint subscribed)' : ''}: ${load.requestsPerSecond.toFixed(0)} req/s, ` +
+            `p95 ${load.p95Ms.toFixed(2)} ms${loadFailure(load) ? ` (${loadFailure(load)})` : ''}`,
+        );
+      }
+      if (endpointId) {
+        await send(
+          server.baseUrl,
+          { method: 'DELETE', path: `/organizations/${state.bigOrganizationId}/webhooks/${endpointId}` },
+          tokenOf('admin'),
+        );
+      }
+    }
+
+    log(
+      `hand-over: removing ${HAND_OVER.users} members, each the sole admin of ${HAND_OVER.projects} projects`,
+    );
+    const soleAdmins = await benchSoleAdmins(databaseUrl, state, runId, HAND_OVER.users, HAND_OVER.projects);
+    const handOver: HandOverResult = { projects: HAND_OVER.projects, durationsMs: [], note: undefined };
+    for (const userId of soleAdmins) {
+      const started = process.hrtime.bigint();
+      const answer = await send(
+        server.baseUrl,
+        {
+          method: 'DELETE',
+          path: `/organizations/${state.bigOrganizationId}/members/${userId}?replacementUserId=${state.admin.userId}`,
+        },
+        tokenOf('admin'),
+      );
+      const elapsedMs = Number(process.hrtime.bigint() - started) / 1e6;
+      if (answer.status !== 204) {
+        handOver.note = `DELETE answered ${answer.status} ${JSON.stringify(answer.body).slice(0, 200)}`;
+        break;
+      }
+      handOver.durationsMs.push(elapsedMs);
+    }
+    log(
+      `hand-over: ${handOver.durationsMs.map((d) => `${d.toFixed(0)} ms`).join(', ')}${handOver.note ? ` (${handOver.note})` : ''}`,
+    );
     const peakRssMb = server.peakRssMb();
     await server.stop();
 
-    log('baselines: bare Fastify + pg, bare Fastify hello, NestJS hello');
-    const memberList = results.find((r) => r.key === 'member-list')!;
-    const replayed = memberList.statements.filter((s) => !/^\s*(set|show)\b/i.test(s.sql));
-    const statementsFile = join(tmpdir(), `bench-baseline-statements-${process.pid}.json`);
-    writeFileSync(statementsFile, JSON.stringify(replayed));
-    const fastifyPort = await freePort();
-    const fastify = await startNodeProcess({
-      script: FASTIFY_BASELINE,
-      port: fastifyPort,
+    log('the ideal baseline (bare Fastify + pg, hand-written) on the same requests');
+    const idealPort = await freePort();
+    const ideal = await startNodeProcess({
+      script: IDEAL_SERVER,
+      port: idealPort,
       readyPath: '/hello',
-      env: {
-        BASELINE_PORT: String(fastifyPort),
-        BASELINE_DATABASE_URL: database.url,
-        ...(memberList.status !== 'not available' && replayed.length > 0
-          ? { BASELINE_STATEMENTS: statementsFile }
-          : {}),
-      },
+      env: { IDEAL_PORT: String(idealPort), IDEAL_DATABASE_URL: databaseUrl, JWT_SECRET },
     });
-    cleanups.push(() => fastify.stop());
-    let baselineMemberList: LoadResult | undefined;
-    if (memberList.load && replayed.length > 0) {
-      baselineMemberList = await measure(fastify.baseUrl, ['/member-projects'], undefined, {
-        serverPid: fastify.pid,
-        postmasterPid,
-      });
+    cleanups.push(() => ideal.stop());
+    const idealWatch = { serverPid: ideal.pid, postmasterPid };
+    const idealWalk = await cursorOfPage(ideal.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
+    const idealKeyset = idealWalk.cursor ? keysetScenarios(state, idealWalk.cursor) : [];
+    for (const scenario of [...reads, ...idealKeyset]) {
+      const result = results.find((r) => r.key === scenario.key);
+      if (!result?.load || !scenario.ideal) continue;
+      const found = await probe(ideal, undefined, scenario, tokenOf(scenario.caller));
+      if (!found.available) {
+        result.idealNote = found.reason;
+        log(`${scenario.key}: the ideal baseline does not answer it (${found.reason})`);
+        continue;
+      }
+      const driven = {
+        baseUrl: ideal.baseUrl,
+        nextRequest: rotating(scenario.paths),
+        token: tokenOf(scenario.caller),
+        watch: idealWatch,
+      };
+      const swept = await sweep(driven);
+      result.idealSweep = swept.points;
+      result.ideal = swept.main;
+      log(
+        `${scenario.key} ideal: ${swept.main.requestsPerSecond.toFixed(0)} req/s, p95 ${swept.main.p95Ms.toFixed(2)} ms`,
+      );
     }
-    const fastifyHello = await measure(fastify.baseUrl, ['/hello'], undefined, {
-      serverPid: fastify.pid,
-      postmasterPid: null,
-    });
-    await fastify.stop();
+    const idealHello = await measure(
+      {
+        baseUrl: ideal.baseUrl,
+        nextRequest: rotating(['/hello']),
+        watch: { serverPid: ideal.pid, postmasterPid: null },
+      },
+      CONNECTIONS,
+      MEASURE_SECONDS,
+    );
+    await ideal.stop();
     const nestPort = await freePort();
     const nest = await startNodeProcess({
       script: NEST_HELLO,
@@ -412,11 +678,47 @@ async function main(): Promise<void> {
       env: { BASELINE_PORT: String(nestPort) },
     });
     cleanups.push(() => nest.stop());
-    const nestHello = await measure(nest.baseUrl, ['/hello'], undefined, {
-      serverPid: nest.pid,
-      postmasterPid: null,
-    });
+    const nestHello = await measure(
+      {
+        baseUrl: nest.baseUrl,
+        nextRequest: rotating(['/hello']),
+        watch: { serverPid: nest.pid, postmasterPid: null },
+      },
+      CONNECTIONS,
+      MEASURE_SECONDS,
+    );
     await nest.stop();
+
+    log('CPU profiles of the server, one scenario at a time');
+    const profiles: ProfileResult[] = [];
+    const profiled: { key: string; title: string; caller: CallerName; nextRequest: () => BenchRequest }[] = [
+      ...[...reads, ...identity]
+        .filter((s) => probes.get(s.key)?.available)
+        .map((s) => ({ key: s.key, title: s.title, caller: s.caller, nextRequest: rotating(s.paths) })),
+      ...writes
+        .filter((w) => writeResults.find((r) => r.key === w.key)?.load)
+        .map((w) => ({ key: w.key, title: w.title, caller: w.caller, nextRequest: generators.get(w.key)! })),
+    ];
+    for (const item of profiled) {
+      const dir = mkdtempSync(join(workDir, 'profile-'));
+      const profiledServer = await startServer(databaseUrl, dataDir, await freePort(), serverEnv, [
+        '--cpu-prof',
+        `--cpu-prof-dir=${dir}`,
+      ]);
+      await runLoad({
+        baseUrl: profiledServer.baseUrl,
+        nextRequest: item.nextRequest,
+        headers: { authorization: `Bearer ${tokenOf(item.caller)}` },
+        connections: CONNECTIONS,
+        seconds: PROFILE_SECONDS,
+      });
+      await profiledServer.stop();
+      try {
+        profiles.push({ key: item.key, title: item.title, ...summarizeCpuProfile(dir) });
+      } catch (error) {
+        log(`${item.key}: no profile (${String(error)})`);
+      }
+    }
 
     log('explaining the statements of missed targets');
     const page1 = results.find((r) => r.key === 'admin-page-1');
@@ -425,24 +727,12 @@ async function main(): Promise<void> {
       page1?.load && page1000?.load && !loadFailure(page1.load) && !loadFailure(page1000.load)
         ? page1000.load.p50Ms / page1.load.p50Ms
         : null;
-    const throughputRatio =
-      memberList.load &&
-      baselineMemberList &&
-      !loadFailure(memberList.load) &&
-      !loadFailure(baselineMemberList)
-        ? memberList.load.requestsPerSecond / baselineMemberList.requestsPerSecond
-        : null;
     const misses: Miss[] = [];
     for (const result of results.filter((r) => r.status === 'missed')) {
-      misses.push(await explainMiss(database.url, result.key, result.requests));
+      misses.push(await explainMiss(databaseUrl, result.key, result.requests));
     }
     if (keysetRatio !== null && keysetRatio > TARGETS.keysetRatio && page1000) {
-      misses.push(await explainMiss(database.url, 'keyset', page1000.requests));
-    }
-    if (throughputRatio !== null && throughputRatio < TARGETS.baselineRatio) {
-      misses.push(
-        await explainMiss(database.url, 'baseline', [{ path: '/member-projects', statements: replayed }]),
-      );
+      misses.push(await explainMiss(databaseUrl, 'keyset', page1000.requests));
     }
 
     const report: BenchReport = {
@@ -459,7 +749,13 @@ async function main(): Promise<void> {
         loadAverageAtStart,
         loadAverageAtEnd: loadavg()[0],
       },
-      load: { connections: CONNECTIONS, warmupSeconds: WARMUP_SECONDS, measureSeconds: MEASURE_SECONDS },
+      load: {
+        connections: CONNECTIONS,
+        sweep: SWEEP,
+        warmupSeconds: WARMUP_SECONDS,
+        measureSeconds: MEASURE_SECONDS,
+        sweepSeconds: SWEEP_SECONDS,
+      },
       seed: {
         seededAt: state.seededAt,
         seconds: state.seedSeconds,
@@ -467,17 +763,15 @@ async function main(): Promise<void> {
         steps: state.seedSteps,
       },
       scenarios: results,
+      identity: identityResults,
+      writes: writeResults,
+      handOver,
       keyset: { page: KEYSET_PAGE, ratio: keysetRatio, note: walk.reason },
       peakRssMb,
-      baseline: {
-        statements: replayed,
-        memberList: baselineMemberList,
-        throughputRatio,
-        fastifyHello,
-        nestHello,
-        nestToFastifyRatio: nestHello.requestsPerSecond / fastifyHello.requestsPerSecond,
-      },
+      hello: { ideal: idealHello, nest: nestHello },
       policy,
+      profiles,
+      pgStatsNote: pgStatsReason,
       misses,
     };
     const written = writeReport(report, ROOT);

