@@ -7,31 +7,21 @@ export interface ProjectTagFilter {
 }
 
 /**
- * The `tags` (all of) and `tagsAny` filters as SQL conditions on a project alias.
+ * The `tags` (all of) and `tagsAny` filters as SQL conditions on a project alias, over the project's
+ * own copy of its tag ids (`resources.tag_ids`, kept by the project_tags triggers) and its GIN index.
  *
- * "All of" is relational division: the projects that have rows for each wanted tag, found by grouping
- * the rows of project_tags_tag_project_idx (tag_id, project_id) for just those tags and keeping the
- * groups with one row per tag. Its cost follows the tags' popularity, not the organization's size, and
- * it stays one semi-join whatever the number of tags (a chain of EXISTS per tag would make the planner
- * walk the organization's projects and probe each).
+ * One predicate on the row, not a join, so that the planner can answer it both ways: from the GIN
+ * index when few projects match (their rows only, then the page's sort), or by walking the list's
+ * keyset index in its order and stopping at the page's end when many do. Relational division over
+ * project_tags read every row of every wanted tag (40,000 for the three most used ones at the bench's
+ * scale) to serve 50. Measurements in docs/decisions.md ("Tag filter structure").
  */
 export function projectTagConditions(alias: string, filter: ProjectTagFilter): SqlFragment[] {
   const conditions: SqlFragment[] = [];
   const all = [...new Set(filter.tags ?? [])];
-  if (all.length > 0) {
-    conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[])
-                             group by pt.project_id having count(*) = ?)`,
-      params: [all, all.length],
-    });
-  }
+  if (all.length > 0) conditions.push({ sql: `${alias}.tag_ids @> ?::uuid[]`, params: [all] });
   const any = [...new Set(filter.tagsAny ?? [])];
-  if (any.length > 0) {
-    conditions.push({
-      sql: `${alias}.id in (select pt.project_id from project_tags pt where pt.tag_id = any(?::uuid[]))`,
-      params: [any],
-    });
-  }
+  if (any.length > 0) conditions.push({ sql: `${alias}.tag_ids && ?::uuid[]`, params: [any] });
   return conditions;
 }
 

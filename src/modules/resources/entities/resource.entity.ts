@@ -11,6 +11,11 @@ import { RESOURCE_KINDS, ResourceKind } from '../../../policy/vocabulary';
 @Entity({ tableName: 'resources' })
 @Index({ name: 'resources_org_kind_created_idx', properties: ['organization', 'kind', 'createdAt', 'id'] })
 @Index({ name: 'resources_owner_idx', properties: ['owner', 'kind'] })
+// Serves the project lists' tag filters (`tag_ids @> ...`, `tag_ids && ...`).
+@Index({
+  name: 'resources_tag_ids_gin',
+  expression: 'create index "resources_tag_ids_gin" on "resources" using gin ("tag_ids")',
+})
 export class Resource extends BaseEntity {
   @Enum({ items: [...RESOURCE_KINDS] })
   kind: ResourceKind;
@@ -35,6 +40,14 @@ export class Resource extends BaseEntity {
   /** Projects only. */
   @ManyToOne({ entity: () => Resource, ref: true, nullable: true, deleteRule: 'set null', index: true })
   ontology: Ref<Resource> | null = null;
+
+  /**
+   * Projects only: the ids of the project's tags, a copy of its project_tags rows kept by that table's
+   * triggers in the same transaction (see Migration20261130020000_project_tag_ids), never written by
+   * code. Lazy: not loaded, so never part of a change set either.
+   */
+  @Property({ type: 'uuid[]', defaultRaw: `'{}'`, lazy: true })
+  tagIds: Opt<string[]>;
 
   @Property({ type: 'timestamptz', defaultRaw: 'now()', onUpdate: () => new Date() })
   updatedAt: Opt<Date> = new Date();
