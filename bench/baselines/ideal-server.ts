@@ -108,15 +108,11 @@ const isoSql = (column: string) => `to_char(${column} at time zone 'UTC', 'YYYY-
 const preciseSql = (column: string) =>
   `to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-const tagsJsonSql = (projectId: string) =>
-  `coalesce((select json_agg(json_build_object('id', t.id, 'name', t.name) order by lower(t.name), t.id)
-               from project_tags pt join tags t on t.id = pt.tag_id
-              where pt.project_id = ${projectId}), '[]'::json)`;
-
 /**
  * GET /projects/:id ($4). The rules (resources.rules.ts, platform.rules.ts): a role, or platform
  * admin, reads it; an organization admin without a role discovers it (403 JOIN_REQUIRED); anyone
- * else gets 404. The body is built only when it may be read.
+ * else gets 404. The project's columns come only when it may be read. Serialized by the route's
+ * response schema: measured faster here than PostgreSQL's json_build_object passed through.
  */
 const PROJECT_STATEMENT = {
   name: 'ideal-project',
@@ -128,18 +124,55 @@ scope as (
     left join memberships m on m.organization_id = r.organization_id and m.user_id = me.id
                            and (m.expires_at is null or m.expires_at > now()))
 select s.resource_id is not null as found, s.is_platform_admin, s.type, s.role,
-       case when s.role is not null or s.is_platform_admin then (
-         select json_build_object(
-                  'id', r.id, 'title', r.title, 'description', r.description,
-                  'organizationId', r.organization_id, 'ownerId', r.owner_id, 'myRole', s.role,
-                  'createdAt', ${isoSql('r.created_at')}, 'updatedAt', ${isoSql('r.updated_at')},
-                  'ontologyId', r.ontology_id,
-                  'datasetIds', coalesce((select json_agg(pd.dataset_id order by pd.created_at, pd.dataset_id)
-                                            from project_datasets pd where pd.project_id = r.id), '[]'::json),
-                  'tags', ${tagsJsonSql('r.id')})::text
-           from resources r where r.id = s.resource_id)
-       end as body
-  from scope s`,
+       r.id, r.title, r.description, r.organization_id, r.owner_id,
+       ${isoSql('r.created_at')} as created_at, ${isoSql('r.updated_at')} as updated_at, r.ontology_id,
+       array(select pd.dataset_id from project_datasets pd where pd.project_id = r.id
+              order by pd.created_at, pd.dataset_id) as dataset_ids,
+       array(select array[t.id::text, t.name] from project_tags pt join tags t on t.id = pt.tag_id
+              where pt.project_id = r.id order by lower(t.name), t.id) as tags
+  from scope s
+  left join resources r on r.id = s.resource_id and (s.role is not null or s.is_platform_admin)`,
+};
+
+interface ProjectRow {
+  found: boolean;
+  is_platform_admin: boolean;
+  type: string | null;
+  role: string | null;
+  /** The project's columns: null unless the caller may read it. */
+  id: string | null;
+  title: string;
+  description: string;
+  organization_id: string | null;
+  owner_id: string;
+  created_at: string;
+  updated_at: string;
+  ontology_id: string | null;
+  dataset_ids: string[];
+  tags: [string, string][];
+}
+
+const nullableString = { type: ['string', 'null'] };
+const PROJECT_RESPONSE = {
+  200: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      title: { type: 'string' },
+      description: { type: 'string' },
+      organizationId: nullableString,
+      ownerId: { type: 'string' },
+      myRole: nullableString,
+      createdAt: { type: 'string' },
+      updatedAt: { type: 'string' },
+      ontologyId: nullableString,
+      datasetIds: { type: 'array', items: { type: 'string' } },
+      tags: {
+        type: 'array',
+        items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' } } },
+      },
+    },
+  },
 };
 
 interface ScopeRow {
@@ -506,37 +539,45 @@ async function main(): Promise<void> {
 
   app.get('/hello', async () => ({ hello: 'world' }));
 
-  app.get<{ Params: { id: string } }>('/projects/:id', async (request, reply) => {
-    const claims = verifyAccessToken(request.headers.authorization, secret);
-    if (!claims) return sendProblem(request, reply, unauthenticated());
-    // Not a uuid: no project can have it; the caller is still confirmed first.
-    const id = isUuid(request.params.id) ? request.params.id : null;
-    const row = await query<{
-      found: boolean;
-      is_platform_admin: boolean;
-      type: string | null;
-      role: string | null;
-      body: string | null;
-    }>({
-      ...PROJECT_STATEMENT,
-      values: [...claimsParams(claims), id],
-    });
-    if (!row) return sendProblem(request, reply, unauthenticated());
-    if (row.body !== null)
-      return reply.header('Content-Type', 'application/json; charset=utf-8').send(row.body);
-    if (row.found && row.type === 'admin') {
-      return sendProblem(
-        request,
-        reply,
-        new Problem(
-          403,
-          'JOIN_REQUIRED',
-          'Join this resource as its admin before opening it (POST .../join)',
-        ),
-      );
-    }
-    return sendProblem(request, reply, notFound('Project'));
-  });
+  app.get<{ Params: { id: string } }>(
+    '/projects/:id',
+    { schema: { response: PROJECT_RESPONSE } },
+    async (request, reply) => {
+      const claims = verifyAccessToken(request.headers.authorization, secret);
+      if (!claims) return sendProblem(request, reply, unauthenticated());
+      // Not a uuid: no project can have it; the caller is still confirmed first.
+      const id = isUuid(request.params.id) ? request.params.id : null;
+      const row = await query<ProjectRow>({ ...PROJECT_STATEMENT, values: [...claimsParams(claims), id] });
+      if (!row) return sendProblem(request, reply, unauthenticated());
+      if (row.id !== null) {
+        return {
+          id: row.id,
+          title: row.title,
+          description: row.description,
+          organizationId: row.organization_id,
+          ownerId: row.owner_id,
+          myRole: row.role,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+          ontologyId: row.ontology_id,
+          datasetIds: row.dataset_ids,
+          tags: row.tags.map(([tagId, name]) => ({ id: tagId, name })),
+        };
+      }
+      if (row.found && row.type === 'admin') {
+        return sendProblem(
+          request,
+          reply,
+          new Problem(
+            403,
+            'JOIN_REQUIRED',
+            'Join this resource as its admin before opening it (POST .../join)',
+          ),
+        );
+      }
+      return sendProblem(request, reply, notFound('Project'));
+    },
+  );
 
   const refusedBeforeQuery = async (
     request: FastifyRequest,
