@@ -41,10 +41,7 @@ export class Migration20261130010000_ranked_member_search extends Migration {
     this.addSql(`
       create function member_search_text(p_text text) returns text
       language sql stable as $$
-        select coalesce(string_agg(w.word, ' ' order by w.n), '')
-          from regexp_split_to_table(lower(unaccent(coalesce(p_text, ''))), '[[:space:][:punct:]]+')
-               with ordinality as w(word, n)
-         where w.word <> ''
+        select btrim(regexp_replace(lower(unaccent(coalesce(p_text, ''))), '[[:space:][:punct:]]+', ' ', 'g'), ' ')
       $$;`);
     this.addSql(`
       create or replace function member_search_words_of(p_name text, p_email text) returns setof text
@@ -55,7 +52,7 @@ export class Migration20261130010000_ranked_member_search extends Migration {
         select ' ' || left(name.key, 200) from name where name.key <> ''
         union all
         select distinct w.word || ' ' || left(name.key, 64)
-          from name, regexp_split_to_table(member_search_text(p_name) || ' ' || member_search_text(p_email), ' ') as w(word)
+          from name, string_to_table(name.key || ' ' || member_search_text(p_email), ' ') as w(word)
          where w.word <> '' and (w.word <> name.first_word or length(name.first_word) > 200)
       $$;`);
     for (const statement of rebuildRows('"organization_id", "user_id", "word"')) this.addSql(statement);
