@@ -143,7 +143,8 @@ export function memberListSql(
  * Ranks 1 and 2 check the other typed words by a probe of the user's own entries (primary key
  * (organization_id, user_id, word)); rank 0 needs no check: a name that starts with the text has a
  * word beginning with each word typed. Together, the ranks find exactly the users with a word
- * beginning with every typed word, each once.
+ * beginning with every typed word, each once. A rank's scan starts only when the ranks before it
+ * found fewer rows than the page wants, and a cursor skips the ranks before its own.
  */
 export function memberSearchSql(
   organizationId: string,
@@ -174,6 +175,7 @@ export function memberSearchSql(
     others.map((word) => hasEntryIn([prefixRange(word), prefixRange(` ${word}`)]));
 
   const rowsWanted = filter.limit + 1;
+  let scans = 0;
   let previous: string | undefined;
   /**
    * One rank's ordered range scan, as a CTE with the parts before it. It runs only when they found
@@ -182,7 +184,7 @@ export function memberSearchSql(
    */
   const part = (rank: SearchRank, from: string, to: string, conditions: (() => string | string[])[]) => {
     if (filter.after && filter.after[0] > rank) return undefined;
-    const name = `found${previous === undefined ? 0 : Number(previous.slice(5)) + 1}`;
+    const name = `found${scans++}`;
     const where = [
       `w.organization_id = ${bind(organizationId, 'uuid')}`,
       `w.word ~>=~ ${bind(from, 'text')}`,
