@@ -884,7 +884,7 @@ export interface paths {
         };
         /**
          * List organization members
-         * @description The organization's users by the time they joined; `q` is the autocomplete of invite dropdowns.
+         * @description The organization's users by the time they joined; with `q`, the autocomplete of invite dropdowns, names starting with the text first.
          */
         get: operations["listOrganizationMembers"];
         put?: never;
@@ -10447,6 +10447,10 @@ export interface operations {
                 /**
                  * @description Autocomplete: every word typed must begin a word of the user's name or email (`jo` finds
                  *     `John Smith` and `mary.jones@acme.com`, not `major@acme.com`). Case and accents are ignored.
+                 *     Found users come first when their name starts with the text typed, by name; with several words,
+                 *     next when the first word of their name starts with the longest word typed, by name; then the
+                 *     others, by their word that starts with the longest word typed, then by name. Text with no letter
+                 *     or digit finds everyone, in join order.
                  */
                 q?: string;
                 /** @description Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`. */

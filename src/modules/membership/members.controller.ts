@@ -22,7 +22,7 @@ const ORGANIZATION = { type: 'organization' } as const;
 export class MembersController {
   constructor(private readonly members: MembershipService) {}
 
-  /** The organization's users by the time they joined; `q` is the autocomplete of invite dropdowns. */
+  /** The organization's users by the time they joined; with `q`, the autocomplete of invite dropdowns, names starting with the text first. */
   @Get()
   @Authorize('read', 'Member', ORGANIZATION)
   @ApiQuery({

@@ -1,7 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { preciseTimeSql } from '../../common/keyset-time';
-import { CursorElements, keysetCursor, Page } from '../../common/pagination';
+import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
@@ -21,6 +21,11 @@ interface MemberRow {
   joined_key: string;
 }
 
+interface FoundMemberRow extends MemberRow {
+  rank: SearchRank;
+  entry: string;
+}
+
 const toMemberDto = (row: MemberRow): MemberDto => ({
   userId: row.user_id,
   email: row.email,
@@ -32,14 +37,27 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
   expiresAt: row.expires_at ? isoTime(row.expires_at) : null,
 });
 
-const SELECT_MEMBER = `select m.user_id, u.email, u.name, m.type,
+const MEMBER_COLUMNS = `m.user_id, u.email, u.name, m.type,
        (u.password_hash is null and u.email_verified_at is null and u.service_account_organization_id is null) as invited,
        (u.service_account_organization_id is not null) as is_service_account, m.created_at, m.expires_at,
-       ${preciseTimeSql('m.created_at')} as joined_key
+       ${preciseTimeSql('m.created_at')} as joined_key`;
+
+const SELECT_MEMBER = `select ${MEMBER_COLUMNS}
   from memberships m join users u on u.id = m.user_id`;
 
 /** Members by (joined time, user id). */
 const MEMBERS_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
+
+/**
+ * Where a found user stands (see `memberSearchSql`): 0, their name starts with the text typed; 1, the
+ * first word of their name starts with the lead word; 2, another word of theirs does.
+ */
+type SearchRank = 0 | 1 | 2;
+const SEARCH_RANK: CursorElement<SearchRank> = (value) =>
+  value === 0 || value === 1 || value === 2 ? value : undefined;
+
+/** Found members by (rank, sort entry of member_search_words, user id). */
+const FOUND_MEMBERS_CURSOR = keysetCursor(SEARCH_RANK, CursorElements.text, CursorElements.uuid);
 
 /**
  * The rule for being `workforce` in an organization: internal in a workforce organization other than
@@ -50,15 +68,29 @@ const WORKFORCE_ELIGIBILITY_SQL = `select 1 from memberships i join organization
 
 export interface MemberFilter {
   types?: readonly MembershipType[];
-  /** Normalized search words (see `searchWordsOf`), each of which must begin a word of the user. */
-  words?: readonly string[];
   /** Keyset: the (joined time, user id) of the last row of the previous page. */
   after?: readonly [string, string];
   limit: number;
 }
 
+/** What was typed in the autocomplete, split the way names and emails are indexed (see `memberSearchOf`). */
+export interface MemberSearch {
+  /** The words typed, in order, one space apart. */
+  text: string;
+  /** The distinct words, longest (most selective) first; each must begin a word of a found user. */
+  words: readonly string[];
+}
+
+export interface MemberSearchFilter {
+  types?: readonly MembershipType[];
+  search: MemberSearch;
+  /** Keyset: the (rank, entry, user id) of the last row of the previous page. */
+  after?: readonly [SearchRank, string, string];
+  limit: number;
+}
+
 /**
- * The words that begin with `prefix`, as a range in the byte order of text_pattern_ops: from the
+ * The entries that begin with `prefix`, as a range in the byte order of text_pattern_ops: from the
  * prefix to the prefix with its last character incremented. A bound range, unlike `like ? || '%'`,
  * is one the planner can serve from member_search_words_prefix_idx in a generic plan too.
  */
@@ -70,12 +102,7 @@ function prefixRange(prefix: string): [string, string] {
   return [prefix, characters.join('') + String.fromCodePoint(next)];
 }
 
-/**
- * The members page as one SQL statement, by (joined time, user id), the order of
- * memberships_org_joined_idx. Each search word is a prefix range (see `prefixRange`) on
- * member_search_words_prefix_idx (organization_id, word text_pattern_ops, user_id), written with the
- * operators of that operator class (`~>=~`, `~<~`) so that the index serves it.
- */
+/** The members page as one SQL statement, by (joined time, user id), the order of memberships_org_joined_idx. */
 export function memberListSql(
   organizationId: string,
   filter: MemberFilter,
@@ -85,13 +112,6 @@ export function memberListSql(
   if (filter.types && filter.types.length > 0) {
     where.push('m.type = any(?::text[])');
     params.push([...filter.types]);
-  }
-  for (const word of filter.words ?? []) {
-    where.push(
-      `m.user_id in (select w.user_id from member_search_words w
-                      where w.organization_id = ? and w.word ~>=~ ?::text and w.word ~<~ ?::text)`,
-    );
-    params.push(organizationId, ...prefixRange(word));
   }
   if (filter.after) {
     where.push('(m.created_at, m.user_id) > (?::timestamptz, ?::uuid)');
@@ -104,37 +124,164 @@ export function memberListSql(
   };
 }
 
+/**
+ * The autocomplete's page as one SQL statement. Raw SQL: the plan depends on each part reading
+ * member_search_words_prefix_idx in its order (`using ~<~`, the text_pattern_ops order) and stopping
+ * at the page, which no query builder writes.
+ *
+ * member_search_words holds, per member, the entry `' ' || name` and an entry `word || ' ' || name`
+ * per other word of the name and email (see Migration20261130010000_ranked_member_search). The found
+ * users come in three ranks, each an ordered range scan of the index that stops after `limit + 1`
+ * rows, so a page reads O(limit) entries however many users match:
+ *
+ * 0. the name starts with the text typed: the range `' ' || text`, by name;
+ * 1. the name's first word starts with the lead word (the longest typed) but the name does not start
+ *    with the text: the range `' ' || lead` without rank 0's range, by name (only with several words);
+ * 2. another word starts with the lead word: the range `lead`, by that word, then name, each user
+ *    once (at their first such entry) and only when not in rank 0 or 1.
+ *
+ * Ranks 1 and 2 check the other typed words by a probe of the user's own entries (primary key
+ * (organization_id, user_id, word)); rank 0 needs no check: a name that starts with the text has a
+ * word beginning with each word typed. Together, the ranks find exactly the users with a word
+ * beginning with every typed word, each once. A rank's scan starts only when the ranks before it
+ * found fewer rows than the page wants, and a cursor skips the ranks before its own.
+ */
+export function memberSearchSql(
+  organizationId: string,
+  filter: MemberSearchFilter,
+): { sql: string; params: unknown[] } {
+  const params: unknown[] = [];
+  const bind = (value: unknown, cast: string) => {
+    params.push(value);
+    return `?::${cast}`;
+  };
+  const { text, words } = filter.search;
+  const [lead, ...others] = words;
+  const [nameFrom, nameTo] = prefixRange(` ${text}`);
+  const [firstWordFrom, firstWordTo] = prefixRange(` ${lead}`);
+  const [wordFrom, wordTo] = prefixRange(lead);
+
+  /** A range's bound: a value to bind, or SQL. */
+  type Bound = string | { sql: string };
+  const bound = (value: Bound) => (typeof value === 'string' ? bind(value, 'text') : value.sql);
+  /** The user `w` has an entry in one of these ranges, each [from, to). */
+  const hasEntryIn = (ranges: [Bound, Bound][]) => {
+    const organization = bind(organizationId, 'uuid');
+    const inRanges = ranges.map(([from, to]) => `(e.word ~>=~ ${bound(from)} and e.word ~<~ ${bound(to)})`);
+    return `exists (select 1 from member_search_words e
+              where e.organization_id = ${organization} and e.user_id = w.user_id and (${inRanges.join(' or ')}))`;
+  };
+  const matchesEveryOtherWord = () =>
+    others.map((word) => hasEntryIn([prefixRange(word), prefixRange(` ${word}`)]));
+
+  const rowsWanted = filter.limit + 1;
+  let scans = 0;
+  let previous: string | undefined;
+  /**
+   * One rank's ordered range scan, as a CTE with the parts before it. It runs only when they found
+   * fewer rows than the page wants (a one-time filter: the scan is not even started otherwise).
+   * `conditions` are called in order, so that parameters follow the text.
+   */
+  const part = (rank: SearchRank, from: string, to: string, conditions: (() => string | string[])[]) => {
+    if (filter.after && filter.after[0] > rank) return undefined;
+    const name = `found${scans++}`;
+    const where = [
+      `w.organization_id = ${bind(organizationId, 'uuid')}`,
+      `w.word ~>=~ ${bind(from, 'text')}`,
+      `w.word ~<~ ${bind(to, 'text')}`,
+    ];
+    if (previous) where.push(`(select count(*) from ${previous}) < ${bind(rowsWanted, 'int')}`);
+    for (const condition of conditions) where.push(...[condition()].flat());
+    if (filter.after && filter.after[0] === rank) {
+      // The bound on the word is the index's; the user id only breaks ties within one entry.
+      where.push(
+        `w.word ~>=~ ${bind(filter.after[1], 'text')}`,
+        `(w.word ~>~ ${bind(filter.after[1], 'text')} or w.user_id > ${bind(filter.after[2], 'uuid')})`,
+      );
+    }
+    if (filter.types && filter.types.length > 0) {
+      where.push(
+        `exists (select 1 from memberships t
+                  where t.organization_id = ${bind(organizationId, 'uuid')} and t.user_id = w.user_id
+                    and t.type = any(${bind([...filter.types], 'text[]')}))`,
+      );
+    }
+    const scan = `(select ${rank} as rank, w.word as entry, w.user_id from member_search_words w
+              where ${where.join('\n                and ')}
+              order by w.word using ~<~, w.user_id limit ${bind(rowsWanted, 'int')})`;
+    const cte = `${name} as (${previous ? `select * from ${previous} union all ` : ''}${scan})`;
+    previous = name;
+    return cte;
+  };
+
+  const severalWords = text !== lead;
+  const parts = [
+    part(0, nameFrom, nameTo, []),
+    // Rank 1 is rank 0's range cut out of the first word's: below it, then above it.
+    ...(severalWords
+      ? [
+          part(1, firstWordFrom, firstWordTo, [
+            () => `w.word ~<~ ${bind(nameFrom, 'text')}`,
+            matchesEveryOtherWord,
+          ]),
+          part(1, firstWordFrom, firstWordTo, [
+            () => `w.word ~>=~ ${bind(nameTo, 'text')}`,
+            matchesEveryOtherWord,
+          ]),
+        ]
+      : []),
+    part(2, wordFrom, wordTo, [
+      () =>
+        `not ${hasEntryIn([
+          [wordFrom, { sql: 'w.word' }],
+          [firstWordFrom, firstWordTo],
+          ...(severalWords ? [[nameFrom, nameTo] as [string, string]] : []),
+        ])}`,
+      matchesEveryOtherWord,
+    ]),
+  ].filter((sql) => sql !== undefined);
+
+  const order = 'order by f.rank, f.entry using ~<~, f.user_id';
+  // The page is cut before the members are read: one row each of memberships and users per item.
+  const sql = `with ${parts.join(',\n    ')},
+    page as (select * from ${previous} f ${order} limit ${bind(rowsWanted, 'int')})
+    select ${MEMBER_COLUMNS}, f.rank, f.entry
+      from page f
+      join memberships m on m.organization_id = ${bind(organizationId, 'uuid')} and m.user_id = f.user_id
+      join users u on u.id = f.user_id
+     ${order}`;
+  return { sql, params };
+}
+
 /** At most this many words of the query are searched: the longest, the most selective. */
 const MAX_SEARCH_WORDS = 8;
 
 /**
- * The query text split the way names and emails are indexed (member_search_words_of: lowercased,
- * unaccented, split on spaces and punctuation). Printable ASCII, what people type nearly always, is
- * split here: unaccent changes no ASCII character and ASCII's punctuation and spaces are every
- * character but letters and digits, so the answer is the same without a round trip. Anything else
- * goes through the database function itself, as its own statement: `unaccent` is only STABLE, and
- * inside the search query it would hide the words from the planner.
+ * The query text split the way names and emails are indexed (member_search_text: lowercased,
+ * unaccented, split on spaces and punctuation); undefined when it has no word. Printable ASCII, what
+ * people type nearly always, is split here: unaccent changes no ASCII character and ASCII's
+ * punctuation and spaces are every character but letters and digits, so the answer is the same
+ * without a round trip. Anything else goes through the database function itself, as its own
+ * statement: `unaccent` is only STABLE, and inside the search query it would hide the words from the
+ * planner.
  */
-export async function searchWordsOf(em: EntityManager, text: string): Promise<string[]> {
-  if (/^[\x20-\x7e]*$/.test(text)) {
-    const words = [
-      ...new Set(
-        text
-          .toLowerCase()
-          .split(/[^a-z0-9]+/)
-          .filter(Boolean),
-      ),
-    ];
-    return words
-      .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
-      .slice(0, MAX_SEARCH_WORDS);
+export async function memberSearchOf(em: EntityManager, typed: string): Promise<MemberSearch | undefined> {
+  let text: string;
+  if (/^[\x20-\x7e]*$/.test(typed)) {
+    text = typed
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean)
+      .join(' ');
+  } else {
+    const [row] = await sql<{ text: string }>(em, `select member_search_text(?::text) as text`, [typed]);
+    text = row.text;
   }
-  const rows = await sql<{ word: string }>(
-    em,
-    `select word from member_search_words_of(?::text, '') as w(word) order by length(word) desc, word limit ?`,
-    [text, MAX_SEARCH_WORDS],
-  );
-  return rows.map((row) => row.word);
+  if (text === '') return undefined;
+  const words = [...new Set(text.split(' '))]
+    .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
+    .slice(0, MAX_SEARCH_WORDS);
+  return { text, words };
 }
 
 /** How a statement reading a membership row locks it; see the callers for why each is needed. */
@@ -148,15 +295,24 @@ export class MembershipRepository {
     organizationId: string,
     query: { types?: readonly MembershipType[]; q?: string; cursor?: string; limit: number },
   ): Promise<Page<MemberDto>> {
-    const words = query.q ? await searchWordsOf(em, query.q) : [];
-    const list = memberListSql(organizationId, {
+    const search = query.q ? await memberSearchOf(em, query.q) : undefined;
+    if (!search) {
+      const list = memberListSql(organizationId, {
+        types: query.types,
+        after: MEMBERS_CURSOR.decode(query.cursor),
+        limit: query.limit,
+      });
+      const rows = await sql<MemberRow>(em, list.sql, list.params);
+      return MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
+    }
+    const found = memberSearchSql(organizationId, {
       types: query.types,
-      words,
-      after: MEMBERS_CURSOR.decode(query.cursor),
+      search,
+      after: FOUND_MEMBERS_CURSOR.decode(query.cursor),
       limit: query.limit,
     });
-    const rows = await sql<MemberRow>(em, list.sql, list.params);
-    return MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
+    const rows = await sql<FoundMemberRow>(em, found.sql, found.params);
+    return FOUND_MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.rank, row.entry, row.user_id], toMemberDto);
   }
 
   async findMember(

@@ -35,6 +35,10 @@ export class ListMembersQuery extends PageQuery {
   /**
    * Autocomplete: every word typed must begin a word of the user's name or email (`jo` finds
    * `John Smith` and `mary.jones@acme.com`, not `major@acme.com`). Case and accents are ignored.
+   * Found users come first when their name starts with the text typed, by name; with several words,
+   * next when the first word of their name starts with the longest word typed, by name; then the
+   * others, by their word that starts with the longest word typed, then by name. Text with no letter
+   * or digit finds everyone, in join order.
    */
   @IsOptional()
   @IsString()

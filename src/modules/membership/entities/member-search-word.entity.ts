@@ -1,9 +1,11 @@
 import { Entity, Index, PrimaryKey } from '@mikro-orm/core';
 
 /**
- * One row per (organization, word of a member's name or email, member): the autocomplete's index.
- * Kept by database triggers on `memberships` and `users` (see the migration), never written by code,
- * so it cannot drift from the data it indexes.
+ * The autocomplete's index: per (organization, member), one sort entry for the member's whole name
+ * (`' ' || name`) and one per other word of their name and email (`word || ' ' || name`), as
+ * `member_search_words_of` makes them (see Migration20261130010000_ranked_member_search). Kept by
+ * database triggers on `memberships` and `users`, never written by code, so it cannot drift from
+ * the data it indexes.
  */
 @Entity({ tableName: 'member_search_words' })
 @Index({
@@ -16,9 +18,10 @@ export class MemberSearchWord {
   @PrimaryKey({ type: 'uuid' })
   organizationId: string;
 
-  @PrimaryKey({ type: 'text' })
-  word: string;
-
+  // Before the word: the search checks a user's other entries through this key.
   @PrimaryKey({ type: 'uuid' })
   userId: string;
+
+  @PrimaryKey({ type: 'text' })
+  word: string;
 }
