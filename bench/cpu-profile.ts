@@ -38,7 +38,7 @@ export function partOf(url: string, functionName: string): string {
   return 'other';
 }
 
-/** Reads the one `.cpuprofile` in `dir` (written by `node --cpu-prof` at exit) and sums it by part. */
+/** Reads the one `.cpuprofile` in `dir` (V8's format, as profile-hook.ts writes it) and sums it by part. */
 export function summarizeCpuProfile(dir: string, top = 12): CpuProfileSummary {
   const file = readdirSync(dir).find((name) => name.endsWith('.cpuprofile'));
   if (!file) throw new Error(`no .cpuprofile in ${dir}`);

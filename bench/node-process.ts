@@ -19,7 +19,7 @@ export async function startNodeProcess(options: {
   port: number;
   env: Record<string, string>;
   readyPath: string;
-  /** Flags for node itself, such as `--cpu-prof`. */
+  /** Flags for node itself, such as `-r <preload>`. */
   nodeArgs?: string[];
 }): Promise<RunningProcess> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), options.script], {

@@ -366,8 +366,8 @@ function whereTimeGoes(report: BenchReport): string[] {
   const lines: string[] = [];
   lines.push(
     '',
-    'Each profile is a separate server started with `node --cpu-prof`, driven for ' +
-      `${report.profiles.length ? 'a few' : 'no'} seconds at ${report.load.connections} connections with the scenario's requests; ` +
+    "Each profile is of a separate server process, driven with the scenario's requests at " +
+      `${report.load.connections} connections: V8's profiler runs for the load only, after a warm-up (bench/profile-hook.ts); ` +
       'shares are of the sampled busy time (idle excluded). `src:<folder>` is our code, `pkg:<name>` a dependency, ' +
       '`native` time in V8/libuv outside JavaScript (I/O, syscalls), `gc` garbage collection.',
   );

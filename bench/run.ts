@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AppConfig } from '../src/config/app-config';
@@ -59,6 +59,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const SERVER_SCRIPT = join(ROOT, 'dist', 'src', 'main.js');
 const IDEAL_SERVER = join(__dirname, 'baselines', 'ideal-server.js');
 const NEST_HELLO = join(__dirname, 'baselines', 'nest-hello.js');
+const PROFILE_HOOK = join(__dirname, 'profile-hook.js');
 const JWT_SECRET = 'bench-only-jwt-secret-0123456789abcdef';
 const CONNECTIONS = 16;
 /** The concurrency sweep: where each path saturates. */
@@ -369,6 +370,13 @@ function gitCommit(): string | null {
   } catch {
     return null;
   }
+}
+
+async function waitForFile(path: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(path) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  // Written in one call, but give the write a moment to finish after the file appears.
+  await new Promise((r) => setTimeout(r, 200));
 }
 
 /** A write scenario's requests, numbered across its probe and every run, so that none is sent twice. */
@@ -701,17 +709,24 @@ async function main(): Promise<void> {
     ];
     for (const item of profiled) {
       const dir = mkdtempSync(join(workDir, 'profile-'));
-      const profiledServer = await startServer(databaseUrl, dataDir, await freePort(), serverEnv, [
-        '--cpu-prof',
-        `--cpu-prof-dir=${dir}`,
-      ]);
-      await runLoad({
+      const profiledServer = await startServer(
+        databaseUrl,
+        dataDir,
+        await freePort(),
+        { ...serverEnv, BENCH_PROFILE_FILE: join(dir, 'load.cpuprofile') },
+        ['-r', PROFILE_HOOK],
+      );
+      const load = {
         baseUrl: profiledServer.baseUrl,
         nextRequest: item.nextRequest,
         headers: { authorization: `Bearer ${tokenOf(item.caller)}` },
         connections: CONNECTIONS,
-        seconds: PROFILE_SECONDS,
-      });
+      };
+      await runLoad({ ...load, seconds: 1 });
+      process.kill(profiledServer.pid, 'SIGUSR2');
+      await runLoad({ ...load, seconds: PROFILE_SECONDS });
+      process.kill(profiledServer.pid, 'SIGUSR2');
+      await waitForFile(join(dir, 'load.cpuprofile'));
       await profiledServer.stop();
       try {
         profiles.push({ key: item.key, title: item.title, ...summarizeCpuProfile(dir) });
