@@ -280,8 +280,10 @@ export class MembershipService {
       : [];
     await this.memberships.delete(em, organizationId, userId);
     const removed = await this.rights.removeRightsOf(em, organizationId, userId);
-    for (const resource of soleAdminOf) {
-      this.audit.record(em, {
+    const previousRoles = new Map(handedOver.map((h) => [h.resourceId, h.previousRole]));
+    await this.audit.recordMany(
+      em,
+      soleAdminOf.map((resource) => ({
         organizationId,
         actorId,
         action: 'collaborator.admin_handed_over',
@@ -290,10 +292,10 @@ export class MembershipService {
         data: {
           fromUserId: userId,
           toUserId: replacementUserId,
-          previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
+          previousRole: previousRoles.get(resource.id) ?? null,
         },
-      });
-    }
+      })),
+    );
     this.audit.record(em, {
       organizationId,
       actorId,
