@@ -348,7 +348,9 @@ describe('Per-organization quotas', () => {
     for (const refused of answers.filter((a) => a.status !== 201))
       expect(refused).toMatchObject(quotaRefusal('projects', LIMITS.resources));
     expect(
-      await t.sql(`select id from resources where organization_id = ? and kind = 'project'`, [organization.id]),
+      await t.sql(`select id from resources where organization_id = ? and kind = 'project'`, [
+        organization.id,
+      ]),
     ).toHaveLength(LIMITS.resources);
   });
 

@@ -10,7 +10,12 @@ export class QuotasRepository {
    * Names the limit for the rest of the transaction (the commit-time trigger compares the counter
    * with it) and reads the counter as last committed, in one round trip and without a lock.
    */
-  async limitAndUsed(em: EntityManager, quota: Quota, organizationId: string, limit: number): Promise<number> {
+  async limitAndUsed(
+    em: EntityManager,
+    quota: Quota,
+    organizationId: string,
+    limit: number,
+  ): Promise<number> {
     const [{ used }] = await sql<{ used: number | null }>(
       em,
       `select set_config('orgs.quota_limit.' || ?::text, ?::text, true),

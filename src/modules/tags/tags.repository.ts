@@ -85,7 +85,11 @@ export class TagsRepository {
    * lock it (`for key share`): a removal of the tag waits for this tagging, or ran first and the tag
    * is missing. Plain SQL: the write needs only the name, not an entity.
    */
-  async lockForTagging(em: EntityManager, organizationId: string, tagId: string): Promise<string | undefined> {
+  async lockForTagging(
+    em: EntityManager,
+    organizationId: string,
+    tagId: string,
+  ): Promise<string | undefined> {
     const [row] = await sql<{ name: string }>(
       em,
       'select name from tags where id = ? and organization_id = ? for key share',
