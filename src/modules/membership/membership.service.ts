@@ -62,10 +62,15 @@ export class MembershipService {
         (await this.organizations.isDomainOfOtherOrganization(em, input.email, organizationId))
       )
         throw MembershipErrors.domainOfOtherOrganization(input.email);
-      const user = await this.users.findOrInvite(em, input.email);
-      if (await this.memberships.typeOf(em, organizationId, user.id, ''))
+      const { user, created } = await this.users.findOrCreate(em, input.email);
+      // A user this transaction created has no membership anywhere: nobody else sees the row yet.
+      if (!created && (await this.memberships.typeOf(em, organizationId, user.id, '')))
         throw MembershipErrors.alreadyMember();
-      if (isInternal(input.type) && (await this.memberships.isInternalElsewhere(em, user.id, organizationId)))
+      if (
+        !created &&
+        isInternal(input.type) &&
+        (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
+      )
         throw MembershipErrors.alreadyInternalElsewhere(user.email);
       if (
         input.type === 'workforce' &&
