@@ -369,6 +369,32 @@ describe('Per-organization quotas', () => {
     );
   });
 
+  it('the usage counter follows rows written in bulk, and a rolled-back savepoint takes its rows back', async () => {
+    const organization = await createOrganization(t);
+    await t.em().transactional(async (em) => {
+      await sql(
+        em,
+        `insert into tags (organization_id, name) select ?, 'Bulk ' || g from generate_series(1, 3) g`,
+        [organization.id],
+      );
+      await em
+        .transactional(async (inner) => {
+          await sql(inner, `insert into tags (organization_id, name) values (?, 'Rolled back')`, [
+            organization.id,
+          ]);
+          throw new Error('roll the savepoint back');
+        })
+        .catch(() => undefined);
+    });
+    expect(
+      await t.sql(
+        `select used, (select count(*)::int from tags where organization_id = ?) as rows
+           from quota_usage where organization_id = ? and quota = 'tags'`,
+        [organization.id, organization.id],
+      ),
+    ).toEqual([{ used: 3, rows: 3 }]);
+  });
+
   it('a quota that is not a positive whole number stops the start, naming the variable', () => {
     expect(() => AppConfig.load({ QUOTA_TAGS_PER_ORGANIZATION: '0' })).toThrow(/QUOTA_TAGS_PER_ORGANIZATION/);
     expect(() => AppConfig.load({ QUOTA_GROUPS_PER_ORGANIZATION: 'many' })).toThrow(
