@@ -10,14 +10,17 @@ import { AppError } from './app-error';
  */
 const BY_CONSTRAINT = new Map<string, () => AppError>();
 
-/** Raised by the database's own invariant triggers (see migrations): `raise exception using message = 'LAST_ADMIN'`. */
-const BY_RAISED_CODE = new Map<string, () => AppError>();
+/**
+ * Raised by the database's own invariant triggers (see migrations): `raise exception 'LAST_ADMIN: ...'`.
+ * The error is made from the message, which may carry its details (`QUOTA_EXCEEDED: tags 5`).
+ */
+const BY_RAISED_CODE = new Map<string, (message: string) => AppError>();
 
 export function declareConstraintErrors(errors: Record<string, () => AppError>): void {
   for (const [constraint, make] of Object.entries(errors)) BY_CONSTRAINT.set(constraint, make);
 }
 
-export function declareRaisedErrors(errors: Record<string, () => AppError>): void {
+export function declareRaisedErrors(errors: Record<string, (message: string) => AppError>): void {
   for (const [code, make] of Object.entries(errors)) BY_RAISED_CODE.set(code, make);
 }
 
@@ -30,7 +33,7 @@ export function constraintError(exception: DriverException | DatabaseError): App
   const byConstraint = constraint ? BY_CONSTRAINT.get(constraint) : undefined;
   if (byConstraint) return byConstraint();
   for (const [code, make] of BY_RAISED_CODE) {
-    if (exception.message.includes(code)) return make();
+    if (exception.message.includes(code)) return make(exception.message);
   }
   return undefined;
 }

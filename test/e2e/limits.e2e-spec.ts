@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { AppConfig } from '../../src/config/app-config';
+import { sql } from '../../src/database/sql';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource, roleOf } from '../factories/resources.factory';
 import { createPlatformAdmin, createUser, TestUser, uniqueName } from '../factories/users.factory';
@@ -333,6 +334,65 @@ describe('Per-organization quotas', () => {
     const loner = await createUser(t);
     for (let i = 0; i <= LIMITS.resources; i++)
       expect((await t.post('/projects', { title: `Mine ${i}` }, loner.token)).status).toBe(201);
+  });
+
+  it('projects created at once when one short of the quota: exactly one is created', async () => {
+    const organization = await createOrganization(t);
+    const members = await Promise.all(
+      Array.from({ length: 12 }, () => createMember(t, organization.id, 'member')),
+    );
+    for (let i = 0; i < LIMITS.resources - 1; i++)
+      expect((await t.post('/projects', { title: `Before ${i}` }, members[0].token)).status).toBe(201);
+    const answers = await race(12, (i) => t.post('/projects', { title: `Last ${i}` }, members[i].token));
+    expect(answers.filter((a) => a.status === 201)).toHaveLength(1);
+    for (const refused of answers.filter((a) => a.status !== 201))
+      expect(refused).toMatchObject(quotaRefusal('projects', LIMITS.resources));
+    expect(
+      await t.sql(`select id from resources where organization_id = ? and kind = 'project'`, [
+        organization.id,
+      ]),
+    ).toHaveLength(LIMITS.resources);
+  });
+
+  it('the database holds the quota past the service: a commit over the limit fails whole', async () => {
+    const organization = await createOrganization(t);
+    for (let i = 0; i < LIMITS.tags; i++)
+      await t.post(`/organizations/${organization.id}/tags`, { name: `Full ${i}` }, organization.admin.token);
+    // What a creation that saw room (a stale read) would commit: the limit named, one more row.
+    const overTheLimit = t.em().transactional(async (em) => {
+      await sql(em, `select set_config('orgs.quota_limit.tags', ?, true)`, [String(LIMITS.tags)]);
+      await sql(em, `insert into tags (organization_id, name) values (?, 'One too many')`, [organization.id]);
+    });
+    await expect(overTheLimit).rejects.toThrow(/QUOTA_EXCEEDED: tags 5/);
+    expect(await t.sql('select id from tags where organization_id = ?', [organization.id])).toHaveLength(
+      LIMITS.tags,
+    );
+  });
+
+  it('the usage counter follows rows written in bulk, and a rolled-back savepoint takes its rows back', async () => {
+    const organization = await createOrganization(t);
+    await t.em().transactional(async (em) => {
+      await sql(
+        em,
+        `insert into tags (organization_id, name) select ?, 'Bulk ' || g from generate_series(1, 3) g`,
+        [organization.id],
+      );
+      await em
+        .transactional(async (inner) => {
+          await sql(inner, `insert into tags (organization_id, name) values (?, 'Rolled back')`, [
+            organization.id,
+          ]);
+          throw new Error('roll the savepoint back');
+        })
+        .catch(() => undefined);
+    });
+    expect(
+      await t.sql(
+        `select used, (select count(*)::int from tags where organization_id = ?) as rows
+           from quota_usage where organization_id = ? and quota = 'tags'`,
+        [organization.id, organization.id],
+      ),
+    ).toEqual([{ used: 3, rows: 3 }]);
   });
 
   it('a quota that is not a positive whole number stops the start, naming the variable', () => {

@@ -1,5 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { sql } from '../../database/sql';
 import { withLongStringsOmitted } from './audit-data';
 import { AuditEvent } from './entities/audit-event.entity';
 
@@ -29,6 +31,35 @@ export class AuditService {
         targetId: record.targetId ?? null,
         data: withLongStringsOmitted(record.data ?? {}) as Record<string, unknown>,
       }),
+    );
+  }
+
+  /**
+   * Many events at once (a hand-over of a thousand projects), written now in one statement of the
+   * caller's transaction rather than as entities of its unit of work: the flush of a thousand
+   * entities cost more than the hand-over's SQL. Ids and times are made here, as for `record`, so
+   * the events keep the order they were recorded in.
+   */
+  async recordMany(em: EntityManager, records: readonly AuditRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const rows = records.map((record) => ({
+      id: randomUUID(),
+      created_at: new Date(),
+      organization_id: record.organizationId,
+      actor_id: record.actorId,
+      action: record.action,
+      target_type: record.targetType,
+      target_id: record.targetId ?? null,
+      data: withLongStringsOmitted(record.data ?? {}),
+    }));
+    await sql(
+      em,
+      `insert into audit_events (id, created_at, organization_id, actor_id, action, target_type, target_id, data)
+       select id, created_at, organization_id, actor_id, action, target_type, target_id, data
+         from jsonb_to_recordset(?::jsonb) as r(id uuid, created_at timestamptz, organization_id uuid,
+              actor_id uuid, action text, target_type text, target_id uuid, data jsonb)`,
+      [JSON.stringify(rows)],
+      { name: 'audit-record-many' },
     );
   }
 }

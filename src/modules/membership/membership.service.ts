@@ -62,10 +62,15 @@ export class MembershipService {
         (await this.organizations.isDomainOfOtherOrganization(em, input.email, organizationId))
       )
         throw MembershipErrors.domainOfOtherOrganization(input.email);
-      const user = await this.users.findOrInvite(em, input.email);
-      if (await this.memberships.typeOf(em, organizationId, user.id, ''))
+      const { user, created } = await this.users.findOrCreate(em, input.email);
+      // A user this transaction created has no membership anywhere: nobody else sees the row yet.
+      if (!created && (await this.memberships.typeOf(em, organizationId, user.id, '')))
         throw MembershipErrors.alreadyMember();
-      if (isInternal(input.type) && (await this.memberships.isInternalElsewhere(em, user.id, organizationId)))
+      if (
+        !created &&
+        isInternal(input.type) &&
+        (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
+      )
         throw MembershipErrors.alreadyInternalElsewhere(user.email);
       if (
         input.type === 'workforce' &&
@@ -280,8 +285,10 @@ export class MembershipService {
       : [];
     await this.memberships.delete(em, organizationId, userId);
     const removed = await this.rights.removeRightsOf(em, organizationId, userId);
-    for (const resource of soleAdminOf) {
-      this.audit.record(em, {
+    const previousRoles = new Map(handedOver.map((h) => [h.resourceId, h.previousRole]));
+    await this.audit.recordMany(
+      em,
+      soleAdminOf.map((resource) => ({
         organizationId,
         actorId,
         action: 'collaborator.admin_handed_over',
@@ -290,10 +297,10 @@ export class MembershipService {
         data: {
           fromUserId: userId,
           toUserId: replacementUserId,
-          previousRole: handedOver.find((h) => h.resourceId === resource.id)?.previousRole ?? null,
+          previousRole: previousRoles.get(resource.id) ?? null,
         },
-      });
-    }
+      })),
+    );
     this.audit.record(em, {
       organizationId,
       actorId,

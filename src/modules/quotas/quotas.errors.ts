@@ -1,4 +1,5 @@
 import { AppError, declareErrorStatuses } from '../../common/app-error';
+import { declareRaisedErrors } from '../../common/constraint-errors';
 import type { Quota } from './quotas.service';
 
 export enum QuotaErrorCode {
@@ -15,3 +16,11 @@ export const QuotaErrors = {
       { quota, limit },
     ),
 };
+
+/** The commit-time trigger's refusal (see the quota_usage migration): `QUOTA_EXCEEDED: <quota> <limit> ...`. */
+declareRaisedErrors({
+  QUOTA_EXCEEDED: (message) => {
+    const [, quota, limit] = /QUOTA_EXCEEDED: (\w+) (\d+)/.exec(message) ?? [];
+    return QuotaErrors.exceeded(quota as Quota, Number(limit));
+  },
+});

@@ -39,17 +39,15 @@ export class QuotasService {
 
   /**
    * Called in the creating transaction, before the insert: refuses with 409 QUOTA_EXCEEDED when the
-   * organization is at its limit. A count alone would let concurrent creations all see room and all
-   * insert; the transaction-scoped advisory lock on (quota, organization) makes them count one after
-   * the other, each seeing the rows committed before it, and releases at commit or rollback. It
-   * locks no row, so it cannot deadlock with the row and foreign-key locks of the writes themselves.
-   * Things of no organization have no quota.
+   * organization is at its limit. The counter read here is only the early, friendly answer: it takes
+   * no lock, so concurrent creations may all see room. The database holds the limit: the insert's
+   * deferred trigger moves the counter at commit and fails the commit past the limit named here
+   * (the same error, through declareRaisedErrors). Things of no organization have no quota.
    */
   async assertRoomFor(em: EntityManager, organizationId: string | null, quota: Quota): Promise<void> {
     if (organizationId === null) return;
-    await this.counts.lock(em, quota, organizationId);
     const limit = this.limitOf(quota);
-    if ((await this.counts.count(em, quota, organizationId)) >= limit)
+    if ((await this.counts.limitAndUsed(em, quota, organizationId, limit)) >= limit)
       throw QuotaErrors.exceeded(quota, limit);
   }
 }

@@ -80,6 +80,25 @@ export class TagsRepository {
     return rows.length;
   }
 
+  /**
+   * The tag's name when it is the organization's, its row locked as the tagging's foreign key will
+   * lock it (`for key share`): a removal of the tag waits for this tagging, or ran first and the tag
+   * is missing. Plain SQL: the write needs only the name, not an entity.
+   */
+  async lockForTagging(
+    em: EntityManager,
+    organizationId: string,
+    tagId: string,
+  ): Promise<string | undefined> {
+    const [row] = await sql<{ name: string }>(
+      em,
+      'select name from tags where id = ? and organization_id = ? for key share',
+      [tagId, organizationId],
+      { name: 'tags-lock-for-tagging' },
+    );
+    return row?.name;
+  }
+
   /** The tags on the project; a tag already there is left as it is. Returns the ids put on it now. */
   async tagProject(
     em: EntityManager,

@@ -90,25 +90,23 @@ export class TagsService {
     tagId: string,
   ): Promise<TagRefDto> {
     return this.em.transactional(async (em) => {
-      // Share-locked until commit: a removal of the tag waits for this tagging (and then counts it), or
-      // runs first and the tag is gone here.
-      const tag = await em.findOne(Tag, tagId, { lockMode: LockMode.PESSIMISTIC_READ });
       // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.
-      if (!tag || !project.organizationId || tag.organization.id !== project.organizationId)
-        throw TagErrors.ofOtherOrganization();
-      const inserted = await this.tags.tagProject(em, project.id, project.organizationId, [tagId]);
+      const organizationId = project.organizationId;
+      const name = organizationId ? await this.tags.lockForTagging(em, organizationId, tagId) : undefined;
+      if (!organizationId || name === undefined) throw TagErrors.ofOtherOrganization();
+      const inserted = await this.tags.tagProject(em, project.id, organizationId, [tagId]);
       if (inserted.length > 0) {
         this.audit.record(em, {
-          organizationId: project.organizationId,
+          organizationId,
           actorId,
           action: 'project.tag_added',
           targetType: 'project',
           targetId: project.id,
-          data: { tagId, name: tag.name },
+          data: { tagId, name },
         });
         await em.flush();
       }
-      return { id: tag.id, name: tag.name };
+      return { id: tagId, name };
     });
   }
 
