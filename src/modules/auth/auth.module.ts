@@ -33,7 +33,7 @@ import { TokenEndpointService } from './token-endpoint.service';
     MikroOrmModule.forFeature([EmailToken, RefreshTokenFamily, RefreshToken, RateLimitWindow]),
     JwtModule.registerAsync({
       inject: [JwtKeys],
-      useFactory: (keys: JwtKeys) => ({ secret: keys.secret }),
+      useFactory: (keys: JwtKeys) => ({ secret: keys.key }),
       extraProviders: [JwtKeys],
     }),
     MembershipModule,
