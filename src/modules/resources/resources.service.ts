@@ -138,7 +138,7 @@ export class ResourcesService {
 
   /** What the caller holds a role on, directly or through a group, in any organization or none. */
   listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
-    return this.resources.pageSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em, {
       kind,
       callerId: caller.userId,
       where: [resourcesOfUserSql(caller.userId), ...requestedFilters(caller.userId, filters)],
@@ -157,7 +157,7 @@ export class ResourcesService {
     const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
     if (!allowed) return Promise.resolve({ items: [], nextCursor: null });
     const caller = policy.ctx.caller.userId;
-    return this.resources.pageSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em, {
       kind,
       callerId: caller,
       where: [
@@ -172,7 +172,7 @@ export class ResourcesService {
   }
 
   private async detail(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
-    const dto = await this.resources.findDetail(this.em.fork(), kind, id, myRole);
+    const dto = await this.resources.findDetail(this.em, kind, id, myRole);
     if (!dto) throw ResourceErrors.notFound(kind);
     return dto;
   }
