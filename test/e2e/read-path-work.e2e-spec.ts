@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
 import { TestApp } from '../support/test-app';
@@ -23,6 +24,33 @@ describe('Read path work', () => {
       spy.mockRestore();
     }
   }
+
+  /** The statements the app sends to PostgreSQL while `run` runs, counted at the driver. */
+  async function statementsWhile(run: () => Promise<unknown>): Promise<string[]> {
+    const spy = jest.spyOn(Client.prototype, 'query');
+    try {
+      await run();
+      return spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as { text: string }).text,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('opening a project is one statement: the policy guard loads the project with its scope', async () => {
+    const org = await createOrganization(t);
+    const member = await createMember(t, org.id, 'member');
+    const project = await createResource(t, org.admin, 'project');
+    await addCollaborator(t, project.id, member.id, 'annotator');
+
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.get(`/projects/${project.id}`, member.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(statements).toHaveLength(1);
+  });
 
   it('opening a project forks no entity manager: a read that only runs SQL needs no unit of work', async () => {
     const org = await createOrganization(t);

@@ -24,6 +24,8 @@ import { MembershipRepository } from '../membership/membership.repository';
 import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import {
+  DetailRow,
+  detailOf,
   ListFilters,
   requestedFilters,
   RESOURCE_LIST_FIELDS,
@@ -99,8 +101,11 @@ export class ResourcesService {
     return this.detail(kind, id, 'admin');
   }
 
-  async get(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
-    return this.detail(kind, id, myRole);
+  /** Read from the row the policy guard loaded with the scope (`detailColumns`): no statement of its own. */
+  get(policy: RequestPolicy, kind: ResourceKind): ResourceDetail {
+    const { loaded, ctx } = policy;
+    if (!loaded || !ctx.resource) throw new Error('get needs the detail columns loaded with its scope');
+    return detailOf(kind, loaded as unknown as DetailRow, ctx.resource.role);
   }
 
   async update(
