@@ -1,4 +1,5 @@
 import { EntityManager } from '@mikro-orm/core';
+import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
@@ -64,5 +65,17 @@ describe('Read path work', () => {
     });
     expect(status).toBe(200);
     expect(forks).toBe(0);
+  });
+
+  it('opening a project runs through no interceptor: without replicas, no route needs one', async () => {
+    const org = await createOrganization(t);
+    const project = await createResource(t, org.admin, 'project');
+    const spy = jest.spyOn(InterceptorsConsumer.prototype, 'intercept');
+    try {
+      expect((await t.get(`/projects/${project.id}`, org.admin.token)).status).toBe(200);
+      expect(spy.mock.calls.map(([interceptors]) => interceptors.length)).toEqual([0]);
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
