@@ -55,7 +55,7 @@ export async function createApp(
     },
   );
   app.useGlobalPipes(strictValidationPipe());
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   enableCors(app, config);
   closeConnectionsWhenDraining(app);
   SwaggerModule.setup('docs', app, () => buildOpenApiDocument(app), {

@@ -9,6 +9,7 @@ import { AuthzModule } from './modules/authz/authz.module';
 import { AuthModule } from './modules/auth/auth.module';
 import { GroupsModule } from './modules/groups/groups.module';
 import { IdentityProvidersModule } from './modules/identity-providers/identity-providers.module';
+import { IdempotencyGuard } from './modules/idempotency/idempotency.guard';
 import { IdempotencyModule } from './modules/idempotency/idempotency.module';
 import { HealthModule } from './modules/health/health.module';
 import { MailModule } from './modules/mail/mail.module';
@@ -46,7 +47,7 @@ export class AppModule {
         QuotasModule,
         HealthModule,
         IdempotencyModule,
-        ReadRoutingModule,
+        ReadRoutingModule.forConfig(config),
         AuthModule,
         IdentityProvidersModule,
         PlatformModule,
@@ -62,9 +63,10 @@ export class AppModule {
       ],
       providers: [
         { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-        // Order matters: who the caller is, then what they may do.
+        // Order matters: who the caller is, then what they may do, then whether it is a retry.
         { provide: APP_GUARD, useClass: BearerAuthGuard },
         { provide: APP_GUARD, useClass: PolicyGuard },
+        { provide: APP_GUARD, useClass: IdempotencyGuard },
       ],
     };
   }

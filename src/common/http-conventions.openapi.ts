@@ -36,7 +36,7 @@ const IF_MATCH: ParameterObject = {
 
 /**
  * The HTTP conventions, which one hook applies to every route (`http-conventions.ts`, `etag.ts`, the
- * idempotency interceptor), written into the document the same way: per method and status, not per
+ * idempotency guard), written into the document the same way: per method and status, not per
  * controller, so a new route is documented as it behaves.
  */
 export function documentHttpConventions(document: OpenAPIObject): OpenAPIObject {

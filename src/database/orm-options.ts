@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { Migrator } from '@mikro-orm/migrations';
 import { defineConfig, PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { requestEntityManager } from './request-context';
 
 /** Committed migrations live in src/migrations; from dist the compiled copies are used. */
 const migrationsDir = join(__dirname, '..', 'migrations');
@@ -19,9 +20,18 @@ export interface ServingLimits {
  */
 export const ENTITY_FILES = join(__dirname, '..', 'modules', '*', 'entities', '*.entity.{js,ts}');
 
-/** The app's options: entities come from the feature modules, the pool is bounded. */
+/**
+ * The app's options: entities come from the feature modules, the pool is bounded, and the global
+ * entity manager stands for the request's own, forked when the request first needs it (request-context.ts).
+ */
 export function appOrmOptions(clientUrl: string, limits: ServingLimits) {
-  return { ...ormOptions(clientUrl, { limits }), entities: [], entitiesTs: [], autoLoadEntities: true };
+  return {
+    ...ormOptions(clientUrl, { limits }),
+    entities: [],
+    entitiesTs: [],
+    autoLoadEntities: true,
+    context: requestEntityManager,
+  };
 }
 
 /** Options for tools that run without the app: entities found by the file convention. */

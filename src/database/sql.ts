@@ -1,5 +1,6 @@
 import { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { routedReplica } from './read-routing';
+import { transactionOf } from './request-context';
 
 /**
  * Runs one SQL statement in the entity manager's transaction (when it has one) and returns its rows.
@@ -19,7 +20,7 @@ export async function sql<T = Record<string, unknown>>(
   params: readonly unknown[] = [],
   options: { name?: string } = {},
 ): Promise<T[]> {
-  const transaction = em.getTransactionContext();
+  const transaction = transactionOf(em);
   const knex = (!transaction && routedReplica()) || em.getConnection().getKnex();
   const query = knex.raw(text, params as readonly Knex.RawBinding[]);
   if (transaction) void query.transacting(transaction);

@@ -3,6 +3,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { CommonErrorCode } from '../common/app-error';
 import { PolicyErrorCode } from './policy.errors';
+import type { ScopeColumns } from './policy-context';
 import type { ResourceKind } from './vocabulary';
 import { Action, SubjectType } from './actions';
 
@@ -11,7 +12,8 @@ import { Action, SubjectType } from './actions';
  * - `caller`: the caller alone (`/me`, personal lists);
  * - `platform`: the platform itself (`/platform/...`);
  * - `organization`: the `orgId` path parameter;
- * - `resource`: the `id` path parameter, a resource of `kind`;
+ * - `resource`: the `id` path parameter, a resource of `kind`; with `load`, columns of the resource
+ *   that the route reads, loaded in the guard's statement (one round trip for a route that reads it);
  * - `batch`: many targets named in the request (the check API): the route loads their scopes itself,
  *   with the credential's statement in the same query, so the guard loads nothing (one round trip).
  */
@@ -20,7 +22,7 @@ export type PolicyScope =
   | { type: 'batch' }
   | { type: 'platform' }
   | { type: 'organization' }
-  | { type: 'resource'; kind: ResourceKind };
+  | { type: 'resource'; kind: ResourceKind; load?: ScopeColumns };
 
 export interface PolicyRequirement {
   action: Action;

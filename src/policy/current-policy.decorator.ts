@@ -6,6 +6,8 @@ import type { AuthorizedRequest } from './policy.guard';
 export interface RequestPolicy {
   ctx: PolicyContext;
   ability: AppAbility;
+  /** The row of the guard's scope statement, when the route asked it to load columns (`load` of its scope). */
+  loaded?: Record<string, unknown>;
 }
 
 /** The caller's policy context and ability, built by the policy guard for this request. */

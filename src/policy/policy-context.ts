@@ -26,6 +26,18 @@ export const confirmedUser = (userId: string): Credential => ({
   params: [userId],
 });
 
+/**
+ * Columns of the resource (`r`) that a route reads, given by the feature that owns them, for the
+ * guard to load in its scope statement: the route then needs no statement of its own. Named, because
+ * each shape of the scope statement is one named prepared statement; the names must not collide with
+ * the scope's own columns (`id`, `is_platform_admin`, `resource_id`, `organization_id`,
+ * `is_workforce`, `type`, `roles`).
+ */
+export interface ScopeColumns {
+  name: string;
+  sql: string;
+}
+
 export interface Caller {
   userId: string;
   isPlatformAdmin: boolean;

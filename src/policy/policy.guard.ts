@@ -15,7 +15,7 @@ import { isUuid, ScopeLoader } from './scope-loader';
 export interface AuthorizedRequest extends FastifyRequest {
   /** Set by the bearer guard: who the token claims to be, before the database confirms it. */
   credential?: Credential;
-  policy?: { ctx: PolicyContext; ability: AppAbility };
+  policy?: { ctx: PolicyContext; ability: AppAbility; loaded?: Record<string, unknown> };
 }
 
 /**
@@ -47,9 +47,13 @@ export class PolicyGuard implements CanActivate {
     // The route confirms the credential in its own statement, with the scopes of its targets.
     if (requirement.scope.type === 'batch') return true;
 
-    const ctx = await this.loadContext(requirement, credential, request.params as Record<string, string>);
+    const { ctx, loaded } = await this.loadContext(
+      requirement,
+      credential,
+      request.params as Record<string, string>,
+    );
     const ability = this.abilities.build(ctx);
-    request.policy = { ctx, ability };
+    request.policy = loaded ? { ctx, ability, loaded } : { ctx, ability };
     this.check(requirement, ctx, ability);
     return true;
   }
@@ -58,24 +62,24 @@ export class PolicyGuard implements CanActivate {
     requirement: PolicyRequirement,
     credential: Credential,
     params: Record<string, string>,
-  ): Promise<PolicyContext> {
+  ): Promise<{ ctx: PolicyContext; loaded?: Record<string, unknown> }> {
     const { scope } = requirement;
-    let ctx: PolicyContext | undefined;
+    let scoped: { ctx: PolicyContext; loaded?: Record<string, unknown> } | undefined;
     if (scope.type === 'organization') {
-      ctx = isUuid(params.orgId)
+      const ctx = isUuid(params.orgId)
         ? await this.scopes.forOrganization(credential, params.orgId)
         : await this.scopes.forCaller(credential);
-    } else if (scope.type === 'resource') {
-      ctx = isUuid(params.id)
-        ? await this.scopes.forResource(credential, scope.kind, params.id)
-        : await this.scopes.forCaller(credential);
+      scoped = ctx && { ctx };
+    } else if (scope.type === 'resource' && isUuid(params.id)) {
+      scoped = await this.scopes.forResourceLoading(credential, scope.kind, params.id, scope.load);
     } else {
-      ctx = await this.scopes.forCaller(credential);
+      const ctx = await this.scopes.forCaller(credential);
+      scoped = ctx && { ctx };
     }
     // A valid token for an account that no longer exists, or whose password changed since, is no credential.
-    if (!ctx) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
+    if (!scoped) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
     credential.confirmed?.();
-    return ctx;
+    return scoped;
   }
 
   private check(requirement: PolicyRequirement, ctx: PolicyContext, ability: AppAbility): void {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from '../database/sql';
 import type { MembershipType } from './vocabulary';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
-import { Credential, PolicyContext } from './policy-context';
+import { Credential, PolicyContext, ScopeColumns } from './policy-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
@@ -62,7 +62,11 @@ export class ScopeLoader {
 
   async forOrganization(credential: Credential, organizationId: string): Promise<PolicyContext | undefined> {
     const [row] = await sql<
-      CallerRow & { organization_id: string | null; is_workforce: boolean | null; type: MembershipType | null }
+      CallerRow & {
+        organization_id: string | null;
+        is_workforce: boolean | null;
+        type: MembershipType | null;
+      }
     >(
       this.em,
       `with u as (${credential.callerSql})
@@ -82,7 +86,24 @@ export class ScopeLoader {
     };
   }
 
-  async forResource(credential: Credential, kind: ResourceKind, resourceId: string): Promise<PolicyContext | undefined> {
+  async forResource(
+    credential: Credential,
+    kind: ResourceKind,
+    resourceId: string,
+  ): Promise<PolicyContext | undefined> {
+    return (await this.forResourceLoading(credential, kind, resourceId))?.ctx;
+  }
+
+  /**
+   * The resource's scope, and with `load` the columns a route reads of the resource, in the same
+   * statement: `loaded` is the statement's row (the route's columns among the scope's).
+   */
+  async forResourceLoading(
+    credential: Credential,
+    kind: ResourceKind,
+    resourceId: string,
+    load?: ScopeColumns,
+  ): Promise<{ ctx: PolicyContext; loaded?: Record<string, unknown> } | undefined> {
     const [row] = await sql<
       CallerRow & {
         resource_id: string | null;
@@ -90,22 +111,22 @@ export class ScopeLoader {
         is_workforce: boolean | null;
         type: MembershipType | null;
         roles: string[] | null;
-      }
+      } & Record<string, unknown>
     >(
       this.em,
       `with u as (${credential.callerSql})
        select u.id, u.is_platform_admin, r.id as resource_id, r.organization_id, o.is_workforce, m.type,
-              array(${rolesOnResourceSql('r.id', 'u.id')}) as roles
+              array(${rolesOnResourceSql('r.id', 'u.id')}) as roles${load ? `, ${load.sql}` : ''}
          from u
          left join resources r on r.id = ?::uuid and r.kind = ?::text
          left join organizations o on o.id = r.organization_id
          left join memberships m on m.organization_id = o.id and m.user_id = u.id and ${inForceSql('m')}`,
       [...credential.params, resourceId, kind],
-      { name: `scope-resource:${credential.scheme}` },
+      { name: `scope-resource:${credential.scheme}${load ? `:${load.name}` : ''}` },
     );
     if (!row) return undefined;
     const ctx: PolicyContext = { caller: caller(row, credential) };
-    if (!row.resource_id) return ctx;
+    if (!row.resource_id) return { ctx };
     ctx.resource = {
       id: row.resource_id,
       kind,
@@ -119,7 +140,7 @@ export class ScopeLoader {
         membershipType: row.type,
       };
     }
-    return ctx;
+    return load ? { ctx, loaded: row } : { ctx };
   }
 }
 

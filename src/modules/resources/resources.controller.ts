@@ -18,6 +18,7 @@ import { CreateResourceBody, UpdateResourceBody } from './dto/create-resource.dt
 import { ProjectListQuery } from './dto/list-resources.dto';
 import { ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
+import { detailColumns } from './resources.repository';
 import { ResourcesService } from './resources.service';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { CommonErrorCode } from '../../common/app-error';
@@ -76,11 +77,11 @@ function resourceController(api: ResourceKindApi) {
 
     /** Organization admins who have not joined it get 403 JOIN_REQUIRED. */
     @Get(':id')
-    @Authorize('read', 'Resource', scope)
+    @Authorize('read', 'Resource', { ...scope, load: detailColumns(kind) })
     @ApiOkResponse({ type: api.detail })
     @ApiOperation({ operationId: `get${api.singular}` })
-    get(@UuidParam('id') id: string, @CurrentPolicy() policy: RequestPolicy): Promise<ResourceDetail> {
-      return this.resources.get(kind, id, policy.ctx.resource?.role ?? null);
+    get(@UuidParam('id') _id: string, @CurrentPolicy() policy: RequestPolicy): ResourceDetail {
+      return this.resources.get(policy, kind);
     }
 
     /** Title, description, and for ontologies the structure (replaced as a whole). */

@@ -5,6 +5,7 @@ import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { inForceSql, membershipNotExpiredSql, rolesOnResourceSql } from '../../policy/scope-loader';
+import type { ScopeColumns } from '../../policy/policy-context';
 import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
 import { TagRefDto } from '../tags/dto/tag.dto';
@@ -87,12 +88,12 @@ interface SummaryRow {
 /** Resources by (created_at as PostgreSQL prints it, id), newest first. */
 const RESOURCES_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
 
-interface DetailRow {
-  id: string;
-  kind: ResourceKind;
+/** The columns of a resource's detail: the scope statement's resource id and organization, and `detailColumns`. */
+export interface DetailRow {
+  resource_id: string;
+  organization_id: string | null;
   title: string;
   description: string;
-  organization_id: string | null;
   owner_id: string;
   structure: Record<string, unknown> | null;
   ontology_id: string | null;
@@ -100,6 +101,47 @@ interface DetailRow {
   updated_at: string;
   dataset_ids: string[] | null;
   tags: TagRefDto[] | null;
+}
+
+/**
+ * What a resource's detail reads of `resources r` besides its id and organization: loaded with the
+ * policy guard's scope on the route that opens a resource (so that it is one statement), and by
+ * `findDetail` after a change.
+ */
+export function detailColumns(kind: ResourceKind): ScopeColumns {
+  const columns = `r.title, r.description, r.owner_id, r.structure, r.ontology_id, r.created_at, r.updated_at`;
+  if (kind !== 'project') return { name: `${kind}-detail`, sql: columns };
+  return {
+    name: `${kind}-detail`,
+    sql: `${columns},
+          array(select pd.dataset_id from project_datasets pd where pd.project_id = r.id
+                 order by pd.created_at, pd.dataset_id) as dataset_ids,
+          ${projectTagsJsonSql('r.id')} as tags`,
+  };
+}
+
+/** A resource as its readers see it, from a row with `detailColumns`, `resource_id` and `organization_id`. */
+export function detailOf(kind: ResourceKind, row: DetailRow, myRole: ResourceRole | null): ResourceDetail {
+  const base = {
+    id: row.resource_id,
+    title: row.title,
+    description: row.description,
+    organizationId: row.organization_id,
+    ownerId: row.owner_id,
+    myRole,
+    createdAt: isoTime(row.created_at),
+    updatedAt: isoTime(row.updated_at),
+  };
+  if (kind === 'ontology') return { ...base, structure: row.structure ?? {} };
+  if (kind === 'project') {
+    return {
+      ...base,
+      ontologyId: row.ontology_id,
+      datasetIds: row.dataset_ids ?? [],
+      tags: row.tags ?? [],
+    };
+  }
+  return base;
 }
 
 /** The SQL of resources and their links to datasets and ontologies. */
@@ -191,41 +233,15 @@ export class ResourcesRepository {
     id: string,
     myRole: ResourceRole | null,
   ): Promise<ResourceDetail | undefined> {
-    const isProject = kind === 'project';
+    const columns = detailColumns(kind);
     const [row] = await sql<DetailRow>(
       em,
-      `select r.id, r.kind, r.title, r.description, r.organization_id, r.owner_id, r.structure, r.ontology_id,
-            r.created_at, r.updated_at
-            ${
-              isProject
-                ? `, array(select pd.dataset_id from project_datasets pd where pd.project_id = r.id
-                            order by pd.created_at, pd.dataset_id) as dataset_ids, ${projectTagsJsonSql('r.id')} as tags`
-                : ''
-            }
-       from resources r
-      where r.id = ? and r.kind = ?`,
+      `select r.id as resource_id, r.organization_id, ${columns.sql}
+         from resources r
+        where r.id = ? and r.kind = ?`,
       [id, kind],
+      { name: columns.name },
     );
-    if (!row) return undefined;
-    const base = {
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      organizationId: row.organization_id,
-      ownerId: row.owner_id,
-      myRole,
-      createdAt: isoTime(row.created_at),
-      updatedAt: isoTime(row.updated_at),
-    };
-    if (kind === 'ontology') return { ...base, structure: row.structure ?? {} };
-    if (isProject) {
-      return {
-        ...base,
-        ontologyId: row.ontology_id,
-        datasetIds: row.dataset_ids ?? [],
-        tags: row.tags ?? [],
-      };
-    }
-    return base;
+    return row && detailOf(kind, row, myRole);
   }
 }

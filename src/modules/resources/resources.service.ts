@@ -24,6 +24,8 @@ import { MembershipRepository } from '../membership/membership.repository';
 import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import {
+  DetailRow,
+  detailOf,
   ListFilters,
   requestedFilters,
   RESOURCE_LIST_FIELDS,
@@ -99,8 +101,11 @@ export class ResourcesService {
     return this.detail(kind, id, 'admin');
   }
 
-  async get(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
-    return this.detail(kind, id, myRole);
+  /** Read from the row the policy guard loaded with the scope (`detailColumns`): no statement of its own. */
+  get(policy: RequestPolicy, kind: ResourceKind): ResourceDetail {
+    const { loaded, ctx } = policy;
+    if (!loaded || !ctx.resource) throw new Error('get needs the detail columns loaded with its scope');
+    return detailOf(kind, loaded as unknown as DetailRow, ctx.resource.role);
   }
 
   async update(
@@ -138,7 +143,7 @@ export class ResourcesService {
 
   /** What the caller holds a role on, directly or through a group, in any organization or none. */
   listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
-    return this.resources.pageSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em, {
       kind,
       callerId: caller.userId,
       where: [resourcesOfUserSql(caller.userId), ...requestedFilters(caller.userId, filters)],
@@ -157,7 +162,7 @@ export class ResourcesService {
     const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
     if (!allowed) return Promise.resolve({ items: [], nextCursor: null });
     const caller = policy.ctx.caller.userId;
-    return this.resources.pageSummaries(this.em.fork(), {
+    return this.resources.pageSummaries(this.em, {
       kind,
       callerId: caller,
       where: [
@@ -172,7 +177,7 @@ export class ResourcesService {
   }
 
   private async detail(kind: ResourceKind, id: string, myRole: ResourceRole | null): Promise<ResourceDetail> {
-    const dto = await this.resources.findDetail(this.em.fork(), kind, id, myRole);
+    const dto = await this.resources.findDetail(this.em, kind, id, myRole);
     if (!dto) throw ResourceErrors.notFound(kind);
     return dto;
   }

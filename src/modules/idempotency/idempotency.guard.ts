@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import {
-  CallHandler,
+  CanActivate,
   ExecutionContext,
+  HttpException,
+  HttpStatus,
   Injectable,
   Logger,
-  NestInterceptor,
   OnModuleDestroy,
   OnModuleInit,
 } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { Observable, of } from 'rxjs';
 import { ANSWERS_SECRET } from '../../common/answers-secret.decorator';
 import { canonicalJson } from '../../common/json-document';
 import type { AuthorizedRequest } from '../../policy/policy.guard';
@@ -36,12 +36,16 @@ type Idempotency =
  * first is still running is 409. A 5xx is not kept: the request's transaction rolled back, so the
  * key is freed and a retry runs again.
  *
- * The interceptor runs after the guards (it needs the caller); the answer is captured, and a replay
- * written, in Fastify's onSend hook, the one place that sees the final status, headers and body,
- * errors from the problem-details filter included.
+ * A guard, registered after the policy guard (it needs the caller); the answer is captured, and a
+ * replay written, in Fastify's onSend hook, the one place that sees the final status, headers and
+ * body, errors from the problem-details filter included. A guard rather than an interceptor: one
+ * global interceptor puts every request of every route through Nest's RxJS interceptor chain, which
+ * cost a quarter of the server's CPU on a project read (docs/decisions.md). A guard cannot answer by
+ * itself, so a replay is thrown past the handler (ReplayedAnswer) and the onSend hook writes the
+ * stored answer in place of what the filter made of it.
  */
 @Injectable()
-export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, OnModuleDestroy {
+export class IdempotencyGuard implements CanActivate, OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger('Idempotency');
   private readonly requests = new WeakMap<FastifyRequest, Idempotency>();
   private sweeper?: NodeJS.Timeout;
@@ -64,14 +68,14 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     clearInterval(this.sweeper);
   }
 
-  async intercept(context: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
+  async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthorizedRequest>();
     const key = request.headers[IDEMPOTENCY_HEADER];
     // Public routes (sign-up, login) have no caller to scope a key to: a shared key space would let
     // one anonymous client read another's answer.
-    if (request.method !== 'POST' || key === undefined || !request.policy) return next.handle();
+    if (request.method !== 'POST' || key === undefined || !request.policy) return true;
     // An answer carrying a secret shown once is never stored, so it cannot be replayed.
-    if (this.reflector.get<boolean>(ANSWERS_SECRET, context.getHandler())) return next.handle();
+    if (this.reflector.get<boolean>(ANSWERS_SECRET, context.getHandler())) return true;
     if (typeof key !== 'string' || !KEY.test(key)) throw IdempotencyErrors.invalidKey();
     const claim = {
       caller: request.policy.ctx.caller.userId,
@@ -84,14 +88,14 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     const result = await this.repository.claim(claim, TTL_SECONDS, ABANDONED_AFTER_SECONDS);
     if (result.claimed) {
       this.requests.set(request, { kind: 'claimed', caller: claim.caller, key });
-      return next.handle();
+      return true;
     }
     const { stored } = result;
     if (stored.target !== claim.target || stored.requestHash !== claim.requestHash)
       throw IdempotencyErrors.reused();
     if (stored.responseStatus === null) throw IdempotencyErrors.inProgress();
     this.requests.set(request, { kind: 'replay', stored });
-    return of(null); // the handler does not run; onSend writes the stored answer
+    throw new ReplayedAnswer(); // the handler does not run; onSend writes the stored answer
   }
 
   private async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
@@ -101,6 +105,8 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
     if (state.kind === 'replay') {
       const { stored } = state;
       void reply.code(stored.responseStatus as number);
+      // The filter's problem content type must not outlive it: the stored answer's own, or none.
+      void reply.removeHeader('content-type');
       for (const [name, value] of Object.entries(stored.responseHeaders ?? {}))
         void reply.header(name, value);
       void reply.header('Idempotent-Replayed', 'true');
@@ -126,5 +132,12 @@ export class IdempotencyInterceptor implements NestInterceptor, OnModuleInit, On
             : String(payload),
     });
     return payload;
+  }
+}
+
+/** Thrown by the guard to skip the handler of a replayed request; onSend replaces the filter's answer. */
+class ReplayedAnswer extends HttpException {
+  constructor() {
+    super('replayed from the stored answer', HttpStatus.CONFLICT);
   }
 }

@@ -1,0 +1,81 @@
+import { EntityManager } from '@mikro-orm/core';
+import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
+import { Client } from 'pg';
+import { createMember, createOrganization } from '../factories/organizations.factory';
+import { addCollaborator, createResource } from '../factories/resources.factory';
+import { TestApp } from '../support/test-app';
+
+/**
+ * What the hot read paths do per request, beyond their answer: work that costs CPU on every request
+ * and that no answer needs. Counted, never timed.
+ */
+describe('Read path work', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  async function forksWhile(run: () => Promise<unknown>): Promise<number> {
+    const spy = jest.spyOn(EntityManager.prototype, 'fork');
+    try {
+      await run();
+      return spy.mock.calls.length;
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  /** The statements the app sends to PostgreSQL while `run` runs, counted at the driver. */
+  async function statementsWhile(run: () => Promise<unknown>): Promise<string[]> {
+    const spy = jest.spyOn(Client.prototype, 'query');
+    try {
+      await run();
+      return spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as { text: string }).text,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('opening a project is one statement: the policy guard loads the project with its scope', async () => {
+    const org = await createOrganization(t);
+    const member = await createMember(t, org.id, 'member');
+    const project = await createResource(t, org.admin, 'project');
+    await addCollaborator(t, project.id, member.id, 'annotator');
+
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.get(`/projects/${project.id}`, member.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(statements).toHaveLength(1);
+  });
+
+  it('opening a project forks no entity manager: a read that only runs SQL needs no unit of work', async () => {
+    const org = await createOrganization(t);
+    const member = await createMember(t, org.id, 'member');
+    const project = await createResource(t, org.admin, 'project');
+    await addCollaborator(t, project.id, member.id, 'annotator');
+
+    let status = 0;
+    const forks = await forksWhile(async () => {
+      status = (await t.get(`/projects/${project.id}`, member.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(forks).toBe(0);
+  });
+
+  it('opening a project runs through no interceptor: without replicas, no route needs one', async () => {
+    const org = await createOrganization(t);
+    const project = await createResource(t, org.admin, 'project');
+    const spy = jest.spyOn(InterceptorsConsumer.prototype, 'intercept');
+    try {
+      expect((await t.get(`/projects/${project.id}`, org.admin.token)).status).toBe(200);
+      expect(spy.mock.calls.map(([interceptors]) => interceptors.length)).toEqual([0]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
