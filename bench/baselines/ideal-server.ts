@@ -452,7 +452,8 @@ function memberSearchStatement(
     return cte;
   };
   const name = () => range('name', ` ${text}`);
-  const firstWord = () => range('first-word', ` ${lead}`);
+  // With one word typed, the name's range is the first word's: one pair of parameters for both.
+  const firstWord = severalWords ? () => range('first-word', ` ${lead}`) : name;
   const word = () => range('word', lead);
   const parts = [
     part(0, name, []),
