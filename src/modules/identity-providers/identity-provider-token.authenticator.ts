@@ -11,6 +11,7 @@ import { normalizeEmail } from '../users/users.service';
 import { IdentityLinksService } from './identity-links.service';
 import { IssuerKeys } from './issuer-keys';
 import { CALLER_BY_IDENTITY_SQL } from './user-identities.repository';
+import { VerifiedTokens } from './verified-tokens';
 
 /** Clocks of the provider and ours may differ this much when checking `exp` and `nbf`. */
 export const CLOCK_TOLERANCE_SECONDS = 30;
@@ -34,6 +35,7 @@ export class IdentityProviderTokenAuthenticator implements BearerAuthenticator, 
   private readonly issuers: Map<string, Issuer>;
   /** `issuer\0subject` of people known to be linked, and until when to trust that without a lookup. */
   private readonly linked = new Map<string, number>();
+  private readonly verified = new VerifiedTokens();
 
   constructor(
     config: AppConfig,
@@ -71,6 +73,9 @@ export class IdentityProviderTokenAuthenticator implements BearerAuthenticator, 
   }
 
   async authenticate(token: string): Promise<Credential | undefined> {
+    const known = this.verified.find(token);
+    if (known)
+      return { scheme: 'oidc', callerSql: CALLER_BY_IDENTITY_SQL, params: [known.issuer, known.subject] };
     const issuer = this.issuers.get(issuerOf(token) ?? '');
     if (!issuer) return undefined;
     let claims: JWTPayload;
@@ -90,6 +95,8 @@ export class IdentityProviderTokenAuthenticator implements BearerAuthenticator, 
     const subject = claims.sub;
     if (typeof subject !== 'string' || subject.length === 0 || subject.length > 255) return undefined;
     if (!(await this.ensureLinked(issuer.config, subject, claims))) return undefined;
+    // Linked now; `exp` is required above. The user's own state is still read on every request (callerSql).
+    this.verified.remember(token, { issuer: issuer.config.issuer, subject }, claims.exp!);
     return { scheme: 'oidc', callerSql: CALLER_BY_IDENTITY_SQL, params: [issuer.config.issuer, subject] };
   }
 
