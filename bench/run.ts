@@ -547,6 +547,7 @@ async function main(): Promise<void> {
       );
     }
 
+    const peakRssAfterReadsMb = server.peakRssMb();
     log('ways in: the admin opens a project with our token, an API key, an RS256 token');
     const identityResults: ScenarioResult[] = [];
     for (const scenario of identity) {
@@ -827,6 +828,7 @@ async function main(): Promise<void> {
       handOver,
       keyset: { page: KEYSET_PAGE, ratio: keysetRatio, note: walk.reason },
       peakRssMb,
+      peakRssAfterReadsMb,
       hello: { ideal: idealHello, nest: nestHello },
       policy,
       profiles,
