@@ -202,7 +202,10 @@ describe('Webhooks', () => {
       huge.answer = () => ({ status: 500, body: 'x'.repeat(1_000_000) });
       const hugeHook = await register(huge, ['tag.created']);
       await newTag();
-      await eventually(async () => (await deliveries(slowHook.id))[0]?.lastResponse !== null, 'the timeout');
+      await eventually(async () => {
+        const [delivery] = await deliveries(slowHook.id);
+        return delivery !== undefined && delivery.lastResponse !== null;
+      }, 'the timeout');
       expect((await deliveries(slowHook.id))[0]).toMatchObject({
         status: 'pending',
         lastStatusCode: null,
@@ -356,6 +359,28 @@ describe('Webhooks', () => {
       await eventually(() => hook.accepted().length === 1, 'the group event');
       await worker().runOnce();
       expect(hook.received.map((r) => JSON.parse(r.body).type)).toEqual(['group.created']);
+    });
+
+    it("the change's transaction writes the event; the worker makes its deliveries, for endpoints registered by then", async () => {
+      const own = await createOrganization(t);
+      const hook = await receiver();
+      const { id } = await register(hook, ['tag.created'], own);
+      await worker().runOnce();
+      // A change made a minute before the endpoint was registered, its event not fanned out yet.
+      const [early] = await t.sql(
+        `insert into webhook_events (organization_id, type, payload, created_at, fanned_out)
+         values (?, 'tag.created', '{}'::jsonb, now() - interval '1 minute', false) returning id`,
+        [own.id],
+      );
+      await worker().runOnce();
+      expect(await t.sql(`select fanned_out from webhook_events where id = ?`, [early.id])).toEqual([
+        { fanned_out: true },
+      ]);
+      expect(await deliveries(id, own)).toHaveLength(0);
+
+      await newTag(uniqueName('Tag'), own);
+      await eventually(() => hook.accepted().length === 1, 'the event of a change made after registering');
+      expect(await deliveries(id, own)).toHaveLength(1);
     });
 
     it('a disabled endpoint gets nothing, and nothing is kept for it', async () => {

@@ -9,6 +9,8 @@ import { LeasedDelivery, WebhooksRepository } from './webhooks.repository';
 
 /** Attempts one instance has in flight at most. */
 const MAX_IN_FLIGHT = 20;
+/** Events fanned out to their endpoints per round, the oldest first. */
+const FAN_OUT_BATCH = 500;
 /** Events (with their delivery log) are kept this long once nothing is left to send. */
 export const WEBHOOK_RETENTION_DAYS = 30;
 const SWEEP_EVERY_MS = 60 * 60 * 1000;
@@ -65,6 +67,11 @@ export class WebhookWorker implements OnApplicationBootstrap, BeforeApplicationS
     }
     const free = MAX_IN_FLIGHT - this.inFlight.size;
     if (this.stopped || this.leasing || free <= 0) return 0;
+    await this.webhooks
+      .fanOut(this.em.fork(), FAN_OUT_BATCH)
+      .catch((err: unknown) =>
+        this.logger.warn({ err }, 'webhook events not fanned out: tried again next round'),
+      );
     // Longer than an attempt can take (address lookup, then the request, each cut at the timeout).
     const leaseMs = 2 * this.config.WEBHOOK_TIMEOUT_MS + 10_000;
     this.leasing = this.webhooks.lease(this.em.fork(), free, leaseMs);

@@ -250,6 +250,37 @@ export class WebhooksRepository {
   }
 
   /**
+   * Fans out up to `limit` events not yet fanned out, the oldest first: one delivery for each endpoint
+   * of the event's organization that is enabled, subscribed to its type and registered no later than
+   * the change; then marks them. `skip locked` lets instances share the work; the unique
+   * (endpoint, event) makes a second fan-out of one event add nothing. Resolves to the events done.
+   */
+  async fanOut(em: EntityManager, limit: number): Promise<number> {
+    const rows = await sql(
+      em,
+      `with batch as (
+         select id, organization_id, type, created_at from webhook_events
+          where not fanned_out
+          order by created_at, id
+          limit ?
+            for update skip locked
+       ), made as (
+         insert into webhook_deliveries (organization_id, endpoint_id, event_id)
+         select b.organization_id, e.id, b.id
+           from batch b
+           join webhook_endpoints e on e.organization_id = b.organization_id and not e.disabled
+                                   and b.type = any(e.events) and e.created_at <= b.created_at
+         on conflict (endpoint_id, event_id) do nothing
+       )
+       update webhook_events ev set fanned_out = true from batch b where ev.id = b.id
+       returning ev.id`,
+      [limit],
+      { name: 'webhook_events_fan_out' },
+    );
+    return rows.length;
+  }
+
+  /**
    * Leases up to `limit` due deliveries of enabled endpoints until `leaseMs` from now. `skip locked`
    * lets workers of several instances claim at once without waiting on each other or taking the
    * same row; the lease then keeps the row from everyone until the attempt is over.
@@ -336,7 +367,7 @@ export class WebhooksRepository {
       em,
       `delete from webhook_events where id in (
          select ev.id from webhook_events ev
-          where ev.created_at < now() - ? * interval '1 day'
+          where ev.created_at < now() - ? * interval '1 day' and ev.fanned_out
             and not exists (select 1 from webhook_deliveries d where d.event_id = ev.id and d.status = 'pending')
           limit ?)
        returning id`,
