@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { withClient } from './bench-database';
 import type { BenchState } from './bench-state';
+import { call } from './http';
 import type { WriteInputs } from './scenarios';
 
 /**
@@ -39,37 +40,19 @@ export async function benchIdentityProvider(dir: string, email: string): Promise
   return { setting, token };
 }
 
-async function call<T>(
-  baseUrl: string,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const response = await fetch(baseUrl + path, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text.slice(0, 300)}`);
-  return (text ? JSON.parse(text) : undefined) as T;
-}
-
 /** An admin service account of the big organization and one API key of it, made by the admin over the API. */
 export async function benchApiKey(baseUrl: string, adminToken: string, state: BenchState, runId: string) {
   const org = `/organizations/${state.bigOrganizationId}`;
-  const account = await call<{ id: string }>(baseUrl, adminToken, 'POST', `${org}/service-accounts`, {
-    name: `bench ${runId}`,
-    type: 'admin',
+  const account = await call<{ id: string }>(baseUrl, adminToken, {
+    method: 'POST',
+    path: `${org}/service-accounts`,
+    body: { name: `bench ${runId}`, type: 'admin' },
   });
-  const key = await call<{ secret: string }>(
-    baseUrl,
-    adminToken,
-    'POST',
-    `${org}/service-accounts/${account.id}/keys`,
-    { name: `bench ${runId}` },
-  );
+  const key = await call<{ secret: string }>(baseUrl, adminToken, {
+    method: 'POST',
+    path: `${org}/service-accounts/${account.id}/keys`,
+    body: { name: `bench ${runId}` },
+  });
   return key.secret;
 }
 
@@ -84,7 +67,10 @@ export async function benchAdminJoins(
   projectIds: string[],
 ) {
   for (const id of projectIds) {
-    await call(baseUrl, adminToken, 'POST', `/organizations/${state.bigOrganizationId}/projects/${id}/join`);
+    await call(baseUrl, adminToken, {
+      method: 'POST',
+      path: `/organizations/${state.bigOrganizationId}/projects/${id}/join`,
+    });
   }
 }
 
@@ -101,13 +87,11 @@ export async function benchWriteInputs(
   state: BenchState,
   runId: string,
 ): Promise<WriteInputs> {
-  const tag = await call<{ id: string }>(
-    baseUrl,
-    adminToken,
-    'POST',
-    `/organizations/${state.bigOrganizationId}/tags`,
-    { name: `bench ${runId}` },
-  );
+  const tag = await call<{ id: string }>(baseUrl, adminToken, {
+    method: 'POST',
+    path: `/organizations/${state.bigOrganizationId}/tags`,
+    body: { name: `bench ${runId}` },
+  });
   return withClient(databaseUrl, async (client) => {
     const domain = await client.query<{ domain: string }>(
       'select domain from organization_domains where organization_id = $1 order by domain limit 1',

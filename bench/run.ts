@@ -18,6 +18,7 @@ import {
   benchWriteInputs,
   newRunId,
 } from './fixtures';
+import { call, send } from './http';
 import { BenchRequest, LoadOptions, LoadResult, runLoad } from './load';
 import { RunningProcess, startNodeProcess } from './node-process';
 import { pgStatsUnavailable, resetPgStats, topPgStatements } from './pg-stats';
@@ -83,25 +84,6 @@ interface Probe {
   available: boolean;
   reason?: string;
   requests: CapturedRequest[];
-}
-
-async function send(baseUrl: string, request: BenchRequest, token?: string) {
-  const response = await fetch(baseUrl + request.path, {
-    method: request.method,
-    headers: {
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-      ...(request.body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: request.body === undefined ? undefined : JSON.stringify(request.body),
-  });
-  const text = await response.text();
-  let body: unknown = text;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // kept as text
-  }
-  return { status: response.status, body };
 }
 
 const get = (path: string): BenchRequest => ({ method: 'GET', path });
@@ -210,6 +192,13 @@ const rotating = (paths: string[]) => {
   return () => get(paths[turn++ % paths.length]);
 };
 
+const loadOptions = (driven: Driven, connections: number): Omit<LoadOptions, 'seconds'> => ({
+  baseUrl: driven.baseUrl,
+  nextRequest: driven.nextRequest,
+  headers: driven.token ? { authorization: `Bearer ${driven.token}` } : undefined,
+  connections,
+});
+
 /** A warm-up, then a measured run (taken again when other processes took a noticeable share of the CPUs). */
 async function measure(
   driven: Driven,
@@ -217,12 +206,7 @@ async function measure(
   seconds: number,
   warmup = true,
 ): Promise<LoadResult> {
-  const options = {
-    baseUrl: driven.baseUrl,
-    nextRequest: driven.nextRequest,
-    headers: driven.token ? { authorization: `Bearer ${driven.token}` } : undefined,
-    connections,
-  };
+  const options = loadOptions(driven, connections);
   if (warmup) await runLoad({ ...options, seconds: WARMUP_SECONDS });
   const first = await measuredRun(options, seconds, driven.watch);
   // Other work on the machine (a build, another developer's tests) slows a run: one more try, the quieter kept.
@@ -270,13 +254,7 @@ async function sweep(
 ): Promise<{ points: SweepPoint[]; main: LoadResult }> {
   const points: SweepPoint[] = [];
   let main: LoadResult | undefined;
-  await runLoad({
-    baseUrl: driven.baseUrl,
-    nextRequest: driven.nextRequest,
-    headers: driven.token ? { authorization: `Bearer ${driven.token}` } : undefined,
-    connections: CONNECTIONS,
-    seconds: WARMUP_SECONDS,
-  });
+  await runLoad({ ...loadOptions(driven, CONNECTIONS), seconds: WARMUP_SECONDS });
   for (const connections of SWEEP) {
     const isMain = connections === CONNECTIONS;
     if (isMain && pgStats) await resetPgStats(pgStats.url);
@@ -599,12 +577,11 @@ async function main(): Promise<void> {
     }
     const subscribe = async (on: boolean) => {
       if (!endpointId) return;
-      const answer = await send(
-        server.baseUrl,
-        { method: 'PATCH', path: `${endpoints}/${endpointId}`, body: { disabled: !on } },
-        tokenOf('admin'),
-      );
-      if (answer.status !== 200) throw new Error(`switching the webhook endpoint answered ${answer.status}`);
+      await call(server.baseUrl, tokenOf('admin'), {
+        method: 'PATCH',
+        path: `${endpoints}/${endpointId}`,
+        body: { disabled: !on },
+      });
     };
     for (const scenario of writes) {
       const nextRequest = generators.get(scenario.key)!;
@@ -761,12 +738,15 @@ async function main(): Promise<void> {
         { ...serverEnv, BENCH_PROFILE_FILE: join(dir, 'load.cpuprofile') },
         ['-r', PROFILE_HOOK],
       );
-      const load = {
-        baseUrl: profiledServer.baseUrl,
-        nextRequest: item.nextRequest,
-        headers: { authorization: `Bearer ${tokenOf(item.caller)}` },
-        connections: CONNECTIONS,
-      };
+      const load = loadOptions(
+        {
+          baseUrl: profiledServer.baseUrl,
+          nextRequest: item.nextRequest,
+          token: tokenOf(item.caller),
+          watch,
+        },
+        CONNECTIONS,
+      );
       await runLoad({ ...load, seconds: 1 });
       process.kill(profiledServer.pid, 'SIGUSR2');
       await runLoad({ ...load, seconds: PROFILE_SECONDS });
