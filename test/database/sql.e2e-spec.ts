@@ -34,6 +34,23 @@ describe('sql', () => {
     });
   });
 
+  it('prepares an unnamed statement under a name of its text: the same text, the same statement; another text, another', async () => {
+    await t.em().transactional(async (em) => {
+      const text = 'select ?::int + 1 as n /* sql-spec-by-text */';
+      for (const n of [1, 2]) expect(await sql<{ n: number }>(em, text, [n])).toEqual([{ n: n + 1 }]);
+      await sql(em, 'select ?::int + 2 as n /* sql-spec-by-text */', [1]);
+      const prepared = await sql<{ name: string; statement: string }>(
+        em,
+        `select name, statement from pg_prepared_statements where statement like '%sql-spec-by-text */' order by statement`,
+      );
+      expect(prepared.map((p) => p.statement)).toEqual([
+        'select $1::int + 1 as n /* sql-spec-by-text */',
+        'select $1::int + 2 as n /* sql-spec-by-text */',
+      ]);
+      expect(prepared[0].name).not.toBe(prepared[1].name);
+    });
+  });
+
   it('runs in the transaction of the entity manager', async () => {
     const [first, second, third] = await t.em().transactional(async (em) => {
       const txid = async () =>
