@@ -225,7 +225,11 @@ export class ResourcesRepository {
   }
 
   /** The datasets of a project being created, all at its creation's time. */
-  async attachNewProjectDatasets(em: EntityManager, projectId: string, datasetIds: readonly string[]): Promise<void> {
+  async attachNewProjectDatasets(
+    em: EntityManager,
+    projectId: string,
+    datasetIds: readonly string[],
+  ): Promise<void> {
     await sql(
       em,
       `insert into project_datasets (id, project_id, dataset_id, created_at)

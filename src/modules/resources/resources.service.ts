@@ -95,7 +95,11 @@ export class ResourcesService {
               targetType: kind,
               targetId: resource.id,
               data: {
-                after: { ...auditedFields({ ...resource, ontology: ontologyRef(resource.ontologyId) }), datasetIds, tagIds },
+                after: {
+                  ...auditedFields({ ...resource, ontology: ontologyRef(resource.ontologyId) }),
+                  datasetIds,
+                  tagIds,
+                },
               },
             },
             'created',
@@ -107,8 +111,7 @@ export class ResourcesService {
       await this.tags.tagNewProject(em, resource.id, row.organization_id, tagIds);
       return row;
     };
-    if (datasetIds.length === 0 && tagIds.length === 0)
-      return detailOf(kind, await write(this.em), 'admin');
+    if (datasetIds.length === 0 && tagIds.length === 0) return detailOf(kind, await write(this.em), 'admin');
     await this.em.transactional(write);
     return this.detail(kind, resource.id, 'admin');
   }
