@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { sql } from '../../database/sql';
+import type { SqlFragment } from '../../policy/sql-filter';
 import { withLongStringsOmitted } from './audit-data';
 import { AuditEvent } from './entities/audit-event.entity';
 
@@ -32,6 +33,35 @@ export class AuditService {
         data: withLongStringsOmitted(record.data ?? {}) as Record<string, unknown>,
       }),
     );
+  }
+
+  /**
+   * The insert of one event as a part (a data-modifying CTE) of the change's own statement, for a
+   * change written in one statement without a unit of work to flush: the event is written by that
+   * statement or not at all. `from` names the statement's rows that each make one event (none: no
+   * event); `computed` gives what only the statement knows, as SQL over `from`: the organization's
+   * id, and a jsonb object of more data fields (bounded ones: long strings are not omitted there).
+   */
+  insertSql(
+    record: AuditRecord,
+    from: string,
+    computed: { organizationId?: string; moreData?: string } = {},
+  ): SqlFragment {
+    const organizationId = computed.organizationId ?? '?::uuid';
+    const data = computed.moreData ? `?::jsonb || ${computed.moreData}` : '?::jsonb';
+    return {
+      sql: `insert into audit_events (id, created_at, organization_id, actor_id, action, target_type, target_id, data)
+            select ?::uuid, now(), ${organizationId}, ?::uuid, ?::text, ?::text, ?::uuid, ${data} from ${from}`,
+      params: [
+        randomUUID(),
+        ...(computed.organizationId ? [] : [record.organizationId]),
+        record.actorId,
+        record.action,
+        record.targetType,
+        record.targetId ?? null,
+        JSON.stringify(withLongStringsOmitted(record.data ?? {})),
+      ],
+    };
   }
 
   /**

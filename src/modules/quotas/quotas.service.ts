@@ -1,6 +1,8 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '../../config/app-config';
+import type { AppError } from '../../common/app-error';
+import type { SqlFragment } from '../../policy/sql-filter';
 import type { ResourceKind } from '../../policy/vocabulary';
 import { QuotaErrors } from './quotas.errors';
 import { QuotasRepository } from './quotas.repository';
@@ -49,5 +51,18 @@ export class QuotasService {
     const limit = this.limitOf(quota);
     if ((await this.counts.limitAndUsed(em, quota, organizationId, limit)) >= limit)
       throw QuotaErrors.exceeded(quota, limit);
+  }
+
+  /**
+   * `assertRoomFor` for a creation written in one statement: a boolean SQL expression for its
+   * condition, true when the organization (the SQL of its id) has room; the caller writes nothing
+   * when it is false and answers `exceeded`. The database holds the limit as for `assertRoomFor`.
+   */
+  roomSql(organizationIdSql: string, quota: Quota): SqlFragment {
+    return this.counts.roomSql(quota, organizationIdSql, this.limitOf(quota));
+  }
+
+  exceeded(quota: Quota): AppError {
+    return QuotaErrors.exceeded(quota, this.limitOf(quota));
   }
 }

@@ -144,6 +144,16 @@ export function detailOf(kind: ResourceKind, row: DetailRow, myRole: ResourceRol
   return base;
 }
 
+export interface NewResource {
+  id: string;
+  kind: ResourceKind;
+  ownerId: string;
+  title: string;
+  description: string;
+  structure: Record<string, unknown> | null;
+  ontologyId: string | null;
+}
+
 /** The SQL of resources and their links to datasets and ontologies. */
 @Injectable()
 export class ResourcesRepository {
@@ -160,6 +170,72 @@ export class ResourcesRepository {
     );
     if (!resource) throw ResourceErrors.notFound(kind);
     return resource;
+  }
+
+  /**
+   * A new resource with its owner as first admin, in one statement (its own transaction when the
+   * caller has none): the owner's internal organization (none when they are internal nowhere) is
+   * locked `for key share` as `MembershipRepository.lockInternalOrganization` locks it, so that a
+   * removal from it running now either waits for this creation or finishes first; nothing is written
+   * unless `room` (SQL over `owner_org`) holds; `audit` (an insert over the `created` rows) records it.
+   * Undefined when there was no room.
+   */
+  async insertWithOwner(
+    em: EntityManager,
+    resource: NewResource,
+    room: (organizationIdSql: string) => SqlFragment,
+    audit: (organizationIdSql: string) => SqlFragment,
+  ): Promise<DetailRow | undefined> {
+    const organizationId = '(select organization_id from owner_org)';
+    const roomSql = room(organizationId);
+    const auditSql = audit('created.organization_id');
+    const [row] = await sql<DetailRow & { room: boolean }>(
+      em,
+      `with owner_org as (
+         select organization_id from memberships
+          where user_id = ?::uuid and type in ('admin', 'member') for key share),
+       quota as (select ${roomSql.sql} as room),
+       created as (
+         insert into resources (id, created_at, updated_at, kind, organization_id, owner_id, title, description,
+                                structure, ontology_id)
+         select ?::uuid, now(), now(), ?::text, ${organizationId}, ?::uuid, ?::text, ?::text, ?::jsonb, ?::uuid
+          where (select room from quota)
+         returning id, organization_id, title, description, owner_id, structure, ontology_id, created_at, updated_at),
+       admin as (
+         insert into collaborators (id, created_at, resource_id, user_id, role, organization_id)
+         select gen_random_uuid(), now(), id, owner_id, 'admin', organization_id from created),
+       audit as (${auditSql.sql})
+       select quota.room, created.id as resource_id, created.organization_id, created.title, created.description,
+              created.owner_id, created.structure, created.ontology_id, created.created_at, created.updated_at
+         from quota left join created on true`,
+      [
+        resource.ownerId,
+        ...roomSql.params,
+        resource.id,
+        resource.kind,
+        resource.ownerId,
+        resource.title,
+        resource.description,
+        resource.structure === null ? null : JSON.stringify(resource.structure),
+        resource.ontologyId,
+        ...auditSql.params,
+      ],
+    );
+    return row.room ? { ...row, dataset_ids: null, tags: null } : undefined;
+  }
+
+  /** The datasets of a project being created, all at its creation's time. */
+  async attachNewProjectDatasets(
+    em: EntityManager,
+    projectId: string,
+    datasetIds: readonly string[],
+  ): Promise<void> {
+    await sql(
+      em,
+      `insert into project_datasets (id, project_id, dataset_id, created_at)
+       select gen_random_uuid(), ?::uuid, dataset_id, now() from unnest(?::uuid[]) as dataset_id`,
+      [projectId, datasetIds],
+    );
   }
 
   /** Attaching a dataset already attached changes nothing: false then. */

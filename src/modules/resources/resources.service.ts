@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { Page } from '../../common/pagination';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { Caller } from '../../policy/policy-context';
@@ -15,12 +16,9 @@ import {
   UpdateResourceBody,
 } from './dto/create-resource.dto';
 import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
-import { Collaborator } from './entities/collaborator.entity';
-import { ProjectDataset } from './entities/project-dataset.entity';
 import { Resource } from './entities/resource.entity';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
-import { MembershipRepository } from '../membership/membership.repository';
 import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
 import {
@@ -35,8 +33,14 @@ import {
 
 type Summary = ResourceSummaryDto | ProjectSummaryDto;
 
+type AuditedResource = Pick<Resource, 'kind' | 'title' | 'description' | 'structure'> & {
+  ontology: { id: string } | null;
+};
+
+const ontologyRef = (id: string | null) => (id === null ? null : { id });
+
 /** The resource's own columns, as the audit log records them before and after a change. */
-const auditedFields = (resource: Resource): Record<string, unknown> => ({
+const auditedFields = (resource: AuditedResource): Record<string, unknown> => ({
   title: resource.title,
   description: resource.description,
   ...(resource.kind === 'ontology' ? { structure: auditedJson(resource.structure) } : {}),
@@ -52,13 +56,13 @@ export class ResourcesService {
     private readonly access: ResourceAccess,
     private readonly quotas: QuotasService,
     private readonly resources: ResourcesRepository,
-    private readonly memberships: MembershipRepository,
     private readonly tags: TagsService,
   ) {}
 
   /**
    * The resource belongs to the creator's internal organization (none when they are internal
-   * nowhere); the creator is its owner and first admin.
+   * nowhere); the creator is its owner and first admin. Without links it is one statement, its own
+   * transaction; links are written after it in one transaction with it.
    */
   async create(caller: Caller, kind: ResourceKind, input: CreateResourceBody): Promise<ResourceDetail> {
     const links: Partial<CreateProjectDto> = kind === 'project' ? (input as CreateProjectDto) : {};
@@ -67,38 +71,49 @@ export class ResourcesService {
     if (links.ontologyId) await this.access.assertReadable(caller, 'ontology', links.ontologyId);
     for (const datasetId of datasetIds) await this.access.assertReadable(caller, 'dataset', datasetId);
 
-    const id = await this.em.transactional(async (em) => {
-      // Locked: a removal from the organization running now either waits for this creation (and
-      // then asks for a replacement admin) or finishes first (and the resource belongs to none).
-      const organizationId = await this.memberships.lockInternalOrganization(em, caller.userId);
-      await this.quotas.assertRoomFor(em, organizationId, resourceQuota(kind));
-      const resource = em.create(Resource, {
-        kind,
-        organization: organizationId,
-        owner: caller.userId,
-        title: input.title,
-        description: input.description ?? '',
-        structure: kind === 'ontology' ? ((input as CreateOntologyDto).structure ?? {}) : null,
-        ontology: links.ontologyId ?? null,
-      });
-      em.create(Collaborator, { resource, user: caller.userId, role: 'admin', organization: organizationId });
-      for (const datasetId of datasetIds)
-        em.create(ProjectDataset, { project: resource, dataset: datasetId });
-      // The project's row first: the tags' rows reference it.
-      if (tagIds.length > 0) await em.flush();
-      await this.tags.tagNewProject(em, resource.id, organizationId, tagIds);
-      this.audit.record(em, {
-        organizationId,
-        actorId: caller.userId,
-        action: `${kind}.created`,
-        targetType: kind,
-        targetId: resource.id,
-        data: { after: { ...auditedFields(resource), datasetIds, tagIds } },
-      });
-      await em.flush();
-      return resource.id;
-    });
-    return this.detail(kind, id, 'admin');
+    const resource = {
+      id: randomUUID(),
+      kind,
+      ownerId: caller.userId,
+      title: input.title,
+      description: input.description ?? '',
+      structure: kind === 'ontology' ? ((input as CreateOntologyDto).structure ?? {}) : null,
+      ontologyId: links.ontologyId ?? null,
+    };
+    const quota = resourceQuota(kind);
+    const write = async (em: EntityManager) => {
+      const row = await this.resources.insertWithOwner(
+        em,
+        resource,
+        (organizationId) => this.quotas.roomSql(organizationId, quota),
+        (organizationId) =>
+          this.audit.insertSql(
+            {
+              organizationId: null,
+              actorId: caller.userId,
+              action: `${kind}.created`,
+              targetType: kind,
+              targetId: resource.id,
+              data: {
+                after: {
+                  ...auditedFields({ ...resource, ontology: ontologyRef(resource.ontologyId) }),
+                  datasetIds,
+                  tagIds,
+                },
+              },
+            },
+            'created',
+            { organizationId },
+          ),
+      );
+      if (!row) throw this.quotas.exceeded(quota);
+      if (datasetIds.length > 0) await this.resources.attachNewProjectDatasets(em, resource.id, datasetIds);
+      await this.tags.tagNewProject(em, resource.id, row.organization_id, tagIds);
+      return row;
+    };
+    if (datasetIds.length === 0 && tagIds.length === 0) return detailOf(kind, await write(this.em), 'admin');
+    await this.em.transactional(write);
+    return this.detail(kind, resource.id, 'admin');
   }
 
   /** Read from the row the policy guard loaded with the scope (`detailColumns`): no statement of its own. */

@@ -2,6 +2,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { sql } from '../../database/sql';
+import type { SqlFragment } from '../../policy/sql-filter';
 import { TagDto } from './dto/tag.dto';
 
 interface TagRow {
@@ -81,22 +82,32 @@ export class TagsRepository {
   }
 
   /**
-   * The tag's name when it is the organization's, its row locked as the tagging's foreign key will
-   * lock it (`for key share`): a removal of the tag waits for this tagging, or ran first and the tag
-   * is missing. Plain SQL: the write needs only the name, not an entity.
+   * Puts the tag on the project when it is the organization's, in one statement: the tag's row is
+   * locked as the tagging's foreign key locks it (`for key share`), so a removal of the tag waits for
+   * this tagging or ran first and the tag is missing. `audit` (an insert over the `tagged` rows, with
+   * `tag.name`) records the tagging, only when it was not there already. The tag's name, undefined
+   * when the tag is not the organization's.
    */
-  async lockForTagging(
+  async tagProjectOnce(
     em: EntityManager,
+    projectId: string,
     organizationId: string,
     tagId: string,
+    audit: SqlFragment,
   ): Promise<string | undefined> {
-    const [row] = await sql<{ name: string }>(
+    const [row] = await sql<{ name: string | null }>(
       em,
-      'select name from tags where id = ? and organization_id = ? for key share',
-      [tagId, organizationId],
-      { name: 'tags-lock-for-tagging' },
+      `with tag as (select id, name from tags where id = ?::uuid and organization_id = ?::uuid for key share),
+       tagged as (
+         insert into project_tags (id, project_id, tag_id, organization_id, created_at)
+         select gen_random_uuid(), ?::uuid, tag.id, ?::uuid, now() from tag
+         on conflict (project_id, tag_id) do nothing
+         returning tag_id),
+       audit as (${audit.sql})
+       select (select name from tag) as name`,
+      [tagId, organizationId, projectId, organizationId, ...audit.params],
     );
-    return row?.name;
+    return row.name ?? undefined;
   }
 
   /** The tags on the project; a tag already there is left as it is. Returns the ids put on it now. */

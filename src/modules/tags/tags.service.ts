@@ -83,31 +83,31 @@ export class TagsService {
     });
   }
 
-  /** Puts one of the project's organization's tags on it; putting it twice changes nothing. */
+  /** Puts one of the project's organization's tags on it; putting it twice changes nothing. One statement. */
   async tagProject(
     actorId: string,
     project: { id: string; organizationId: string | null },
     tagId: string,
   ): Promise<TagRefDto> {
-    return this.em.transactional(async (em) => {
-      // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.
-      const organizationId = project.organizationId;
-      const name = organizationId ? await this.tags.lockForTagging(em, organizationId, tagId) : undefined;
-      if (!organizationId || name === undefined) throw TagErrors.ofOtherOrganization();
-      const inserted = await this.tags.tagProject(em, project.id, organizationId, [tagId]);
-      if (inserted.length > 0) {
-        this.audit.record(em, {
-          organizationId,
-          actorId,
-          action: 'project.tag_added',
-          targetType: 'project',
-          targetId: project.id,
-          data: { tagId, name },
-        });
-        await em.flush();
-      }
-      return { id: tagId, name };
-    });
+    // A tag of another organization, or none: the same answer, so other tenants' ids reveal nothing.
+    const organizationId = project.organizationId;
+    if (!organizationId) throw TagErrors.ofOtherOrganization();
+    const audit = this.audit.insertSql(
+      {
+        organizationId,
+        actorId,
+        action: 'project.tag_added',
+        targetType: 'project',
+        targetId: project.id,
+        data: { tagId },
+      },
+      'tagged, tag',
+      // Tag names are at most 50 characters (TagNameDto): no long string to omit.
+      { moreData: "jsonb_build_object('name', tag.name)" },
+    );
+    const name = await this.tags.tagProjectOnce(this.em, project.id, organizationId, tagId, audit);
+    if (name === undefined) throw TagErrors.ofOtherOrganization();
+    return { id: tagId, name };
   }
 
   async untagProject(

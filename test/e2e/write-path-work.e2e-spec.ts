@@ -1,0 +1,51 @@
+import { Client } from 'pg';
+import { createOrganization } from '../factories/organizations.factory';
+import { createResource, createTag } from '../factories/resources.factory';
+import { TestApp } from '../support/test-app';
+
+/**
+ * What the hot write paths send to PostgreSQL per request: each round trip (a BEGIN and a COMMIT
+ * are two) costs both processes CPU under load. Counted, never timed.
+ */
+describe('Write path work', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await TestApp.start();
+  });
+  afterAll(() => t.close());
+
+  /** The statements the app sends to PostgreSQL while `run` runs, counted at the driver. */
+  async function statementsWhile(run: () => Promise<unknown>): Promise<string[]> {
+    const spy = jest.spyOn(Client.prototype, 'query');
+    try {
+      await run();
+      return spy.mock.calls.map(([query]) =>
+        typeof query === 'string' ? query : (query as { text: string }).text,
+      );
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
+  it('creating a project is two statements: the caller, then the project with its admin, quota and event', async () => {
+    const org = await createOrganization(t);
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.post('/projects', { title: 'Counted' }, org.admin.token)).status;
+    });
+    expect(status).toBe(201);
+    expect(statements).toHaveLength(2);
+  });
+
+  it('tagging a project is two statements: the scope, then the tagging with its event', async () => {
+    const org = await createOrganization(t);
+    const project = await createResource(t, org.admin, 'project');
+    const tagId = await createTag(t, org.id);
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.post(`/projects/${project.id}/tags`, { tagId }, org.admin.token)).status;
+    });
+    expect(status).toBe(201);
+    expect(statements).toHaveLength(2);
+  });
+});
