@@ -19,9 +19,8 @@ import {
 } from './dto/collaborator.dto';
 import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
-import { Resource } from './entities/resource.entity';
 import { ResourceInvitations } from './resource-invitations.service';
-import { ResourcesRepository } from './resources.repository';
+import { ResourceRef, ResourcesRepository } from './resources.repository';
 import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
@@ -64,7 +63,7 @@ export class CollaboratorsService {
     const expiresAt = futureExpiry(input.expiresAt);
     const actorId = policy.ctx.caller.userId;
     return this.em.transactional(async (em) => {
-      const resource = await this.resources.lock(em, kind, id);
+      const resource = await this.resources.lockRow(em, kind, id);
       const organizationId = resource.organization?.id ?? null;
       const invited = await this.invitations.inviteAll(em, {
         organizationId,
@@ -85,7 +84,9 @@ export class CollaboratorsService {
       );
       const collaborating = invited.filter((i) => !added.has(i.user.id)).map((i) => i.user.id);
       const existing =
-        collaborating.length > 0 ? await em.find(Collaborator, { resource, user: { $in: collaborating } }) : [];
+        collaborating.length > 0
+          ? await em.find(Collaborator, { resource: resource.id, user: { $in: collaborating } })
+          : [];
       const byUser = new Map(existing.map((c) => [c.user.id, c]));
       const events: AuditRecord[] = [];
       for (const { user } of invited) {
@@ -158,7 +159,7 @@ export class CollaboratorsService {
    */
   private setExpiry(
     policy: RequestPolicy,
-    resource: Resource,
+    resource: ResourceRef,
     collaborator: Collaborator,
     expiresAt: Date | null,
   ): AuditRecord[] {
@@ -294,13 +295,13 @@ export class CollaboratorsService {
    */
   private async assertKeepsAnAdmin(
     em: EntityManager,
-    resource: Resource,
+    resource: ResourceRef,
     collaborator: Collaborator,
     newRole: ResourceRole | null,
   ): Promise<void> {
     if (collaborator.role !== 'admin' || newRole === 'admin') return;
     const others = await em.count(Collaborator, {
-      resource,
+      resource: resource.id,
       role: 'admin',
       user: { $ne: collaborator.user.id },
     });

@@ -144,6 +144,14 @@ export function detailOf(kind: ResourceKind, row: DetailRow, myRole: ResourceRol
   return base;
 }
 
+/** What audit events and invitation mails name of a resource: a row read under `lockRow`'s lock, or the entity. */
+export interface ResourceRef {
+  id: string;
+  kind: ResourceKind;
+  title: string;
+  organization: { id: string } | null;
+}
+
 /** The SQL of resources and their links to datasets and ontologies. */
 @Injectable()
 export class ResourcesRepository {
@@ -160,6 +168,17 @@ export class ResourcesRepository {
     );
     if (!resource) throw ResourceErrors.notFound(kind);
     return resource;
+  }
+
+  /** `lock`, for a change that needs only the resource's name and organization: no entity to load and track. */
+  async lockRow(em: EntityManager, kind: ResourceKind, id: string): Promise<ResourceRef> {
+    const [row] = await sql<{ title: string; organization_id: string | null }>(
+      em,
+      `select title, organization_id from resources where id = ? and kind = ? for update`,
+      [id, kind],
+    );
+    if (!row) throw ResourceErrors.notFound(kind);
+    return { id, kind, title: row.title, organization: row.organization_id ? { id: row.organization_id } : null };
   }
 
   /** Attaching a dataset already attached changes nothing: false then. */
