@@ -13,6 +13,38 @@ describe('Resource collaborators', () => {
   afterAll(() => t.close());
 
   describe('inviting', () => {
+    it('one unknown email invited to several projects at once becomes one invited user with one membership, a collaborator of each', async () => {
+      const org = await createOrganization(t);
+      const projects = await Promise.all([1, 2, 3, 4].map(() => createResource(t, org.admin, 'project')));
+      for (let round = 0; round < 5; round++) {
+        const newcomer = uniqueEmail('concurrent.test');
+        const answers = await Promise.all(
+          projects.map((project) =>
+            t.post(
+              `/projects/${project.id}/collaborators`,
+              { emails: [newcomer], role: 'annotator' },
+              org.admin.token,
+            ),
+          ),
+        );
+        expect(answers.map((answer) => answer.status)).toEqual([201, 201, 201, 201]);
+        const users = await t.sql<{ id: string }>('select id from users where email = ?', [newcomer]);
+        expect(users).toHaveLength(1);
+        expect(answers.map((answer) => answer.body.added)).toEqual(
+          projects.map(() => [
+            { userId: users[0].id, email: newcomer, role: 'annotator', organizationType: 'external' },
+          ]),
+        );
+        expect(
+          await t.sql('select type from memberships where organization_id = ? and user_id = ?', [
+            org.id,
+            users[0].id,
+          ]),
+        ).toEqual([{ type: 'external' }]);
+        for (const project of projects) expect(await roleOf(t, project.id, users[0].id)).toBe('annotator');
+      }
+    });
+
     it("people without a membership in the resource's organization become workforce or external there, and the answer says which", async () => {
       const workforceOrg = await createOrganization(t, { isWorkforce: true });
       const plainOrg = await createOrganization(t);

@@ -69,7 +69,7 @@ async function joinResourceOrganization(t: TestApp, resourceId: string, userId: 
     [resourceId],
   );
   if (!organizationId) return;
-  await t.app.get(MembershipRepository).insertForInvitation(t.em(), organizationId, userId);
+  await t.app.get(MembershipRepository).lockOrInsertForInvitation(t.em(), organizationId, userId);
 }
 
 /** The user's direct role on a resource, or null. */

@@ -6,7 +6,7 @@ import { AppConfig } from '../../config/app-config';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
-import { User } from '../users/entities/user.entity';
+import type { FoundUser } from '../users/users.service';
 import { InvitationDto } from './dto/invitation.dto';
 import { InvitationMails } from './invitation.mails';
 import { InvitationsRepository, LockedInvitation } from './invitations.repository';
@@ -18,7 +18,7 @@ import { OrganizationRights } from './organization-rights';
 export interface InvitedGrant {
   /** The organization whose membership the person was given; null for a resource of no organization. */
   organizationId: string | null;
-  user: User;
+  user: Pick<FoundUser, 'id' | 'email' | 'status'>;
   invitedBy: string;
   /** The resource the invitation is to, when it is not to the organization itself. */
   resource?: { kind: string; title: string; role?: string };

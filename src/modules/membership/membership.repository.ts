@@ -435,18 +435,22 @@ export class MembershipRepository {
     return Number(count);
   }
 
+  /** A new membership; a guest's may come with its expiry. When it was made, and its expiry. */
   async insert(
     em: EntityManager,
     organizationId: string,
     userId: string,
     type: MembershipType,
-  ): Promise<void> {
-    await sql(
+    expiresAt: Date | null = null,
+  ): Promise<{ created_at: Date; expires_at: Date | null }> {
+    const [row] = await sql<{ created_at: Date; expires_at: Date | null }>(
       em,
-      `insert into memberships (id, organization_id, user_id, type, created_at)
-       values (gen_random_uuid(), ?, ?, ?, clock_timestamp())`,
-      [organizationId, userId, type],
+      `insert into memberships (id, organization_id, user_id, type, created_at, expires_at)
+       values (gen_random_uuid(), ?, ?, ?, clock_timestamp(), ?::timestamptz)
+       returning created_at, expires_at`,
+      [organizationId, userId, type, expiresAt],
     );
+    return row;
   }
 
   /** A guest's expiry (null: never); the warning mail is owed again for a new time. */
@@ -464,25 +468,32 @@ export class MembershipRepository {
   }
 
   /**
-   * A `workforce` or `external` membership, as the workforce rule decides; null when a concurrent
-   * invitation inserted one first (`on conflict` leaves it as it is).
+   * In one statement: the user's `current` type in the organization, locked as `lockType` does, or,
+   * when they have none, the type of the membership `created` for them: `workforce` or `external`, as
+   * the workforce rule decides. Both null when a concurrent invitation inserted one that this
+   * statement's snapshot cannot see (`on conflict` leaves it as it is): read it with `lockType`.
    */
-  async insertForInvitation(
+  async lockOrInsertForInvitation(
     em: EntityManager,
     organizationId: string,
     userId: string,
-  ): Promise<MembershipType | null> {
-    const [created] = await sql<{ type: MembershipType }>(
+  ): Promise<{ current: MembershipType | null; created: MembershipType | null }> {
+    const [row] = await sql<{ current: MembershipType | null; created: MembershipType | null }>(
       em,
-      `insert into memberships (id, organization_id, user_id, type, created_at)
-       select gen_random_uuid(), ?::uuid, ?::uuid,
-              case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
-              clock_timestamp()
-       on conflict (organization_id, user_id) do nothing
-       returning type`,
-      [organizationId, userId, userId, organizationId],
+      `with current as (
+         select type from memberships where organization_id = ?::uuid and user_id = ?::uuid for key share
+       ), created as (
+         insert into memberships (id, organization_id, user_id, type, created_at)
+         select gen_random_uuid(), ?::uuid, ?::uuid,
+                case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
+                clock_timestamp()
+          where not exists (select 1 from current)
+         on conflict (organization_id, user_id) do nothing
+         returning type)
+       select (select type from current) as current, (select type from created) as created`,
+      [organizationId, userId, organizationId, userId, userId, organizationId],
     );
-    return created?.type ?? null;
+    return row;
   }
 
   /**

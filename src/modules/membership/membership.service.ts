@@ -4,6 +4,7 @@ import { Injectable } from '@nestjs/common';
 import { CommonErrors } from '../../common/app-error';
 import { InTransaction } from '../../database/in-transaction';
 import { Page } from '../../common/pagination';
+import { isoTime } from '../../common/sql';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { asSubject, enforce } from '../../policy/enforce';
 import { isInternal } from '../../policy/policy-context';
@@ -56,13 +57,13 @@ export class MembershipService {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const expiresAt = futureExpiry(input.expiresAt);
     if (expiresAt && isInternal(input.type)) throw MembershipErrors.internalNeverExpires();
-    const userId = await this.em.transactional(async (em) => {
+    return this.em.transactional(async (em) => {
       if (
         isInternal(input.type) &&
         (await this.organizations.isDomainOfOtherOrganization(em, input.email, organizationId))
       )
         throw MembershipErrors.domainOfOtherOrganization(input.email);
-      const { user, created } = await this.users.findOrCreate(em, input.email);
+      const { user, created } = await this.users.findOrInviteUser(em, input.email);
       // A user this transaction created has no membership anywhere: nobody else sees the row yet.
       if (!created && (await this.memberships.typeOf(em, organizationId, user.id, '')))
         throw MembershipErrors.alreadyMember();
@@ -77,27 +78,37 @@ export class MembershipService {
         !(await this.memberships.isWorkforceEligible(em, organizationId, user.id))
       )
         throw MembershipErrors.notWorkforceEligible();
-      await this.memberships.insert(em, organizationId, user.id, input.type);
-      if (expiresAt) await this.memberships.setExpiry(em, organizationId, user.id, expiresAt);
+      const membership = await this.memberships.insert(em, organizationId, user.id, input.type, expiresAt ?? null);
       await this.invitations.invited(em, { organizationId, user, invitedBy: policy.ctx.caller.userId });
-      this.audit.record(em, {
-        organizationId,
-        actorId: policy.ctx.caller.userId,
-        action: 'membership.added',
-        targetType: 'user',
-        targetId: user.id,
-        data: {
-          email: user.email,
-          type: input.type,
-          status: user.status,
-          ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+      await this.audit.recordMany(em, [
+        {
+          organizationId,
+          actorId: policy.ctx.caller.userId,
+          action: 'membership.added',
+          targetType: 'user',
+          targetId: user.id,
+          data: {
+            email: user.email,
+            type: input.type,
+            status: user.status,
+            ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
+          },
         },
-      });
+      ]);
       await alsoInTransaction?.(em, user.id);
       await em.flush();
-      return user.id;
+      // The member as the rows just written say, rather than read again after the commit.
+      return {
+        userId: user.id,
+        email: user.email,
+        name: user.name,
+        type: input.type,
+        status: user.status,
+        isServiceAccount: user.isServiceAccount,
+        joinedAt: isoTime(membership.created_at),
+        expiresAt: membership.expires_at ? isoTime(membership.expires_at) : null,
+      };
     });
-    return this.get(organizationId, userId);
   }
 
   /**

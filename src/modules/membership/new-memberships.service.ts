@@ -4,7 +4,7 @@ import type { MembershipType } from '../../policy/vocabulary';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { User } from '../users/entities/user.entity';
-import { emailDomain } from '../users/users.service';
+import { emailDomain, FoundUser } from '../users/users.service';
 import { InvitationsService } from './invitations.service';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
@@ -53,22 +53,23 @@ export class NewMembershipsService {
     actorId: string,
     via: { targetType: string; targetId: string },
   ): Promise<MembershipType> {
-    const current = await this.memberships.lockType(em, organizationId, userId);
+    const { current, created } = await this.memberships.lockOrInsertForInvitation(em, organizationId, userId);
     if (current) return current;
-    const created = await this.memberships.insertForInvitation(em, organizationId, userId);
     if (!created) {
       const raced = await this.memberships.lockType(em, organizationId, userId);
       if (!raced) throw MembershipErrors.notOrgMember();
       return raced;
     }
-    this.audit.record(em, {
-      organizationId,
-      actorId,
-      action: 'membership.added_by_invitation',
-      targetType: 'user',
-      targetId: userId,
-      data: { after: { type: created }, via },
-    });
+    await this.audit.recordMany(em, [
+      {
+        organizationId,
+        actorId,
+        action: 'membership.added_by_invitation',
+        targetType: 'user',
+        targetId: userId,
+        data: { after: { type: created }, via },
+      },
+    ]);
     return created;
   }
 
@@ -83,7 +84,7 @@ export class NewMembershipsService {
   }
 
   /** A first admin of an organization being created: internal nowhere else, not another organization's domain. */
-  async addFirstAdmin(em: EntityManager, organizationId: string, user: User, actorId: string): Promise<void> {
+  async addFirstAdmin(em: EntityManager, organizationId: string, user: FoundUser, actorId: string): Promise<void> {
     if (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
       throw MembershipErrors.alreadyInternalElsewhere(user.email);
     if (await this.organizations.isDomainOfOtherOrganization(em, user.email, organizationId))

@@ -42,6 +42,32 @@ export class CollaboratorsRepository {
   }
 
   /**
+   * The users who collaborate on the resource with none of their own yet get the role; those who
+   * already do are left as they are. Returns the users added. Called with the resource row locked, so
+   * the users not returned are exactly its collaborators.
+   */
+  async insertMissing(
+    em: EntityManager,
+    input: {
+      resourceId: string;
+      organizationId: string | null;
+      userIds: readonly string[];
+      role: ResourceRole;
+      expiresAt: Date | null;
+    },
+  ): Promise<string[]> {
+    const rows = await sql<{ user_id: string }>(
+      em,
+      `insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
+       select gen_random_uuid(), ?::uuid, u.id, ?, ?::uuid, ?::timestamptz, now() from unnest(?::uuid[]) as u(id)
+       on conflict (resource_id, user_id) do nothing
+       returning user_id`,
+      [input.resourceId, input.role, input.organizationId, input.expiresAt, input.userIds],
+    );
+    return rows.map((row) => row.user_id);
+  }
+
+  /**
    * Resources of the organization where the user is the only direct `admin` collaborator. Admin
    * through a group does not count: a resource must keep a direct admin (see the
    * collaborators_keep_an_admin trigger).

@@ -3,7 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { enforce } from '../../policy/enforce';
-import { AuditService } from '../audit/audit.service';
+import { AuditRecord, AuditService } from '../audit/audit.service';
 import { Group } from '../groups/entities/group.entity';
 import { MembershipRepository } from '../membership/membership.repository';
 import { NewMembershipsService } from '../membership/new-memberships.service';
@@ -19,9 +19,8 @@ import {
 } from './dto/collaborator.dto';
 import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
-import { Resource } from './entities/resource.entity';
 import { ResourceInvitations } from './resource-invitations.service';
-import { ResourcesRepository } from './resources.repository';
+import { ResourceRef, ResourcesRepository } from './resources.repository';
 import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { resourceEvent } from './resource-event';
 import { ResourceErrors } from './resources.errors';
@@ -64,7 +63,7 @@ export class CollaboratorsService {
     const expiresAt = futureExpiry(input.expiresAt);
     const actorId = policy.ctx.caller.userId;
     return this.em.transactional(async (em) => {
-      const resource = await this.resources.lock(em, kind, id);
+      const resource = await this.resources.lockRow(em, kind, id);
       const organizationId = resource.organization?.id ?? null;
       const invited = await this.invitations.inviteAll(em, {
         organizationId,
@@ -73,21 +72,32 @@ export class CollaboratorsService {
         via: { targetType: kind, targetId: id },
         about: { kind, title: resource.title, role },
       });
-      const existing = await em.find(Collaborator, {
-        resource,
-        user: { $in: invited.map((i) => i.user.id) },
-      });
+      // New collaborators in one statement; those who already were one change as a role change would.
+      const added = new Set(
+        await this.collaborators.insertMissing(em, {
+          resourceId: resource.id,
+          organizationId,
+          userIds: invited.map((i) => i.user.id),
+          role,
+          expiresAt: expiresAt ?? null,
+        }),
+      );
+      const collaborating = invited.filter((i) => !added.has(i.user.id)).map((i) => i.user.id);
+      const existing =
+        collaborating.length > 0
+          ? await em.find(Collaborator, { resource: resource.id, user: { $in: collaborating } })
+          : [];
       const byUser = new Map(existing.map((c) => [c.user.id, c]));
+      const events: AuditRecord[] = [];
       for (const { user } of invited) {
         const current = byUser.get(user.id);
-        if (current && expiresAt) this.setExpiry(em, policy, resource, current, expiresAt);
+        if (current && expiresAt) events.push(...this.setExpiry(policy, resource, current, expiresAt));
         if (current?.role === role) continue;
         if (current) {
           enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
           await this.assertKeepsAnAdmin(em, resource, current, role);
         }
-        this.audit.record(
-          em,
+        events.push(
           resourceEvent(policy, resource, current ? 'collaborator.role_changed' : 'collaborator.added', {
             userId: user.id,
             email: user.email,
@@ -96,15 +106,8 @@ export class CollaboratorsService {
           }),
         );
         if (current) current.role = role;
-        else
-          em.create(Collaborator, {
-            resource,
-            user,
-            role,
-            organization: organizationId,
-            expiresAt: expiresAt ?? null,
-          });
       }
+      await this.audit.recordMany(em, events);
       await em.flush();
       return {
         added: invited.map(({ user, organizationType }) => ({
@@ -132,7 +135,8 @@ export class CollaboratorsService {
       const collaborator = await em.findOne(Collaborator, { resource, user: userId });
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
-      if (expiresAt !== undefined) this.setExpiry(em, policy, resource, collaborator, expiresAt);
+      if (expiresAt !== undefined)
+        for (const event of this.setExpiry(policy, resource, collaborator, expiresAt)) this.audit.record(em, event);
       if (collaborator.role === role) return void (await em.flush());
       await this.assertKeepsAnAdmin(em, resource, collaborator, role);
       this.audit.record(
@@ -149,25 +153,25 @@ export class CollaboratorsService {
     return { userId, role };
   }
 
-  /** A collaborator's new expiry (null: never), audited; the warning mail is owed again for a new time. */
+  /**
+   * A collaborator's new expiry (null: never); the warning mail is owed again for a new time. Returns
+   * the audit event of the change (none when the expiry stays), for the caller to record.
+   */
   private setExpiry(
-    em: EntityManager,
     policy: RequestPolicy,
-    resource: Resource,
+    resource: ResourceRef,
     collaborator: Collaborator,
     expiresAt: Date | null,
-  ): void {
-    if ((collaborator.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null)) return;
-    this.audit.record(
-      em,
-      resourceEvent(policy, resource, 'collaborator.expiry_changed', {
-        userId: collaborator.user.id,
-        before: { expiresAt: collaborator.expiresAt?.toISOString() ?? null },
-        after: { expiresAt: expiresAt?.toISOString() ?? null },
-      }),
-    );
+  ): AuditRecord[] {
+    if ((collaborator.expiresAt?.getTime() ?? null) === (expiresAt?.getTime() ?? null)) return [];
+    const event = resourceEvent(policy, resource, 'collaborator.expiry_changed', {
+      userId: collaborator.user.id,
+      before: { expiresAt: collaborator.expiresAt?.toISOString() ?? null },
+      after: { expiresAt: expiresAt?.toISOString() ?? null },
+    });
     collaborator.expiresAt = expiresAt;
     collaborator.expiryWarnedAt = null;
+    return [event];
   }
 
   async remove(policy: RequestPolicy, kind: ResourceKind, id: string, userId: string): Promise<void> {
@@ -291,13 +295,13 @@ export class CollaboratorsService {
    */
   private async assertKeepsAnAdmin(
     em: EntityManager,
-    resource: Resource,
+    resource: ResourceRef,
     collaborator: Collaborator,
     newRole: ResourceRole | null,
   ): Promise<void> {
     if (collaborator.role !== 'admin' || newRole === 'admin') return;
     const others = await em.count(Collaborator, {
-      resource,
+      resource: resource.id,
       role: 'admin',
       user: { $ne: collaborator.user.id },
     });

@@ -51,7 +51,7 @@ export class ProjectNotificationsService {
         about: { kind: 'project', title: project.title, role: 'notification recipient' },
       });
       for (const { user } of invited)
-        em.create(NotificationRecipient, { notification, user, organization: organizationId });
+        em.create(NotificationRecipient, { notification, user: user.id, organization: organizationId });
       this.audit.record(em, {
         organizationId,
         actorId,

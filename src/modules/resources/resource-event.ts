@@ -1,11 +1,11 @@
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { AuditRecord } from '../audit/audit.service';
-import { Resource } from './entities/resource.entity';
+import type { ResourceRef } from './resources.repository';
 
 /** An audit event about a resource, by the caller of the request, under the resource's organization. */
 export const resourceEvent = (
   policy: RequestPolicy,
-  resource: Resource,
+  resource: Pick<ResourceRef, 'id' | 'kind' | 'organization'>,
   action: string,
   data: Record<string, unknown>,
 ): AuditRecord => ({

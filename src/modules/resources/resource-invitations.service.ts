@@ -1,13 +1,12 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import type { MembershipType } from '../../policy/vocabulary';
-import { User } from '../users/entities/user.entity';
-import { UsersService } from '../users/users.service';
+import { FoundUser, UsersService } from '../users/users.service';
 import { InvitationsService } from '../membership/invitations.service';
 import { NewMembershipsService } from '../membership/new-memberships.service';
 
 export interface InvitedUser {
-  user: User;
+  user: FoundUser;
   /** Their type in the organization afterwards; null when there is no organization. */
   organizationType: MembershipType | null;
 }

@@ -1,6 +1,28 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { sql } from '../../database/sql';
+import { FoundUser } from './users.service';
+
+interface FoundUserRow {
+  id: string;
+  email: string;
+  name: string;
+  invited: boolean;
+  is_service_account: boolean;
+  created: boolean;
+}
+
+const FOUND_USER_COLUMNS = `id, email, name,
+  (password_hash is null and email_verified_at is null and service_account_organization_id is null) as invited,
+  (service_account_organization_id is not null) as is_service_account`;
+
+const toFoundUser = (row: FoundUserRow): FoundUser => ({
+  id: row.id,
+  email: row.email,
+  name: row.name,
+  status: row.invited ? 'invited' : 'active',
+  isServiceAccount: row.is_service_account,
+});
 
 /** The SQL of users that the unit of work cannot say: inserts settled by the unique email, row locks, bulk flags. */
 @Injectable()
@@ -16,6 +38,32 @@ export class UsersRepository {
       [email],
     );
     return created.length > 0;
+  }
+
+  /**
+   * The user with this email, inserted as `invited` unless one exists, in one statement. The
+   * statement's snapshot cannot see a user that a concurrent insert committed while this one waited
+   * on the unique email index: that user is read by a second statement, which can.
+   */
+  async findOrInsertInvited(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
+    const [row] = await sql<FoundUserRow>(
+      em,
+      `with created as (
+         insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now())
+         on conflict (email) do nothing
+         returning ${FOUND_USER_COLUMNS})
+       select *, true as created from created
+       union all
+       select ${FOUND_USER_COLUMNS}, false as created from users where email = ?`,
+      [email, email],
+    );
+    if (row) return { user: toFoundUser(row), created: row.created };
+    const [raced] = await sql<FoundUserRow>(
+      em,
+      `select ${FOUND_USER_COLUMNS}, false as created from users where email = ?`,
+      [email],
+    );
+    return { user: toFoundUser(raced), created: false };
   }
 
   async lock(em: EntityManager, userId: string): Promise<void> {

@@ -1,10 +1,19 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { User } from './entities/user.entity';
+import { User, UserStatus } from './entities/user.entity';
 import { UsersRepository } from './users.repository';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
 export const emailDomain = (email: string) => normalizeEmail(email).split('@').pop() ?? '';
+
+/** A user as features that only name them need them: read in the statement that finds or invites them, no entity. */
+export interface FoundUser {
+  id: string;
+  email: string;
+  name: string;
+  status: UserStatus;
+  isServiceAccount: boolean;
+}
 
 @Injectable()
 export class UsersService {
@@ -25,10 +34,16 @@ export class UsersService {
     return { user: await em.findOneOrFail(User, { email: normalized }), created };
   }
 
-  async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<User[]> {
-    const users: User[] = [];
+  /** `findOrCreate` in one statement, without loading an entity into the unit of work. */
+  findOrInviteUser(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
+    return this.users.findOrInsertInvited(em, normalizeEmail(email));
+  }
+
+  /** Each email's user, in the order of the emails (sorted, so that concurrent calls lock in one order). */
+  async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
+    const users: FoundUser[] = [];
     for (const email of [...new Set(emails.map(normalizeEmail))].sort())
-      users.push(await this.findOrInvite(em, email));
+      users.push((await this.users.findOrInsertInvited(em, email)).user);
     return users;
   }
 
