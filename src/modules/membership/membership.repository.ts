@@ -284,6 +284,14 @@ export async function memberSearchOf(em: EntityManager, typed: string): Promise<
   return { text, words };
 }
 
+/**
+ * The user's internal organization (none when they are internal nowhere), its membership row locked
+ * `for key share`: a removal from it running now either waits for the caller's transaction or
+ * finishes first. Parameter: the user id. Also a CTE of the statement creating a resource.
+ */
+export const INTERNAL_ORGANIZATION_LOCK_SQL = `select organization_id from memberships
+  where user_id = ?::uuid and type in ('admin', 'member') for key share`;
+
 /** How a statement reading a membership row locks it; see the callers for why each is needed. */
 type RowLock = 'for update' | 'for share' | 'for key share' | '';
 
@@ -372,7 +380,7 @@ export class MembershipRepository {
   async lockInternalOrganization(em: EntityManager, userId: string): Promise<string | null> {
     const [row] = await sql<{ organization_id: string }>(
       em,
-      `select organization_id from memberships where user_id = ? and type in ('admin', 'member') for key share`,
+      INTERNAL_ORGANIZATION_LOCK_SQL,
       [userId],
     );
     return row?.organization_id ?? null;

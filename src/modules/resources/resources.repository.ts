@@ -10,6 +10,7 @@ import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
 import { TagRefDto } from '../tags/dto/tag.dto';
 import { PAGE_TAGS_SQL, projectTagConditions, projectTagsJsonSql } from '../tags/project-tag-sql';
+import { INTERNAL_ORGANIZATION_LOCK_SQL } from '../membership/membership.repository';
 import { ProjectSummaryDto, ResourceDetail, ResourceSummaryDto } from './dto/resource.dto';
 import { Resource } from './entities/resource.entity';
 import { ResourceErrors } from './resources.errors';
@@ -182,9 +183,8 @@ export class ResourcesRepository {
 
   /**
    * A new resource with its owner as first admin, in one statement (its own transaction when the
-   * caller has none): the owner's internal organization (none when they are internal nowhere) is
-   * locked `for key share` as `MembershipRepository.lockInternalOrganization` locks it, so that a
-   * removal from it running now either waits for this creation or finishes first; nothing is written
+   * caller has none): the owner's internal organization is locked as
+   * `MembershipRepository.lockInternalOrganization` locks it (INTERNAL_ORGANIZATION_LOCK_SQL); nothing is written
    * unless `room` (SQL over `owner_org`) holds; `audit` (an insert over the `created` rows) records it.
    * Undefined when there was no room.
    */
@@ -199,9 +199,7 @@ export class ResourcesRepository {
     const auditSql = audit('created.organization_id');
     const [row] = await sql<DetailRow & { room: boolean }>(
       em,
-      `with owner_org as (
-         select organization_id from memberships
-          where user_id = ?::uuid and type in ('admin', 'member') for key share),
+      `with owner_org as (${INTERNAL_ORGANIZATION_LOCK_SQL}),
        quota as (select ${roomSql.sql} as room),
        created as (
          insert into resources (id, created_at, updated_at, kind, organization_id, owner_id, title, description,
