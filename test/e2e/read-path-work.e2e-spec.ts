@@ -3,6 +3,7 @@ import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-con
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
+import { createPlatformAdmin } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -62,6 +63,36 @@ describe('Read path work', () => {
     let status = 0;
     const forks = await forksWhile(async () => {
       status = (await t.get(`/projects/${project.id}`, member.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(forks).toBe(0);
+  });
+
+  it.each([
+    ['members', (org: string) => `/organizations/${org}/members?limit=10`],
+    ['the autocomplete', (org: string) => `/organizations/${org}/members?q=ad&limit=10`],
+    ['invitations', (org: string) => `/organizations/${org}/invitations?limit=10`],
+    ['the audit log', (org: string) => `/organizations/${org}/audit-events?limit=10`],
+    ['projects', (org: string) => `/organizations/${org}/projects?limit=10`],
+  ])('listing %s forks no entity manager: a page is plain SQL', async (_, path) => {
+    const org = await createOrganization(t);
+    await createResource(t, org.admin, 'project');
+
+    let status = 0;
+    const forks = await forksWhile(async () => {
+      status = (await t.get(path(org.id), org.admin.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(forks).toBe(0);
+  });
+
+  it("listing the platform's organizations forks no entity manager", async () => {
+    await createOrganization(t);
+    const operator = await createPlatformAdmin(t);
+
+    let status = 0;
+    const forks = await forksWhile(async () => {
+      status = (await t.get('/platform/organizations?limit=10', operator.token)).status;
     });
     expect(status).toBe(200);
     expect(forks).toBe(0);
