@@ -88,6 +88,7 @@ describe('Read path work', () => {
     ['invitations', (org: string) => `/organizations/${org}/invitations?limit=10`],
     ['the audit log', (org: string) => `/organizations/${org}/audit-events?limit=10`],
     ['projects', (org: string) => `/organizations/${org}/projects?limit=10`],
+    ['my organizations', () => `/organizations?limit=10`],
   ])('listing %s forks no entity manager: a page is plain SQL', async (_, path) => {
     const org = await createOrganization(t);
     await createResource(t, org.admin, 'project');
