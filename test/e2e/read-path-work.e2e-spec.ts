@@ -3,6 +3,7 @@ import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-con
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
+import { createPlatformAdmin } from '../factories/users.factory';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -39,6 +40,20 @@ describe('Read path work', () => {
     }
   }
 
+  /** The statements the app sends while `run` runs, with their values. */
+  async function statementQueriesWhile(run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
+    const spy = jest.spyOn(Client.prototype, 'query');
+    try {
+      await run();
+      return spy.mock.calls
+        .map(([query]) => query as unknown)
+        .filter((query): query is { text: string; values: unknown[] } => typeof query === 'object' && query !== null)
+        .map(({ text, values }) => ({ text, values: values ?? [] }));
+    } finally {
+      spy.mockRestore();
+    }
+  }
+
   it('opening a project is one statement: the policy guard loads the project with its scope', async () => {
     const org = await createOrganization(t);
     const member = await createMember(t, org.id, 'member');
@@ -65,6 +80,70 @@ describe('Read path work', () => {
     });
     expect(status).toBe(200);
     expect(forks).toBe(0);
+  });
+
+  it.each([
+    ['members', (org: string) => `/organizations/${org}/members?limit=10`],
+    ['the autocomplete', (org: string) => `/organizations/${org}/members?q=ad&limit=10`],
+    ['invitations', (org: string) => `/organizations/${org}/invitations?limit=10`],
+    ['the audit log', (org: string) => `/organizations/${org}/audit-events?limit=10`],
+    ['projects', (org: string) => `/organizations/${org}/projects?limit=10`],
+    ['my organizations', () => `/organizations?limit=10`],
+  ])('listing %s forks no entity manager: a page is plain SQL', async (_, path) => {
+    const org = await createOrganization(t);
+    await createResource(t, org.admin, 'project');
+
+    let status = 0;
+    const forks = await forksWhile(async () => {
+      status = (await t.get(path(org.id), org.admin.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(forks).toBe(0);
+  });
+
+  it("listing the platform's organizations forks no entity manager", async () => {
+    await createOrganization(t);
+    const operator = await createPlatformAdmin(t);
+
+    let status = 0;
+    const forks = await forksWhile(async () => {
+      status = (await t.get('/platform/organizations?limit=10', operator.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(forks).toBe(0);
+  });
+
+  it("the project list's statement gives PostgreSQL its page size: a generic plan of it is costed as a page, so PostgreSQL may keep one", async () => {
+    const org = await createOrganization(t);
+    await t.sql(
+      `insert into resources (id, kind, organization_id, owner_id, title, created_at, updated_at)
+       select gen_random_uuid(), 'project', ?, ?, 'project ' || i, clock_timestamp(), clock_timestamp()
+         from generate_series(1, 2000) i`,
+      [org.id, org.admin.id],
+    );
+    await t.sql('analyze resources');
+    const [listed] = (
+      await statementQueriesWhile(async () => {
+        expect((await t.get(`/organizations/${org.id}/projects?limit=50`, org.admin.token)).status).toBe(200);
+      })
+    ).filter((query) => query.text.includes('from resources r'));
+
+    // A bound limit is a tenth of the rows to the planner of a generic plan: 200 here, not 51.
+    const knex = t.orm.em.getConnection().getKnex();
+    const connection = (await knex.client.acquireConnection()) as Client;
+    try {
+      await connection.query(`prepare project_list as ${listed.text}`);
+      await connection.query('set plan_cache_mode = force_generic_plan');
+      const values = listed.values.map((value) => connection.escapeLiteral(String(value))).join(', ');
+      const { rows } = await connection.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
+        `explain (format json) execute project_list(${values})`,
+      );
+      expect(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']).toBeLessThanOrEqual(51);
+    } finally {
+      await connection.query('deallocate project_list');
+      await connection.query('reset plan_cache_mode');
+      await knex.client.releaseConnection(connection);
+    }
   });
 
   it('opening a project runs through no interceptor: without replicas, no route needs one', async () => {

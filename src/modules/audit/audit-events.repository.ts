@@ -62,8 +62,8 @@ export class AuditEventsRepository {
                                  where u.id = actor_id and u.service_account_organization_id is not null)
                    then 'service_account' else 'user' end as actor_kind
          from audit_events where ${where.join(' and ')}
-        order by created_at desc, id desc limit ?`,
-      [...params, query.limit + 1],
+        order by created_at desc, id desc ${AUDIT_EVENTS_CURSOR.limitSql(query.limit)}`,
+      params,
     );
     return AUDIT_EVENTS_CURSOR.page(
       rows,

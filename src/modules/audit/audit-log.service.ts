@@ -13,6 +13,6 @@ export class AuditLogService {
   ) {}
 
   page(organizationId: string, query: AuditEventsQuery): Promise<Page<AuditEventDto>> {
-    return this.events.page(this.em.fork(), organizationId, query);
+    return this.events.page(this.em, organizationId, query);
   }
 }

@@ -106,8 +106,8 @@ export class InvitationsRepository {
         where i.organization_id = ?
           ${after ? 'and (i.created_at, i.id) < (?::timestamptz, ?::uuid)' : ''}
         order by i.created_at desc, i.id desc
-        limit ?`,
-      [organizationId, ...(after ?? []), query.limit + 1],
+        ${INVITATIONS_CURSOR.limitSql(query.limit)}`,
+      [organizationId, ...(after ?? [])],
     );
     return INVITATIONS_CURSOR.page(rows, query.limit, (row) => [row.created_key, row.id], toInvitationDto);
   }

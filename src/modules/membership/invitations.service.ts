@@ -96,7 +96,7 @@ export class InvitationsService {
   }
 
   list(organizationId: string, query: PageQuery): Promise<Page<InvitationDto>> {
-    return this.invitations.page(this.em.fork(), organizationId, query);
+    return this.invitations.page(this.em, organizationId, query);
   }
 
   /** Mails it again; it holds INVITATION_TTL from now (an expired invitation so comes back). */

@@ -117,9 +117,8 @@ export function memberListSql(
     where.push('(m.created_at, m.user_id) > (?::timestamptz, ?::uuid)');
     params.push(filter.after[0], filter.after[1]);
   }
-  params.push(filter.limit + 1);
   return {
-    sql: `${SELECT_MEMBER} where ${where.join(' and ')} order by m.created_at, m.user_id limit ?`,
+    sql: `${SELECT_MEMBER} where ${where.join(' and ')} order by m.created_at, m.user_id ${MEMBERS_CURSOR.limitSql(filter.limit)}`,
     params,
   };
 }

@@ -33,7 +33,7 @@ export class MembershipService {
   ) {}
 
   list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
-    return this.memberships.page(this.em.fork(), organizationId, {
+    return this.memberships.page(this.em, organizationId, {
       types: query.type,
       q: query.q,
       cursor: query.cursor,

@@ -58,8 +58,8 @@ export class OrganizationsRepository {
     }
     const rows = await sql<OrganizationRow>(
       em,
-      `${SELECT_ORGANIZATION} ${where.length ? 'where ' + where.join(' and ') : ''} order by lower(o.name), o.id limit ?::int`,
-      [...params, query.limit + 1],
+      `${SELECT_ORGANIZATION} ${where.length ? 'where ' + where.join(' and ') : ''} order by lower(o.name), o.id ${ORGANIZATIONS_CURSOR.limitSql(query.limit)}`,
+      params,
     );
     return ORGANIZATIONS_CURSOR.page(rows, query.limit, (row) => [row.sort_name, row.id], toDto);
   }

@@ -14,7 +14,7 @@ export class OrganizationsService {
 
   /** The dashboards the caller may open: the organizations where they are internal. */
   listMine(callerId: string, query: PageQuery): Promise<Page<OrganizationDto>> {
-    return this.organizations.page(this.em.fork(), { ...query, internalUserId: callerId });
+    return this.organizations.page(this.em, { ...query, internalUserId: callerId });
   }
 
   async get(organizationId: string): Promise<OrganizationDto> {

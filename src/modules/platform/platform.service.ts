@@ -65,7 +65,7 @@ export class PlatformService {
   }
 
   list(query: { limit: number; cursor?: string }): Promise<Page<OrganizationDto>> {
-    return this.organizations.page(this.em.fork(), query);
+    return this.organizations.page(this.em, query);
   }
 
   async update(

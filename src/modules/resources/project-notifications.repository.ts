@@ -49,8 +49,8 @@ export class ProjectNotificationsRepository {
     }
     const rows = await sql<NotificationRow>(
       em,
-      `${SELECT_NOTIFICATION} where n.project_id = ? ${keyset} order by n.created_at, n.id limit ?`,
-      [...params, query.limit + 1],
+      `${SELECT_NOTIFICATION} where n.project_id = ? ${keyset} order by n.created_at, n.id ${NOTIFICATIONS_CURSOR.limitSql(query.limit)}`,
+      params,
     );
     return NOTIFICATIONS_CURSOR.page(rows, query.limit, (row) => [row.created_at, row.id], toDto);
   }

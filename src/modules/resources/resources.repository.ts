@@ -289,7 +289,7 @@ export class ResourcesRepository {
                      from resources r
                     where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
                     order by r.created_at desc, r.id desc
-                    limit ?`;
+                    ${RESOURCES_CURSOR.limitSql(input.limit)}`;
     const text = isProject
       ? `with page as (${pageSql})
        select page.*, coalesce(page_tags.tags, '[]'::json) as tags
@@ -297,11 +297,7 @@ export class ResourcesRepository {
          left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id
         order by page.created_at desc, page.id desc`
       : pageSql;
-    const rows = await sql<SummaryRow>(em, text, [
-      ...role.params,
-      ...where.flatMap((w) => w.params),
-      input.limit + 1,
-    ]);
+    const rows = await sql<SummaryRow>(em, text, [...role.params, ...where.flatMap((w) => w.params)]);
     return RESOURCES_CURSOR.page(
       rows,
       input.limit,
