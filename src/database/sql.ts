@@ -11,7 +11,8 @@ import { transactionOf } from './request-context';
  * statement is a named prepared statement, named after its text (or `name`): each connection parses
  * it once, and PostgreSQL may keep one generic plan for it instead of planning every execution (0.7
  * to 1.5 ms of the autocomplete's 2 ms). That is why texts must come from a bounded set of shapes,
- * values always bound: a text with a value written into it would be prepared again for every value.
+ * values bound: a text with a value written into it would be prepared again for every value. The one
+ * value written in is a page size (`KeysetCursor.limitSql`, at most 200 of them): a generic plan needs it.
  * An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`.
  * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
  *
