@@ -88,6 +88,21 @@ interface Probe {
 
 const get = (path: string): BenchRequest => ({ method: 'GET', path });
 
+/**
+ * Node's flags in the product's own start command (`start:prod` in package.json, which `npm start`
+ * runs too), so that the bench measures the server as it runs in production: its heap limit sets
+ * the peak memory measured.
+ */
+function productNodeArgs(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+  ).scripts;
+  const command = /^node ((?:--\S+ )*)dist\/src\/main\.js$/.exec(scripts['start:prod'] ?? '');
+  if (!command)
+    throw new Error(`start:prod is not \`node [--flags] dist/src/main.js\`: ${scripts['start:prod']}`);
+  return command[1].split(' ').filter(Boolean);
+}
+
 function startServer(
   databaseUrl: string,
   dataDir: string,
@@ -99,7 +114,7 @@ function startServer(
     script: SERVER_SCRIPT,
     port,
     readyPath: '/health',
-    nodeArgs,
+    nodeArgs: [...productNodeArgs(), ...nodeArgs],
     env: {
       NODE_ENV: 'production',
       DATABASE_URL: databaseUrl,

@@ -1,4 +1,5 @@
 import { Injectable, Provider, Type } from '@nestjs/common';
+import { BearerToken } from './bearer-token';
 import { Credential } from './policy-context';
 
 /**
@@ -7,9 +8,9 @@ import { Credential } from './policy-context';
  */
 export interface BearerAuthenticator {
   /** Whether the token is of this kind (a prefix, an issuer): the first authenticator that claims a token decides it. */
-  claims(token: string): boolean;
+  claims(token: BearerToken): boolean;
   /** The credential, or undefined when a token of this kind is not valid (bad signature, expired). */
-  authenticate(token: string): Promise<Credential | undefined> | Credential | undefined;
+  authenticate(token: BearerToken): Promise<Credential | undefined> | Credential | undefined;
 }
 
 /** Every way in that the features registered; the bearer guard asks them in turn. */
@@ -22,7 +23,8 @@ export class BearerAuthenticators {
   }
 
   /** Undefined for a token no authenticator claims or the claiming one refuses: the same 401 either way. */
-  async authenticate(token: string): Promise<Credential | undefined> {
+  async authenticate(value: string): Promise<Credential | undefined> {
+    const token = new BearerToken(value);
     const authenticator = this.authenticators.find((candidate) => candidate.claims(token));
     return authenticator ? await authenticator.authenticate(token) : undefined;
   }

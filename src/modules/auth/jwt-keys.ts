@@ -2,6 +2,7 @@ import { createHmac, createSecretKey, KeyObject, randomBytes, timingSafeEqual } 
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Injectable } from '@nestjs/common';
+import { DecodedJwt, decodeJwt, jsonObject } from '../../common/decoded-jwt';
 import { AppConfig } from '../../config/app-config';
 
 /**
@@ -32,11 +33,18 @@ export class JwtKeys {
    * its 25 (one HMAC, each part decoded once), which mattered on every authenticated request.
    */
   verify(token: string, nowSeconds = Math.floor(Date.now() / 1000)): Record<string, unknown> | undefined {
-    const parts = token.split('.');
-    if (parts.length !== 3) return undefined;
-    const [header, payload, signature] = parts;
+    const jwt = decodeJwt(token);
+    return jwt && this.verifyDecoded(jwt, nowSeconds);
+  }
+
+  /** `verify` of a token the bearer guard has already decoded. */
+  verifyDecoded(
+    jwt: DecodedJwt,
+    nowSeconds = Math.floor(Date.now() / 1000),
+  ): Record<string, unknown> | undefined {
+    const { header, payload, signature } = jwt.parts;
     if (!BASE64URL.test(header) || !BASE64URL.test(payload)) return undefined;
-    if (jsonPart(header)?.alg !== 'HS256') return undefined;
+    if (jsonObject(jwt.header)?.alg !== 'HS256') return undefined;
     const expected = createHmac('sha256', this.key).update(`${header}.${payload}`).digest('base64url');
     if (
       signature.length !== expected.length ||
@@ -44,7 +52,7 @@ export class JwtKeys {
     ) {
       return undefined;
     }
-    const claims = jsonPart(payload);
+    const claims = jsonObject(jwt.payload);
     if (!claims) return undefined;
     const { nbf, exp, iss, aud } = claims;
     if (nbf !== undefined && (typeof nbf !== 'number' || nbf > nowSeconds)) return undefined;
@@ -65,15 +73,3 @@ export class JwtKeys {
 }
 
 const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-/** A JWT part that is a JSON object, decoded; undefined for anything else. */
-function jsonPart(part: string): Record<string, unknown> | undefined {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { BearerAuthenticator } from '../../policy/bearer-authenticators';
+import { BearerToken } from '../../policy/bearer-token';
 import { Credential } from '../../policy/policy-context';
 import { isUuid } from '../../policy/scope-loader';
 import { JwtKeys } from './jwt-keys';
@@ -21,13 +22,13 @@ export interface SessionTokenClaims {
 export class SessionTokenAuthenticator implements BearerAuthenticator {
   constructor(private readonly keys: JwtKeys) {}
 
-  claims(token: string): boolean {
-    return issuerOf(token) === JwtKeys.ISSUER;
+  claims(token: BearerToken): boolean {
+    return token.issuer === JwtKeys.ISSUER;
   }
 
-  authenticate(token: string): Credential | undefined {
+  authenticate(token: BearerToken): Credential | undefined {
     // Pinned: a token signed with any other algorithm (or `none`) is refused.
-    const claims: Partial<SessionTokenClaims> | undefined = this.keys.verify(token);
+    const claims: Partial<SessionTokenClaims> | undefined = token.jwt && this.keys.verifyDecoded(token.jwt);
     if (!claims) return undefined;
     if (!isUuid(claims.sub) || !Number.isSafeInteger(claims.ver)) return undefined;
     if (claims.sid !== undefined) {
@@ -46,18 +47,5 @@ export class SessionTokenAuthenticator implements BearerAuthenticator {
       callerSql: 'select id, is_platform_admin from users where id = ?::uuid and credential_version = ?::int',
       params: [claims.sub, claims.ver],
     };
-  }
-}
-
-/** The `iss` claim of a JWT, unverified: only to choose who verifies it. */
-export function issuerOf(token: string): string | undefined {
-  const payload = token.split('.')[1];
-  if (payload === undefined || token.split('.').length !== 3) return undefined;
-  try {
-    const claims: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    const iss = (claims as { iss?: unknown } | null)?.iss;
-    return typeof iss === 'string' ? iss : undefined;
-  } catch {
-    return undefined;
   }
 }

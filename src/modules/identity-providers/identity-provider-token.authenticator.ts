@@ -4,9 +4,9 @@ import { JWTPayload, jwtVerify } from 'jose';
 import { AppConfig } from '../../config/app-config';
 import { OidcIssuer } from '../../config/oidc-issuers';
 import { BearerAuthenticator } from '../../policy/bearer-authenticators';
+import { BearerToken } from '../../policy/bearer-token';
 import { Credential } from '../../policy/policy-context';
 import { JwtKeys } from '../auth/jwt-keys';
-import { issuerOf } from '../auth/session-token.authenticator';
 import { normalizeEmail } from '../users/users.service';
 import { IdentityLinksService } from './identity-links.service';
 import { IssuerKeys } from './issuer-keys';
@@ -67,16 +67,17 @@ export class IdentityProviderTokenAuthenticator implements BearerAuthenticator, 
     }
   }
 
-  claims(token: string): boolean {
-    const issuer = issuerOf(token);
+  claims(token: BearerToken): boolean {
+    const issuer = token.issuer;
     return issuer !== undefined && this.issuers.has(issuer);
   }
 
-  async authenticate(token: string): Promise<Credential | undefined> {
+  async authenticate(bearer: BearerToken): Promise<Credential | undefined> {
+    const token = bearer.value;
     const known = this.verified.find(token);
     if (known)
       return { scheme: 'oidc', callerSql: CALLER_BY_IDENTITY_SQL, params: [known.issuer, known.subject] };
-    const issuer = this.issuers.get(issuerOf(token) ?? '');
+    const issuer = this.issuers.get(bearer.issuer ?? '');
     if (!issuer) return undefined;
     let claims: JWTPayload;
     try {

@@ -3,6 +3,7 @@ import { ClientCredentialsVerifier, ClientPrincipal } from '../auth/client-crede
 import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { safeErrorMessage } from '../../common/log-safe-error';
 import { BearerAuthenticator } from '../../policy/bearer-authenticators';
+import { BearerToken } from '../../policy/bearer-token';
 import { Credential } from '../../policy/policy-context';
 import { API_KEY_PREFIX, hashOfWellFormedKey } from './api-key-secret';
 import { API_KEY_CALLER_SQL, ServiceAccountsRepository } from './service-accounts.repository';
@@ -63,12 +64,12 @@ export const API_KEY_SCHEME = 'api-key';
 export class ApiKeyAuthenticator implements BearerAuthenticator {
   constructor(private readonly usage: ApiKeyUsage) {}
 
-  claims(token: string): boolean {
-    return token.startsWith(API_KEY_PREFIX);
+  claims(token: BearerToken): boolean {
+    return token.value.startsWith(API_KEY_PREFIX);
   }
 
-  authenticate(token: string): Credential | undefined {
-    const keyHash = hashOfWellFormedKey(token);
+  authenticate(token: BearerToken): Credential | undefined {
+    const keyHash = hashOfWellFormedKey(token.value);
     if (!keyHash) return undefined;
     return {
       scheme: API_KEY_SCHEME,
