@@ -167,13 +167,16 @@ secret_file="$CLUSTER_DIR/jwt-secret"
 # Every instance must read the webhook secrets the others wrote: one key for the cluster.
 webhook_key_file="$CLUSTER_DIR/webhook-secret-key"
 [ -f "$webhook_key_file" ] || head -c 32 /dev/urandom | base64 | tr -d '\n' >"$webhook_key_file"
+# The instances run node as `npm run start:prod` does, with its flags (its heap limit), but without npm
+# in between: chaos kills an instance's own process.
+read -r -a node_flags <<<"$(node -e "process.stdout.write(require('./package.json').scripts['start:prod'].replace(/^node (.*)dist\/src\/main\.js$/, '\$1'))")"
 i=1
 for port in $API_PORTS; do
   log "API instance api$i on 127.0.0.1:$port"
   background "api$i" env NODE_ENV=production PORT="$port" HOST=127.0.0.1 DATABASE_URL="$DATABASE_URL" \
     JWT_SECRET="$(cat "$secret_file")" WEBHOOK_SECRET_KEY="$(cat "$webhook_key_file")" LOG_LEVEL=warn AUTH_RATE_LIMIT_PER_MINUTE=100000 \
     DB_POOL_ACQUIRE_TIMEOUT_MS=2000 SHUTDOWN_TIMEOUT_MS=5000 PUBLIC_URL="http://127.0.0.1:$HTTP_PROXY_PORT/" \
-    node dist/src/main.js
+    node "${node_flags[@]}" dist/src/main.js
   i=$((i + 1))
 done
 wait_for "the API behind HAProxy" 360 curl -fsS "http://127.0.0.1:$HTTP_PROXY_PORT/health/ready"
