@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { EntityManager, Knex } from '@mikro-orm/postgresql';
+import { EntityManager } from '@mikro-orm/postgresql';
 import { routedReplica } from './read-routing';
 import { transactionOf } from './request-context';
 
@@ -13,8 +13,13 @@ import { transactionOf } from './request-context';
  * to 1.5 ms of the autocomplete's 2 ms). That is why texts must come from a bounded set of shapes,
  * values bound: a text with a value written into it would be prepared again for every value. The one
  * value written in is a page size (`KeysetCursor.limitSql`, at most 200 of them): a generic plan needs it.
- * An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`.
+ * An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`. Every `?` is a
+ * parameter: write PostgreSQL's jsonb `?` operators as functions (`jsonb_exists`).
  * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
+ *
+ * The statement goes to pg on a connection of knex's pool (the transaction's own, in one), not through
+ * knex's query builder: a text's `$n` form and name are made once, and a statement costs the server
+ * no builder, no binding pass over its text and no query events.
  *
  * On a route marked `@ReadsFromReplica()` whose caller a replica has caught up with, a statement
  * outside a transaction runs on that replica (read-routing.ts); in a transaction, on the primary.
@@ -25,16 +30,56 @@ export async function sql<T = Record<string, unknown>>(
   params: readonly unknown[] = [],
   options: { name?: string } = {},
 ): Promise<T[]> {
+  const statement = preparedStatement(text);
+  if (params.length !== statement.parameters) {
+    throw new Error(`the statement has ${statement.parameters} parameters, given ${params.length}: ${text}`);
+  }
+  if (params.includes(undefined)) throw new Error(`a parameter is undefined: ${text}`);
   const transaction = transactionOf(em);
-  const knex = (!transaction && routedReplica()) || em.getConnection().getKnex();
-  const query = knex.raw(text, params as readonly Knex.RawBinding[]);
-  if (transaction) void query.transacting(transaction);
-  void query.options({ name: options.name ?? statementName(text) });
-  const result = (await query) as { rows: T[] };
-  return result.rows;
+  if (transaction?.isCompleted()) throw new Error(`the transaction has ended: ${text}`);
+  const { client } = transaction ?? routedReplica() ?? em.getConnection().getKnex();
+  const connection = (await client.acquireConnection()) as PgConnection;
+  try {
+    const result = await connection.query<T>({
+      name: options.name ?? statement.name,
+      text: statement.text,
+      values: params,
+    });
+    return result.rows;
+  } finally {
+    await client.releaseConnection(connection);
+  }
 }
 
-/** A statement's name from its text: the same text, the same prepared statement on each connection. */
-function statementName(text: string): string {
-  return `sql-${createHash('sha1').update(text).digest('base64url')}`;
+/** What sql() uses of a pg client from knex's pool. */
+interface PgConnection {
+  query<T>(config: { name: string; text: string; values: readonly unknown[] }): Promise<{ rows: T[] }>;
+}
+
+interface PreparedStatement {
+  /** The text as PostgreSQL takes it: `$1`, `$2`, ... for the `?`s. */
+  text: string;
+  /** The same text, the same prepared statement on each connection. */
+  name: string;
+  parameters: number;
+}
+
+/** Texts come from a bounded set of shapes (see sql()); the bound only guards against a caller that breaks that rule. */
+const MAX_PREPARED_TEXTS = 10_000;
+const preparedStatements = new Map<string, PreparedStatement>();
+
+function preparedStatement(text: string): PreparedStatement {
+  let statement = preparedStatements.get(text);
+  if (!statement) {
+    let parameters = 0;
+    const positional = text.replace(/\?/g, () => `$${++parameters}`);
+    statement = {
+      text: positional,
+      name: `sql-${createHash('sha1').update(text).digest('base64url')}`,
+      parameters,
+    };
+    if (preparedStatements.size >= MAX_PREPARED_TEXTS) preparedStatements.clear();
+    preparedStatements.set(text, statement);
+  }
+  return statement;
 }

@@ -51,6 +51,17 @@ describe('sql', () => {
     });
   });
 
+  it('refuses, before sending, parameters that do not fit the text, and a statement after its transaction', async () => {
+    const em = t.em() as EntityManager;
+    await expect(sql(em, 'select ?::int as a, ?::int as b', [1])).rejects.toThrow(/2 parameters, given 1/);
+    await expect(sql(em, 'select ?::int as a', [undefined])).rejects.toThrow(/undefined/);
+    let ended: EntityManager | undefined;
+    await t.em().transactional(async (inner) => {
+      ended = inner as EntityManager;
+    });
+    await expect(sql(ended!, 'select 1 as one')).rejects.toThrow(/transaction has ended/);
+  });
+
   it('runs in the transaction of the entity manager', async () => {
     const [first, second, third] = await t.em().transactional(async (em) => {
       const txid = async () =>

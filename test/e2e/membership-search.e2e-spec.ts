@@ -6,6 +6,7 @@ import {
 } from '../../src/modules/membership/membership.repository';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createUser, TestUser } from '../factories/users.factory';
+import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -296,17 +297,13 @@ describe('Organization members: autocomplete', () => {
      * what every scan returned or filtered out, over all its loops. Deterministic, unlike a time.
      */
     const rowsReadBy = async (path: string) => {
-      const statements: { sql: string; bindings?: unknown[] }[] = [];
-      const knex = t.orm.em.getConnection().getKnex();
-      const listener = (query: { sql: string; bindings?: unknown[] }) => statements.push(query);
-      knex.on('query', listener);
-      const response = await t.get(path, big.admin.token);
-      knex.off('query', listener);
+      const sent = new SentStatements();
+      const response = await t.get(path, big.admin.token).finally(() => sent.stop());
       expect(response.status).toBe(200);
-      const statement = statements.find((s) => /from member_search_words w\b/.test(s.sql))!;
+      const statement = sent.all.find((s) => /from member_search_words w\b/.test(s.text))!;
       const [{ 'QUERY PLAN': plan }] = await t.sql<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        `explain (analyze, format json) ${statement.sql.replace(/\$\d+/g, '?')}`,
-        statement.bindings,
+        `explain (analyze, format json) ${statement.text.replace(/\$\d+/g, '?')}`,
+        statement.values,
       );
       const scans = (node: PlanNode): PlanNode[] => [
         ...(/Scan$/.test(node['Node Type']) && node['Relation Name'] ? [node] : []),

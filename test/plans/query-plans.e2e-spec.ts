@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { uuidSql, runSeedSteps, Scale, SEEDED_TABLES, BIG_ORG_SQL } from '../../bench/scale-data';
 import { withDatabase } from '../../src/database/database-url';
+import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -51,7 +52,7 @@ const describeNode = (node: PlanNode) =>
 describe('Query plans at scale', () => {
   let t: TestApp;
   let db: Client;
-  let statements: { sql: string; bindings?: unknown[] }[] = [];
+  let sent: SentStatements;
   let org: string;
   let adminToken: string;
   let memberToken: string;
@@ -74,32 +75,29 @@ describe('Query plans at scale', () => {
     memberToken = t.tokenFor(rows[0].member);
     // Every statement the app sends, as sent: with its bound parameters (the repositories' SQL), or
     // with the values inlined (MikroORM's own statements).
-    t.orm.em
-      .getConnection()
-      .getKnex()
-      .on('query', (query: { sql: string; bindings?: unknown[] }) =>
-        statements.push({ sql: query.sql, bindings: query.bindings }),
-      );
+    sent = new SentStatements();
   }, 180_000);
 
   afterAll(async () => {
+    sent?.stop();
     await db?.end();
     await t?.close();
   });
 
   /** Calls the endpoint, expects 200, and returns the plan of its statement that reads `table`. */
   async function planOf(path: string, token: string, table: RegExp) {
-    statements = [];
+    sent.clear();
     const response = await t.get(path, token);
     expect(response.status).toBe(200);
-    const statement = statements.find((s) => table.test(s.sql));
+    const statements = sent.all;
+    const statement = statements.find((s) => table.test(s.text));
     if (!statement)
       throw new Error(
-        `no statement matching ${table} among:\n${statements.map((s) => s.sql).join('\n---\n')}`,
+        `no statement matching ${table} among:\n${statements.map((s) => s.text).join('\n---\n')}`,
       );
     const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `explain (format json) ${statement.sql}`,
-      statement.bindings?.length ? statement.bindings : undefined,
+      `explain (format json) ${statement.text}`,
+      statement.values.length ? statement.values : undefined,
     );
     const nodes = nodesOf(rows[0]['QUERY PLAN'][0].Plan);
     return { body: response.body, nodes, plan: nodes.map(describeNode) };

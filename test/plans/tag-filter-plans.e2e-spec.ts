@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { withDatabase } from '../../src/database/database-url';
 import { createOrganization, TestOrganization } from '../factories/organizations.factory';
+import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
 const PROJECTS = 4000;
@@ -18,7 +19,7 @@ describe('Tag filter plans', () => {
   let db: Client;
   let org: TestOrganization;
   const tag: Record<'A' | 'B' | 'C' | 'D', string> = { A: '', B: '', C: '', D: '' };
-  let statements: { sql: string; bindings?: unknown[] }[] = [];
+  let sent: SentStatements;
 
   beforeAll(async () => {
     t = await TestApp.start();
@@ -51,15 +52,11 @@ describe('Tag filter plans', () => {
       [org.id, tag.A, tag.B, tag.C, tag.D],
     );
     await db.query('vacuum analyze resources, project_tags, collaborators');
-    t.orm.em
-      .getConnection()
-      .getKnex()
-      .on('query', (query: { sql: string; bindings?: unknown[] }) =>
-        statements.push({ sql: query.sql, bindings: query.bindings }),
-      );
+    sent = new SentStatements();
   });
 
   afterAll(async () => {
+    sent?.stop();
     await db?.end();
     await t?.close();
   });
@@ -82,14 +79,15 @@ describe('Tag filter plans', () => {
   async function rowsReadBy(
     path: string,
   ): Promise<{ rows: number; body: { items: { id: string }[]; nextCursor: string | null } }> {
-    statements = [];
+    sent.clear();
     const response = await t.get(path, org.admin.token);
     expect(response.status).toBe(200);
-    const statement = statements.find((s) => /from resources r\b/.test(s.sql));
+    const statements = sent.all;
+    const statement = statements.find((s) => /from resources r\b/.test(s.text));
     if (!statement) throw new Error(`no project list statement among ${statements.length}`);
     const { rows } = await db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-      `explain (analyze, format json) ${statement.sql}`,
-      statement.bindings,
+      `explain (analyze, format json) ${statement.text}`,
+      statement.values,
     );
     const read = nodesOf(rows[0]['QUERY PLAN'][0].Plan)
       .filter((n) => ['resources', 'project_tags'].includes(n['Relation Name'] ?? ''))
