@@ -4,6 +4,7 @@ import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
 import { createPlatformAdmin } from '../factories/users.factory';
+import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -29,29 +30,12 @@ describe('Read path work', () => {
 
   /** The statements the app sends to PostgreSQL while `run` runs, counted at the driver. */
   async function statementsWhile(run: () => Promise<unknown>): Promise<string[]> {
-    const spy = jest.spyOn(Client.prototype, 'query');
-    try {
-      await run();
-      return spy.mock.calls.map(([query]) =>
-        typeof query === 'string' ? query : (query as { text: string }).text,
-      );
-    } finally {
-      spy.mockRestore();
-    }
+    return (await statementsSentWhile(run)).statements.map((statement) => statement.text);
   }
 
   /** The statements the app sends while `run` runs, with their values. */
   async function statementQueriesWhile(run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-    const spy = jest.spyOn(Client.prototype, 'query');
-    try {
-      await run();
-      return spy.mock.calls
-        .map(([query]) => query as unknown)
-        .filter((query): query is { text: string; values: unknown[] } => typeof query === 'object' && query !== null)
-        .map(({ text, values }) => ({ text, values: values ?? [] }));
-    } finally {
-      spy.mockRestore();
-    }
+    return (await statementsSentWhile(run)).statements;
   }
 
   it('opening a project is one statement: the policy guard loads the project with its scope', async () => {

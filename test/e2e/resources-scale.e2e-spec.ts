@@ -3,6 +3,7 @@ import { withDatabase } from '../../src/database/database-url';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createGroup } from '../factories/groups.factory';
 import { TestUser } from '../factories/users.factory';
+import { statementsSentWhile } from '../support/sent-statements';
 import { HttpResult, TestApp } from '../support/test-app';
 
 const PROJECTS = 10_000;
@@ -13,19 +14,8 @@ const EVERY = 50;
 async function capturingQueries<T>(
   run: () => Promise<T>,
 ): Promise<{ result: T; queries: string[]; values: unknown[][] }> {
-  const spy = jest.spyOn(Client.prototype, 'query');
-  try {
-    const result = await run();
-    const queries = spy.mock.calls.map(([query]) =>
-      typeof query === 'string' ? query : (query as { text: string }).text,
-    );
-    const values = spy.mock.calls.map(([query, values]) =>
-      Array.isArray(values) ? values : ((query as { values?: unknown[] }).values ?? []),
-    );
-    return { result, queries, values };
-  } finally {
-    spy.mockRestore();
-  }
+  const { result, statements } = await statementsSentWhile(run);
+  return { result, queries: statements.map((s) => s.text), values: statements.map((s) => s.values) };
 }
 
 describe('Organization resource lists at scale', () => {

@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { createOrganization } from '../factories/organizations.factory';
 import { createResource, createTag } from '../factories/resources.factory';
+import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
 /**
@@ -16,15 +16,7 @@ describe('Write path work', () => {
 
   /** The statements the app sends to PostgreSQL while `run` runs, counted at the driver. */
   async function statementsWhile(run: () => Promise<unknown>): Promise<string[]> {
-    const spy = jest.spyOn(Client.prototype, 'query');
-    try {
-      await run();
-      return spy.mock.calls.map(([query]) =>
-        typeof query === 'string' ? query : (query as { text: string }).text,
-      );
-    } finally {
-      spy.mockRestore();
-    }
+    return (await statementsSentWhile(run)).statements.map((statement) => statement.text);
   }
 
   it('creating a project is two statements: the caller, then the project with its admin, quota and event', async () => {

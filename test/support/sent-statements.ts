@@ -36,3 +36,16 @@ export class SentStatements {
     this.spy.mockRestore();
   }
 }
+
+/** Runs `run` and returns its result with the statements sent to PostgreSQL meanwhile. */
+export async function statementsSentWhile<T>(
+  run: () => Promise<T>,
+): Promise<{ result: T; statements: SentStatement[] }> {
+  const sent = new SentStatements();
+  try {
+    const result = await run();
+    return { result, statements: sent.all };
+  } finally {
+    sent.stop();
+  }
+}
