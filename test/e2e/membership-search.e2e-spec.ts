@@ -6,6 +6,7 @@ import {
 } from '../../src/modules/membership/membership.repository';
 import { createMember, createOrganization, TestOrganization } from '../factories/organizations.factory';
 import { createUser, TestUser } from '../factories/users.factory';
+import { nodesOf, PlanNode, rowsReadByNode } from '../support/query-plan';
 import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -282,16 +283,6 @@ describe('Organization members: autocomplete', () => {
       return plan;
     };
 
-    interface PlanNode {
-      'Node Type': string;
-      'Relation Name'?: string;
-      'Actual Rows': number;
-      'Actual Loops': number;
-      'Rows Removed by Filter'?: number;
-      'Rows Removed by Index Recheck'?: number;
-      Plans?: PlanNode[];
-    }
-
     /**
      * The rows the statement behind this request reads from tables and indexes, by EXPLAIN ANALYZE:
      * what every scan returned or filtered out, over all its loops. Deterministic, unlike a time.
@@ -305,17 +296,9 @@ describe('Organization members: autocomplete', () => {
         `explain (analyze, format json) ${statement.text.replace(/\$\d+/g, '?')}`,
         statement.values,
       );
-      const scans = (node: PlanNode): PlanNode[] => [
-        ...(/Scan$/.test(node['Node Type']) && node['Relation Name'] ? [node] : []),
-        ...(node.Plans ?? []).flatMap(scans),
-      ];
-      const read = scans(plan[0].Plan).reduce(
-        (sum, node) =>
-          sum +
-          (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0) + (node['Rows Removed by Index Recheck'] ?? 0)) *
-            node['Actual Loops'],
-        0,
-      );
+      const read = nodesOf(plan[0].Plan)
+        .filter((node) => /Scan$/.test(node['Node Type']) && node['Relation Name'])
+        .reduce((sum, node) => sum + rowsReadByNode(node), 0);
       return { read, body: response.body };
     };
 

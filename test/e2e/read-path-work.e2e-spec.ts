@@ -33,11 +33,6 @@ describe('Read path work', () => {
     return (await statementsSentWhile(run)).statements.map((statement) => statement.text);
   }
 
-  /** The statements the app sends while `run` runs, with their values. */
-  async function statementQueriesWhile(run: () => Promise<unknown>): Promise<{ text: string; values: unknown[] }[]> {
-    return (await statementsSentWhile(run)).statements;
-  }
-
   it('opening a project is one statement: the policy guard loads the project with its scope', async () => {
     const org = await createOrganization(t);
     const member = await createMember(t, org.id, 'member');
@@ -107,10 +102,10 @@ describe('Read path work', () => {
     );
     await t.sql('analyze resources');
     const [listed] = (
-      await statementQueriesWhile(async () => {
+      await statementsSentWhile(async () => {
         expect((await t.get(`/organizations/${org.id}/projects?limit=50`, org.admin.token)).status).toBe(200);
       })
-    ).filter((query) => query.text.includes('from resources r'));
+    ).statements.filter((query) => query.text.includes('from resources r'));
 
     // A bound limit is a tenth of the rows to the planner of a generic plan: 200 here, not 51.
     const knex = t.orm.em.getConnection().getKnex();

@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { uuidSql, runSeedSteps, Scale, SEEDED_TABLES, BIG_ORG_SQL } from '../../bench/scale-data';
 import { withDatabase } from '../../src/database/database-url';
+import { nodesOf, PlanNode } from '../support/query-plan';
 import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -37,15 +38,6 @@ const BIG_TABLES = [
   'project_tags',
 ];
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  'Index Name'?: string;
-  'Index Cond'?: string;
-  Plans?: PlanNode[];
-}
-
-const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
 const describeNode = (node: PlanNode) =>
   `${node['Node Type']}${node['Relation Name'] ? ` on ${node['Relation Name']}` : ''}${node['Index Name'] ? ` using ${node['Index Name']}` : ''}`;
 

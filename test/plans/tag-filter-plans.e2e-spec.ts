@@ -1,6 +1,7 @@
 import { Client } from 'pg';
 import { withDatabase } from '../../src/database/database-url';
 import { createOrganization, TestOrganization } from '../factories/organizations.factory';
+import { nodesOf, PlanNode, rowsReadByNode } from '../support/query-plan';
 import { SentStatements } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -61,17 +62,6 @@ describe('Tag filter plans', () => {
     await t?.close();
   });
 
-  interface PlanNode {
-    'Node Type': string;
-    'Relation Name'?: string;
-    'Actual Rows': number;
-    'Actual Loops': number;
-    'Rows Removed by Filter'?: number;
-    'Rows Removed by Index Recheck'?: number;
-    Plans?: PlanNode[];
-  }
-  const nodesOf = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodesOf)];
-
   /**
    * The rows the list statement's scans of resources and project_tags read: returned or thrown away
    * by a filter, per loop. A bitmap's heap scan is counted, not its index scan (the same rows twice).
@@ -91,15 +81,7 @@ describe('Tag filter plans', () => {
     );
     const read = nodesOf(rows[0]['QUERY PLAN'][0].Plan)
       .filter((n) => ['resources', 'project_tags'].includes(n['Relation Name'] ?? ''))
-      .reduce(
-        (sum, n) =>
-          sum +
-          (n['Actual Rows'] +
-            (n['Rows Removed by Filter'] ?? 0) +
-            (n['Rows Removed by Index Recheck'] ?? 0)) *
-            n['Actual Loops'],
-        0,
-      );
+      .reduce((sum, n) => sum + rowsReadByNode(n), 0);
     return { rows: read, body: response.body };
   }
 
