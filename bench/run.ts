@@ -705,15 +705,18 @@ async function main(): Promise<void> {
         `${scenario.key} ideal: ${swept.main.requestsPerSecond.toFixed(0)} req/s, p95 ${swept.main.p95Ms.toFixed(2)} ms`,
       );
     }
-    const idealHello = await measure(
-      {
-        baseUrl: ideal.baseUrl,
-        nextRequest: rotating(['/hello']),
-        watch: { serverPid: ideal.pid, postmasterPid: null },
-      },
-      CONNECTIONS,
-      MEASURE_SECONDS,
-    );
+    /** GET /hello, no database: what the framework alone costs a request. */
+    const measureHello = (server: RunningProcess) =>
+      measure(
+        {
+          baseUrl: server.baseUrl,
+          nextRequest: rotating(['/hello']),
+          watch: { serverPid: server.pid, postmasterPid: null },
+        },
+        CONNECTIONS,
+        MEASURE_SECONDS,
+      );
+    const idealHello = await measureHello(ideal);
     await ideal.stop();
     const nestPort = await freePort();
     const nest = await startNodeProcess({
@@ -723,15 +726,7 @@ async function main(): Promise<void> {
       env: { BASELINE_PORT: String(nestPort) },
     });
     cleanups.push(() => nest.stop());
-    const nestHello = await measure(
-      {
-        baseUrl: nest.baseUrl,
-        nextRequest: rotating(['/hello']),
-        watch: { serverPid: nest.pid, postmasterPid: null },
-      },
-      CONNECTIONS,
-      MEASURE_SECONDS,
-    );
+    const nestHello = await measureHello(nest);
     await nest.stop();
 
     log('CPU profiles of the server, one scenario at a time');
