@@ -5,6 +5,7 @@ import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
+import { invitedSql } from '../users/users.repository';
 import { MemberDto } from './dto/member.dto';
 import { MyMembershipDto } from './dto/my-membership.dto';
 
@@ -38,7 +39,7 @@ const toMemberDto = (row: MemberRow): MemberDto => ({
 });
 
 const MEMBER_COLUMNS = `m.user_id, u.email, u.name, m.type,
-       (u.password_hash is null and u.email_verified_at is null and u.service_account_organization_id is null) as invited,
+       ${invitedSql('u')} as invited,
        (u.service_account_organization_id is not null) as is_service_account, m.created_at, m.expires_at,
        ${preciseTimeSql('m.created_at')} as joined_key`;
 

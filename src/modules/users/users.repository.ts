@@ -12,8 +12,11 @@ interface FoundUserRow {
   created: boolean;
 }
 
-const FOUND_USER_COLUMNS = `id, email, name,
-  (password_hash is null and email_verified_at is null and service_account_organization_id is null) as invited,
+/** `User.status` in SQL, of the users row `alias`: invited until they prove their address. */
+export const invitedSql = (alias: string) =>
+  `(${alias}.password_hash is null and ${alias}.email_verified_at is null and ${alias}.service_account_organization_id is null)`;
+
+const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as invited,
   (service_account_organization_id is not null) as is_service_account`;
 
 const toFoundUser = (row: FoundUserRow): FoundUser => ({

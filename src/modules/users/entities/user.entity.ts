@@ -74,7 +74,10 @@ export class User extends BaseEntity {
   @Property({ type: 'timestamptz', nullable: true })
   deletedAt: Date | null = null;
 
-  /** Invited until they prove their address: by a mailed token (with a password) or through a trusted identity provider. */
+  /**
+   * Invited until they prove their address: by a mailed token (with a password) or through a trusted
+   * identity provider. The same rule in SQL: `invitedSql` (users.repository.ts).
+   */
   get status(): UserStatus {
     return this.passwordHash === null && this.emailVerifiedAt === null && this.serviceAccountOrganization === null
       ? 'invited'
