@@ -12,6 +12,8 @@ describe('isoTime', () => {
       '2026-11-28 09:48:08+00',
       '0999-01-01 00:00:00+00',
       '2024-02-29 23:59:59.000001+00',
+      '2026-11-28T09:48:08.167923+00:00',
+      '2026-11-28T09:48:08+00:00',
     ]) {
       expect(isoTime(value)).toBe(viaDate(value));
     }
@@ -27,6 +29,7 @@ describe('isoTime', () => {
   });
 
   it('leaves other forms and Date values to Date', () => {
+    expect(isoTime('2026-11-28 09:48:08.167+00:30')).toBe('2026-11-28T09:18:08.167Z');
     expect(isoTime('2026-11-28T09:48:08.167+02:00')).toBe('2026-11-28T07:48:08.167Z');
     expect(isoTime(new Date(Date.UTC(2026, 10, 28, 9, 48, 8, 167)))).toBe('2026-11-28T09:48:08.167Z');
   });

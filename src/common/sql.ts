@@ -1,5 +1,8 @@
-/** A timestamptz as PostgreSQL prints it in a UTC session (`2026-11-28 09:48:08.167123+00`). */
-const POSTGRES_UTC_TIME = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00$/;
+/**
+ * A timestamptz as PostgreSQL prints it in a UTC session (`2026-11-28 09:48:08.167123+00`), or in
+ * json (`2026-11-28T09:48:08.167123+00:00`).
+ */
+const POSTGRES_UTC_TIME = /^(\d{4}-\d{2}-\d{2})[ T](\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?\+00(?::00)?$/;
 
 /**
  * Raw query rows carry timestamps as Postgres text: ISO-8601 UTC for the API, to the millisecond

@@ -3,7 +3,7 @@ import { ApiBearerAuth } from '@nestjs/swagger';
 import { ApiProblems } from '../common/api-problems.decorator';
 import { CommonErrorCode } from '../common/app-error';
 import { PolicyErrorCode } from './policy.errors';
-import type { ScopeColumns } from './policy-context';
+import type { ScopeColumns, ScopeStatementOf } from './policy-context';
 import type { ResourceKind } from './vocabulary';
 import { Action, SubjectType } from './actions';
 
@@ -11,7 +11,8 @@ import { Action, SubjectType } from './actions';
  * Where the target of a route is found:
  * - `caller`: the caller alone (`/me`, personal lists);
  * - `platform`: the platform itself (`/platform/...`);
- * - `organization`: the `orgId` path parameter;
+ * - `organization`: the `orgId` path parameter; with `load`, the route's own statement, run in the
+ *   guard's statement when the caller passes the check (one round trip for a list route);
  * - `resource`: the `id` path parameter, a resource of `kind`; with `load`, columns of the resource
  *   that the route reads, loaded in the guard's statement (one round trip for a route that reads it);
  * - `batch`: many targets named in the request (the check API): the route loads their scopes itself,
@@ -21,7 +22,7 @@ export type PolicyScope =
   | { type: 'caller' }
   | { type: 'batch' }
   | { type: 'platform' }
-  | { type: 'organization' }
+  | { type: 'organization'; load?: ScopeStatementOf }
   | { type: 'resource'; kind: ResourceKind; load?: ScopeColumns };
 
 export interface PolicyRequirement {

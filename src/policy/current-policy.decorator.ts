@@ -6,8 +6,10 @@ import type { AuthorizedRequest } from './policy.guard';
 export interface RequestPolicy {
   ctx: PolicyContext;
   ability: AppAbility;
-  /** The row of the guard's scope statement, when the route asked it to load columns (`load` of its scope). */
+  /** The row of the guard's scope statement, when the route asked it to load columns (`load` of its resource scope). */
   loaded?: Record<string, unknown>;
+  /** The rows of the route's statement, when the guard ran it in its scope statement (`load` of its organization scope). */
+  loadedRows?: Record<string, unknown>[];
 }
 
 /** The caller's policy context and ability, built by the policy guard for this request. */

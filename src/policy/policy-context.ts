@@ -38,6 +38,28 @@ export interface ScopeColumns {
   sql: string;
 }
 
+/**
+ * A route's own statement (its page), for the policy guard to run inside its organization scope
+ * statement, so that the route needs no round trip of its own. The rows come back through one json
+ * array, which keeps no order of its own: `orderBy` is the page's order, over the statement's output
+ * columns.
+ */
+export interface ScopeStatement {
+  sql: string;
+  params: unknown[];
+  orderBy: string;
+}
+
+/**
+ * The route's statement for a request, from its raw input (the guard runs before the route's
+ * validation); undefined when the input does not make one (the route then validates and answers
+ * it itself).
+ */
+export type ScopeStatementOf = (request: {
+  params: Record<string, string>;
+  query: unknown;
+}) => Promise<ScopeStatement | undefined>;
+
 export interface Caller {
   userId: string;
   isPlatformAdmin: boolean;

@@ -1,28 +1,51 @@
 import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { CommonErrors } from '../common/app-error';
+import { AppError, CommonErrors } from '../common/app-error';
+import { AppConfig } from '../config/app-config';
+import { READS_FROM_REPLICA } from '../database/read-routing';
 import { INVALID_CREDENTIAL } from './bearer-auth.guard';
 import { IS_PUBLIC } from './public.decorator';
 import { AbilityFactory } from './ability.factory';
 import { AppAbility } from './actions';
+import type { RequestPolicy } from './current-policy.decorator';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
 import { asSubject } from './enforce';
-import { Credential, PolicyContext } from './policy-context';
+import { Credential, PolicyContext, ScopeStatementOf } from './policy-context';
+import { MEMBERSHIP_TYPES } from './vocabulary';
 import { PolicyErrors } from './policy.errors';
 import { isUuid, ScopeLoader } from './scope-loader';
 
 export interface AuthorizedRequest extends FastifyRequest {
   /** Set by the bearer guard: who the token claims to be, before the database confirms it. */
   credential?: Credential;
-  policy?: { ctx: PolicyContext; ability: AppAbility; loaded?: Record<string, unknown> };
+  policy?: RequestPolicy;
 }
+
+type Scoped = Omit<RequestPolicy, 'ability'>;
 
 /**
  * The one gate every request passes: deny by default. Step one, here: may the caller do this kind
  * of action on this kind of target at all (404 when they may not even know it exists, 403 when they
  * may know but not act). Step two, in the services: may they do it to this particular row.
  */
+/**
+ * The route's statement, or none when its input is refused: the route answers that itself, after the
+ * policy check (a caller who may not know the organization gets 404, not a word about their input).
+ */
+async function statementOf(load: ScopeStatementOf, params: Record<string, string>, query: unknown) {
+  try {
+    return await load({ params, query });
+  } catch (error) {
+    if (error instanceof AppError && error.status === 400) return undefined;
+    throw error;
+  }
+}
+
+/** Ids of no one: the rules of an organization scope compare ids only with the context's own. */
+const SOME_USER = '00000000-0000-4000-8000-000000000001';
+const SOME_ORGANIZATION = '00000000-0000-4000-8000-000000000002';
+
 @Injectable()
 export class PolicyGuard implements CanActivate {
   private readonly logger = new Logger(PolicyGuard.name);
@@ -31,6 +54,7 @@ export class PolicyGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly abilities: AbilityFactory,
     private readonly scopes: ScopeLoader,
+    private readonly config: AppConfig,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -47,29 +71,38 @@ export class PolicyGuard implements CanActivate {
     // The route confirms the credential in its own statement, with the scopes of its targets.
     if (requirement.scope.type === 'batch') return true;
 
-    const { ctx, loaded } = await this.loadContext(
-      requirement,
-      credential,
-      request.params as Record<string, string>,
-    );
-    const ability = this.abilities.build(ctx);
-    request.policy = loaded ? { ctx, ability, loaded } : { ctx, ability };
-    this.check(requirement, ctx, ability);
+    const scoped = await this.loadContext(requirement, credential, request, context);
+    const ability = this.abilities.build(scoped.ctx);
+    request.policy = { ...scoped, ability };
+    this.check(requirement, scoped.ctx, ability);
     return true;
   }
 
   private async loadContext(
     requirement: PolicyRequirement,
     credential: Credential,
-    params: Record<string, string>,
-  ): Promise<{ ctx: PolicyContext; loaded?: Record<string, unknown> }> {
+    request: AuthorizedRequest,
+    context: ExecutionContext,
+  ): Promise<Scoped> {
     const { scope } = requirement;
-    let scoped: { ctx: PolicyContext; loaded?: Record<string, unknown> } | undefined;
+    const params = request.params as Record<string, string>;
+    let scoped: Scoped | undefined;
     if (scope.type === 'organization') {
-      const ctx = isUuid(params.orgId)
-        ? await this.scopes.forOrganization(credential, params.orgId)
-        : await this.scopes.forCaller(credential);
-      scoped = ctx && { ctx };
+      if (isUuid(params.orgId)) {
+        const statement =
+          scope.load && this.loadsInScope(context)
+            ? await statementOf(scope.load, params, request.query)
+            : undefined;
+        const loaded = await this.scopes.forOrganizationLoading(
+          credential,
+          params.orgId,
+          statement && { statement, passing: this.passingSql(requirement, credential.scheme) },
+        );
+        scoped = loaded && (loaded.rows ? { ctx: loaded.ctx, loadedRows: loaded.rows } : { ctx: loaded.ctx });
+      } else {
+        const ctx = await this.scopes.forCaller(credential);
+        scoped = ctx && { ctx };
+      }
     } else if (scope.type === 'resource' && isUuid(params.id)) {
       scoped = await this.scopes.forResourceLoading(credential, scope.kind, params.id, scope.load);
     } else {
@@ -80,6 +113,60 @@ export class PolicyGuard implements CanActivate {
     if (!scoped) throw CommonErrors.unauthenticated(INVALID_CREDENTIAL);
     credential.confirmed?.();
     return scoped;
+  }
+
+  /**
+   * With replicas, a route that reads from one keeps its statement there: the scope statement runs on
+   * the primary, which confirms the credential as it is now.
+   */
+  private loadsInScope(context: ExecutionContext): boolean {
+    return (
+      this.config.DATABASE_REPLICA_URLS.length === 0 ||
+      !this.reflector.get<boolean>(READS_FROM_REPLICA, context.getHandler())
+    );
+  }
+
+  private readonly passing = new WeakMap<PolicyRequirement, Map<string, string>>();
+
+  /**
+   * The callers the organization check lets through, as SQL over the scope statement's `m.type`,
+   * `u.is_platform_admin` and `o.is_workforce`: every combination of them put to the rules once, so
+   * the SQL says what the rules say. A route's statement runs only for them: one refused would learn
+   * from its time what it may not read.
+   */
+  private passingSql(requirement: PolicyRequirement, scheme: string): string {
+    let byScheme = this.passing.get(requirement);
+    if (!byScheme) this.passing.set(requirement, (byScheme = new Map()));
+    let passing = byScheme.get(scheme);
+    if (passing === undefined) {
+      const combinations: string[] = [];
+      for (const membershipType of [...MEMBERSHIP_TYPES, null]) {
+        for (const isPlatformAdmin of [false, true]) {
+          for (const isWorkforce of [false, true]) {
+            const ctx: PolicyContext = {
+              caller: { userId: SOME_USER, isPlatformAdmin, scheme },
+              organization: { id: SOME_ORGANIZATION, isWorkforce, membershipType },
+            };
+            if (!this.passes(requirement, ctx)) continue;
+            combinations.push(`('${membershipType ?? ''}', ${isPlatformAdmin}, ${isWorkforce})`);
+          }
+        }
+      }
+      passing = combinations.length
+        ? `o.id is not null and (coalesce(m.type, ''), u.is_platform_admin, o.is_workforce) in (${combinations.join(', ')})`
+        : 'false';
+      byScheme.set(scheme, passing);
+    }
+    return passing;
+  }
+
+  private passes(requirement: PolicyRequirement, ctx: PolicyContext): boolean {
+    try {
+      this.check(requirement, ctx, this.abilities.build(ctx));
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   private check(requirement: PolicyRequirement, ctx: PolicyContext, ability: AppAbility): void {

@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from '../database/sql';
 import type { MembershipType } from './vocabulary';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
-import { Credential, PolicyContext, ScopeColumns } from './policy-context';
+import { Credential, PolicyContext, ScopeColumns, ScopeStatement } from './policy-context';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
@@ -61,29 +61,53 @@ export class ScopeLoader {
   }
 
   async forOrganization(credential: Credential, organizationId: string): Promise<PolicyContext | undefined> {
+    return (await this.forOrganizationLoading(credential, organizationId))?.ctx;
+  }
+
+  /**
+   * The organization's scope, and with `load` the rows of a route's statement in the same statement,
+   * when the caller is one of those `load.passing` describes (SQL over the scope's `u`, `o`, `m`):
+   * `rows` is undefined when they are not.
+   */
+  async forOrganizationLoading(
+    credential: Credential,
+    organizationId: string,
+    load?: { statement: ScopeStatement; passing: string },
+  ): Promise<{ ctx: PolicyContext; rows?: Record<string, unknown>[] } | undefined> {
     const [row] = await sql<
       CallerRow & {
         organization_id: string | null;
         is_workforce: boolean | null;
         type: MembershipType | null;
+        loaded?: Record<string, unknown>[] | null;
       }
     >(
       this.em,
       `with u as (${credential.callerSql})
-       select u.id, u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type
+       select u.id, u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type${
+         load
+           ? `,
+              case when ${load.passing}
+                   then (select coalesce(json_agg(p order by ${load.statement.orderBy}), '[]')
+                           from (${load.statement.sql}) p)
+              end as loaded`
+           : ''
+       }
          from u
          left join organizations o on o.id = ?::uuid
          left join memberships m on m.organization_id = o.id and m.user_id = u.id and ${inForceSql('m')}`,
-      [...credential.params, organizationId],
-      { name: `scope-organization:${credential.scheme}` },
+      [...credential.params, ...(load?.statement.params ?? []), organizationId],
+      // A loading statement's text varies with the route's input: it is named after its text.
+      load ? {} : { name: `scope-organization:${credential.scheme}` },
     );
     if (!row) return undefined;
-    return {
+    const ctx: PolicyContext = {
       caller: caller(row, credential),
       organization: row.organization_id
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
+    return row.loaded ? { ctx, rows: row.loaded } : { ctx };
   }
 
   async forResource(

@@ -1,9 +1,11 @@
 import { EntityManager } from '@mikro-orm/core';
+import { ValidationPipe } from '@nestjs/common';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
 import { addCollaborator, createResource } from '../factories/resources.factory';
 import { createPlatformAdmin } from '../factories/users.factory';
+import { nodesOf, PlanNode } from '../support/query-plan';
 import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -46,6 +48,76 @@ describe('Read path work', () => {
     expect(status).toBe(200);
     expect(statements).toHaveLength(1);
   });
+
+  it.each([
+    ['members', '?limit=10'],
+    ['the autocomplete', '?q=ad&limit=10'],
+  ])('listing %s is one statement: the policy guard loads the page with its scope', async (_, query) => {
+    const org = await createOrganization(t);
+    const member = await createMember(t, org.id, 'member');
+
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.get(`/organizations/${org.id}/members${query}`, member.token)).status;
+    });
+    expect(status).toBe(200);
+    expect(statements).toHaveLength(1);
+  });
+
+  it("the autocomplete validates its query once: the route's pipe takes the guard's validated query", async () => {
+    const org = await createOrganization(t);
+    const spy = jest.spyOn(ValidationPipe.prototype, 'validate');
+    try {
+      expect((await t.get(`/organizations/${org.id}/members?q=ad&limit=10`, org.admin.token)).status).toBe(
+        200,
+      );
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  /** The member_search_words scans PostgreSQL ran for the statement: their loops, from `explain analyze`. */
+  async function searchScansRun(statement: { text: string; values: unknown[] }): Promise<number> {
+    const knex = t.orm.em.getConnection().getKnex();
+    const connection = (await knex.client.acquireConnection()) as Client;
+    try {
+      await connection.query(`prepare scoped_search as ${statement.text}`);
+      const values = statement.values.map((value) => connection.escapeLiteral(String(value))).join(', ');
+      const { rows } = await connection.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
+        `explain (analyze, format json) execute scoped_search(${values})`,
+      );
+      return nodesOf(rows[0]['QUERY PLAN'][0].Plan)
+        .filter((node) => node['Relation Name'] === 'member_search_words')
+        .reduce((loops, node) => loops + (node['Actual Loops'] ?? 0), 0);
+    } finally {
+      await connection.query('deallocate scoped_search');
+      await knex.client.releaseConnection(connection);
+    }
+  }
+
+  it.each([
+    ['an external user of the organization', 'external', 403],
+    ['an admin of another organization', 'outsider', 404],
+  ] as const)(
+    'the autocomplete asked by %s, whom the rules refuse, searches nothing: the guard runs the page only for callers who pass',
+    async (_, who, refusal) => {
+      const org = await createOrganization(t);
+      await createMember(t, org.id, 'member', 'Ada Lovelace');
+      const caller =
+        who === 'outsider' ? (await createOrganization(t)).admin : await createMember(t, org.id, who);
+      const search = async (token: string, status: number) => {
+        const { statements } = await statementsSentWhile(async () => {
+          expect((await t.get(`/organizations/${org.id}/members?q=ad&limit=10`, token)).status).toBe(status);
+        });
+        expect(statements).toHaveLength(1);
+        return searchScansRun(statements[0]);
+      };
+
+      expect(await search(org.admin.token, 200)).toBeGreaterThan(0);
+      expect(await search(caller.token, refusal)).toBe(0);
+    },
+  );
 
   it('opening a project forks no entity manager: a read that only runs SQL needs no unit of work', async () => {
     const org = await createOrganization(t);

@@ -11,6 +11,7 @@ import {
 } from './dto/member-requests.dto';
 import { MemberDto, MemberPage, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipService } from './membership.service';
+import { memberPageInScope } from './membership.repository';
 import { ApiProblems } from '../../common/api-problems.decorator';
 import { MembershipErrorCode } from './membership.errors';
 import { ReadsFromReplica } from '../../database/read-routing';
@@ -24,7 +25,7 @@ export class MembersController {
 
   /** The organization's users by the time they joined; with `q`, the autocomplete of invite dropdowns, names starting with the text first. */
   @Get()
-  @Authorize('read', 'Member', ORGANIZATION)
+  @Authorize('read', 'Member', { type: 'organization', load: memberPageInScope })
   @ApiQuery({
     name: 'type',
     required: false,
@@ -34,8 +35,12 @@ export class MembersController {
   })
   @ReadsFromReplica()
   @ApiOperation({ operationId: 'listOrganizationMembers' })
-  list(@UuidParam('orgId') orgId: string, @Query() query: ListMembersQuery): Promise<MemberPage> {
-    return this.members.list(orgId, query);
+  list(
+    @UuidParam('orgId') orgId: string,
+    @Query() query: ListMembersQuery,
+    @CurrentPolicy() policy: RequestPolicy,
+  ): Promise<MemberPage> {
+    return this.members.list(orgId, query, policy);
   }
 
   /** Adds a user by email with a type; members may not add admins. */

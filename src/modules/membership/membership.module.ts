@@ -38,6 +38,12 @@ import { OrganizationRights } from './organization-rights';
     InvitationsRepository,
     InvitationMails,
   ],
-  exports: [MembershipRepository, MembershipService, NewMembershipsService, OrganizationRights, InvitationsService],
+  exports: [
+    MembershipRepository,
+    MembershipService,
+    NewMembershipsService,
+    OrganizationRights,
+    InvitationsService,
+  ],
 })
 export class MembershipModule {}

@@ -6,6 +6,9 @@ import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
 import { invitedSql } from '../users/users.repository';
+import { validatedQuery } from '../../common/validation';
+import type { ScopeStatement, ScopeStatementOf } from '../../policy/policy-context';
+import { ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto } from './dto/member.dto';
 import { MyMembershipDto } from './dto/my-membership.dto';
 
@@ -266,23 +269,99 @@ const MAX_SEARCH_WORDS = 8;
  * planner.
  */
 export async function memberSearchOf(em: EntityManager, typed: string): Promise<MemberSearch | undefined> {
-  let text: string;
-  if (/^[\x20-\x7e]*$/.test(typed)) {
-    text = typed
-      .toLowerCase()
-      .split(/[^a-z0-9]+/)
-      .filter(Boolean)
-      .join(' ');
-  } else {
-    const [row] = await sql<{ text: string }>(em, `select member_search_text(?::text) as text`, [typed]);
-    text = row.text;
-  }
+  const text =
+    asciiSearchText(typed) ??
+    (await sql<{ text: string }>(em, `select member_search_text(?::text) as text`, [typed]))[0].text;
+  return searchOfText(text);
+}
+
+/** member_search_text of printable ASCII; undefined for any other text. */
+function asciiSearchText(typed: string): string | undefined {
+  if (!/^[\x20-\x7e]*$/.test(typed)) return undefined;
+  return typed
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean)
+    .join(' ');
+}
+
+function searchOfText(text: string): MemberSearch | undefined {
   if (text === '') return undefined;
   const words = [...new Set(text.split(' '))]
     .sort((a, b) => b.length - a.length || (a < b ? -1 : a > b ? 1 : 0))
     .slice(0, MAX_SEARCH_WORDS);
   return { text, words };
 }
+
+/** A members page as the route takes it: the list, or with `q` the autocomplete. */
+export interface MemberPageQuery {
+  types?: readonly MembershipType[];
+  q?: string;
+  cursor?: string;
+  limit: number;
+}
+
+/** The members page's one statement; `search` is the `q` split (undefined: the list by join time). */
+function memberPageStatement(
+  organizationId: string,
+  query: MemberPageQuery,
+  search: MemberSearch | undefined,
+): ScopeStatement {
+  if (!search) {
+    const list = memberListSql(organizationId, {
+      types: query.types,
+      after: MEMBERS_CURSOR.decode(query.cursor),
+      limit: query.limit,
+    });
+    return { ...list, orderBy: 'p.created_at, p.user_id' };
+  }
+  const found = memberSearchSql(organizationId, {
+    types: query.types,
+    search,
+    after: FOUND_MEMBERS_CURSOR.decode(query.cursor),
+    limit: query.limit,
+  });
+  return { ...found, orderBy: 'p.rank, p.entry using ~<~, p.user_id' };
+}
+
+function memberPageOf(rows: unknown[], query: MemberPageQuery, searched: boolean): Page<MemberDto> {
+  return searched
+    ? FOUND_MEMBERS_CURSOR.page(
+        rows as FoundMemberRow[],
+        query.limit,
+        (row) => [row.rank, row.entry, row.user_id],
+        toMemberDto,
+      )
+    : MEMBERS_CURSOR.page(
+        rows as MemberRow[],
+        query.limit,
+        (row) => [row.joined_key, row.user_id],
+        toMemberDto,
+      );
+}
+
+/**
+ * The members page's statement for the policy guard to run in its scope statement (`load`): the
+ * route's raw query, validated as its pipe does; none for a search that needs the database to split
+ * its text (not printable ASCII).
+ */
+export const memberPageInScope: ScopeStatementOf = async ({ params, query }) => {
+  const valid = await validatedQuery(ListMembersQuery, query);
+  const text = valid.q ? asciiSearchText(valid.q) : undefined;
+  if (valid.q && text === undefined) return undefined;
+  return memberPageStatement(
+    params.orgId,
+    pageQueryOf(valid),
+    text === undefined ? undefined : searchOfText(text),
+  );
+};
+
+export const pageQueryOf = (query: ListMembersQuery): MemberPageQuery => ({
+  types: query.type,
+  q: query.q,
+  cursor: query.cursor,
+  limit: query.limit,
+});
 
 /**
  * The user's internal organization (none when they are internal nowhere), its membership row locked
@@ -298,29 +377,18 @@ type RowLock = 'for update' | 'for share' | 'for key share' | '';
 /** The SQL of memberships: the only writer of the table. */
 @Injectable()
 export class MembershipRepository {
+  /** The page; its rows given when the policy guard loaded them with the scope (`memberPageInScope`). */
   async page(
     em: EntityManager,
     organizationId: string,
-    query: { types?: readonly MembershipType[]; q?: string; cursor?: string; limit: number },
+    query: MemberPageQuery,
+    loadedRows?: unknown[],
   ): Promise<Page<MemberDto>> {
     const search = query.q ? await memberSearchOf(em, query.q) : undefined;
-    if (!search) {
-      const list = memberListSql(organizationId, {
-        types: query.types,
-        after: MEMBERS_CURSOR.decode(query.cursor),
-        limit: query.limit,
-      });
-      const rows = await sql<MemberRow>(em, list.sql, list.params);
-      return MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.joined_key, row.user_id], toMemberDto);
-    }
-    const found = memberSearchSql(organizationId, {
-      types: query.types,
-      search,
-      after: FOUND_MEMBERS_CURSOR.decode(query.cursor),
-      limit: query.limit,
-    });
-    const rows = await sql<FoundMemberRow>(em, found.sql, found.params);
-    return FOUND_MEMBERS_CURSOR.page(rows, query.limit, (row) => [row.rank, row.entry, row.user_id], toMemberDto);
+    if (loadedRows) return memberPageOf(loadedRows, query, search !== undefined);
+    const statement = memberPageStatement(organizationId, query, search);
+    const rows = await sql(em, statement.sql, statement.params);
+    return memberPageOf(rows, query, search !== undefined);
   }
 
   async findMember(
@@ -378,11 +446,7 @@ export class MembershipRepository {
 
   /** The organization where the user is internal, locked as `lockType` does; null when none. */
   async lockInternalOrganization(em: EntityManager, userId: string): Promise<string | null> {
-    const [row] = await sql<{ organization_id: string }>(
-      em,
-      INTERNAL_ORGANIZATION_LOCK_SQL,
-      [userId],
-    );
+    const [row] = await sql<{ organization_id: string }>(em, INTERNAL_ORGANIZATION_LOCK_SQL, [userId]);
     return row?.organization_id ?? null;
   }
 

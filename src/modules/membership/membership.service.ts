@@ -15,7 +15,7 @@ import { UsersService } from '../users/users.service';
 import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipErrors } from './membership.errors';
-import { MembershipRepository } from './membership.repository';
+import { MembershipRepository, pageQueryOf } from './membership.repository';
 import { InvitationsService } from './invitations.service';
 import { OrganizationRights } from './organization-rights';
 
@@ -32,13 +32,9 @@ export class MembershipService {
     private readonly invitations: InvitationsService,
   ) {}
 
-  list(organizationId: string, query: ListMembersQuery): Promise<Page<MemberDto>> {
-    return this.memberships.page(this.em, organizationId, {
-      types: query.type,
-      q: query.q,
-      cursor: query.cursor,
-      limit: query.limit,
-    });
+  /** The page, read from the rows the policy guard loaded with the scope when it did (`memberPageInScope`). */
+  list(organizationId: string, query: ListMembersQuery, policy: RequestPolicy): Promise<Page<MemberDto>> {
+    return this.memberships.page(this.em, organizationId, pageQueryOf(query), policy.loadedRows);
   }
 
   /**
@@ -78,7 +74,13 @@ export class MembershipService {
         !(await this.memberships.isWorkforceEligible(em, organizationId, user.id))
       )
         throw MembershipErrors.notWorkforceEligible();
-      const membership = await this.memberships.insert(em, organizationId, user.id, input.type, expiresAt ?? null);
+      const membership = await this.memberships.insert(
+        em,
+        organizationId,
+        user.id,
+        input.type,
+        expiresAt ?? null,
+      );
       await this.invitations.invited(em, { organizationId, user, invitedBy: policy.ctx.caller.userId });
       await this.audit.recordMany(em, [
         {

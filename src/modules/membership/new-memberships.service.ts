@@ -84,7 +84,12 @@ export class NewMembershipsService {
   }
 
   /** A first admin of an organization being created: internal nowhere else, not another organization's domain. */
-  async addFirstAdmin(em: EntityManager, organizationId: string, user: FoundUser, actorId: string): Promise<void> {
+  async addFirstAdmin(
+    em: EntityManager,
+    organizationId: string,
+    user: FoundUser,
+    actorId: string,
+  ): Promise<void> {
     if (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
       throw MembershipErrors.alreadyInternalElsewhere(user.email);
     if (await this.organizations.isDomainOfOtherOrganization(em, user.email, organizationId))
