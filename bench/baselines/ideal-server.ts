@@ -1,21 +1,23 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool, QueryConfig } from 'pg';
 
 /**
- * The ideal baseline: what the bench's read scenarios cost when written by hand on bare Fastify and
+ * The ideal baseline: what the bench's read and write scenarios cost when written by hand on bare Fastify and
  * `pg`, with no framework, doing the service's whole work: the HS256 access token verified, the
  * caller confirmed in the database (credential version, session), the same authorization rules
  * (the same 401, 403 and 404), and the same JSON. Each request is one named prepared statement
  * that confirms the caller, checks the rules and builds the answer's JSON in PostgreSQL; the server
- * passes that text through. The service is measured against it: ours / ideal.
+ * passes that text through (a write also writes its rows in it: see ADD_MEMBER_STATEMENT and the
+ * three after it). The service is measured against it: ours / ideal.
  *
  * It mirrors, for the routes it serves, session-token.authenticator.ts (only our own access
  * tokens), scope-loader.ts and the rules (platform, organizations, membership, resources), and the
  * SQL of resources.repository.ts, project-tag-sql.ts and membership.repository.ts. Query validation
  * answers the same statuses but shorter problem details.
  *
- * Environment: IDEAL_PORT, IDEAL_DATABASE_URL, JWT_SECRET, DB_POOL_MAX (10 as the service's).
+ * Environment: IDEAL_PORT, IDEAL_DATABASE_URL, JWT_SECRET, DB_POOL_MAX (10 as the service's),
+ * QUOTA_RESOURCES_PER_ORGANIZATION (as the service's, for projects).
  */
 
 const ISSUER = 'orgs-access-service';
@@ -945,12 +947,23 @@ const listsProjects = (row: ScopeRow) =>
   row.is_platform_admin || row.type === 'admin' || row.type === 'member';
 const readsMembers = listsProjects;
 
-async function main(): Promise<void> {
-  const secret = Buffer.from(process.env.JWT_SECRET ?? '', 'utf8');
+export interface IdealServerOptions {
+  databaseUrl: string;
+  jwtSecret: string;
+  poolMax?: number;
+  /** The service's QUOTA_RESOURCES_PER_ORGANIZATION, for projects. */
+  projectQuota?: number;
+}
+
+/** The ideal server, ready to listen or to be sent requests with `inject` (test/e2e/ideal-writes.e2e-spec.ts). */
+export async function buildIdealServer(
+  options: IdealServerOptions,
+): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const secret = Buffer.from(options.jwtSecret, 'utf8');
   if (secret.length === 0) throw new Error('JWT_SECRET is required');
   const pool = new Pool({
-    connectionString: process.env.IDEAL_DATABASE_URL,
-    max: Number(process.env.DB_POOL_MAX ?? 10),
+    connectionString: options.databaseUrl,
+    max: options.poolMax ?? 10,
     // Generic plans, always: every statement is written for one (the branch a caller does not take
     // is cut by a one-time filter on the scope), and the custom plans PostgreSQL would otherwise keep
     // choosing for these long statements cost 2 to 3 ms of planning each request. JIT off: a generic
@@ -1317,7 +1330,7 @@ async function main(): Promise<void> {
     },
   );
 
-  const projectQuota = Number(process.env.QUOTA_RESOURCES_PER_ORGANIZATION ?? 10000);
+  const projectQuota = options.projectQuota ?? 10000;
   app.post<{ Body: Record<string, unknown> | undefined }>('/projects', async (request, reply) => {
     const claims = verifyAccessToken(request.headers.authorization, secret);
     if (!claims) return sendProblem(request, reply, unauthenticated());
@@ -1361,17 +1374,32 @@ async function main(): Promise<void> {
     });
   });
 
-  const close = async () => {
-    await app.close();
-    await pool.end();
-    process.exit(0);
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
   };
-  process.once('SIGTERM', () => void close());
-  process.once('SIGINT', () => void close());
+}
+
+async function main(): Promise<void> {
+  const { app, close } = await buildIdealServer({
+    databaseUrl: process.env.IDEAL_DATABASE_URL ?? '',
+    jwtSecret: process.env.JWT_SECRET ?? '',
+    poolMax: Number(process.env.DB_POOL_MAX ?? 10),
+    projectQuota: Number(process.env.QUOTA_RESOURCES_PER_ORGANIZATION ?? 10000),
+  });
+  const stop = () => void close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   await app.listen({ port: Number(process.env.IDEAL_PORT), host: '127.0.0.1' });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}
