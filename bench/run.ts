@@ -79,7 +79,7 @@ const HAND_OVER = { users: 3, projects: 1000 };
 const PROJECT_QUOTA = '10000000';
 /**
  * BENCH_ONLY=writes: the writes alone, ours and the ideal's (no reads, ways in, hand-over or profiles), to
- * measure a change to a write path in about two minutes. Its report is partial: not one to commit.
+ * measure a change to a write path in a few minutes. Its report is partial: not one to commit.
  */
 const ONLY_WRITES = process.env.BENCH_ONLY === 'writes';
 /** Above this share of the CPUs used by other processes, a measurement is taken again. */
