@@ -76,6 +76,9 @@ export interface WriteResult {
   load?: LoadResult;
   /** The same writes with a webhook endpoint subscribed to every event (no delivery worker running). */
   withWebhook?: LoadResult;
+  /** The ideal baseline's same writes (no endpoint subscribed): the machine's limit for this work. */
+  ideal?: LoadResult;
+  idealNote?: string;
 }
 
 export interface HandOverResult {
@@ -225,15 +228,19 @@ function identityTable(report: BenchReport): string[] {
 
 function writeTable(report: BenchReport): string[] {
   const lines = [
-    '| write | request | target p95 | req/s | p50 ms | p95 ms | p99 ms | CPU ms/request: server, PostgreSQL | with a webhook endpoint: req/s, p95 ms | events cost | status |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| write | request | target p95 | req/s | p50 ms | p95 ms | p99 ms | ideal req/s | ideal p50 / p95 ms | ours / ideal req/s | CPU ms/request: server, PostgreSQL (ideal) | with a webhook endpoint: req/s, p95 ms | events cost | status |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const w of report.writes) {
     const cost =
       w.load && w.withWebhook ? 1 - ratio(w.withWebhook.requestsPerSecond, w.load.requestsPerSecond) : NaN;
     lines.push(
       `| ${w.title} | \`${w.example ?? '-'}\` | <= ${w.p95TargetMs} ms | ${rps(w.load)} | ${ms(w.load?.p50Ms)} | ` +
-        `${ms(w.load?.p95Ms)} | ${ms(w.load?.p99Ms)} | ${cpuCell(w.load)} | ` +
+        `${ms(w.load?.p95Ms)} | ${ms(w.load?.p99Ms)} | ` +
+        `${w.ideal ? rps(w.ideal) : w.idealNote ? `not comparable: ${w.idealNote}` : '-'} | ` +
+        `${w.ideal ? `${ms(w.ideal.p50Ms)} / ${ms(w.ideal.p95Ms)}` : '-'} | ` +
+        `${w.load && w.ideal ? x2(ratio(w.load.requestsPerSecond, w.ideal.requestsPerSecond)) : '-'} | ` +
+        `${cpuCell(w.load)}${w.ideal ? ` (${cpuCell(w.ideal)})` : ''} | ` +
         `${w.withWebhook ? `${rps(w.withWebhook)}, ${ms(w.withWebhook.p95Ms)}` : '-'} | ` +
         `${Number.isNaN(cost) ? '-' : percent(cost)} | ${statusText(w.status, w.note)} |`,
     );
@@ -664,7 +671,9 @@ function markdown(report: BenchReport, charts: { p95: string; sweep: string }): 
     '',
     'Each write is new (a new email, a project not yet tagged); the second column is the same writes with a ' +
       'webhook endpoint subscribed to every event type, so that each write also fills the outbox (the delivery ' +
-      'worker does not run in the measured server: what is measured is emitting, not delivering).',
+      'worker does not run in the measured server: what is measured is emitting, not delivering). The ideal ' +
+      'columns are the ideal baseline doing the same writes (the same rows, the same answer, one statement each, ' +
+      "no endpoint subscribed), measured once: the machine's limit for this work, next to the target.",
     '',
     ...writeTable(report),
     '',

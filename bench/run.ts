@@ -75,6 +75,13 @@ const KEYSET_PAGE = 1000;
 const WRITE_ROUNDS = 2;
 const WRITE_SECONDS = Number(process.env.BENCH_WRITE_SECONDS ?? 4);
 const HAND_OVER = { users: 3, projects: 1000 };
+/** The big organization holds 100,000 projects, and the write scenarios add more (ours and the ideal's). */
+const PROJECT_QUOTA = '10000000';
+/**
+ * BENCH_ONLY=writes: the writes alone, ours and the ideal's (no reads, ways in, hand-over or profiles), to
+ * measure a change to a write path in a few minutes. Its report is partial: not one to commit.
+ */
+const ONLY_WRITES = process.env.BENCH_ONLY === 'writes';
 /** Above this share of the CPUs used by other processes, a measurement is taken again. */
 const NOISY_SHARE = 0.1;
 
@@ -124,8 +131,7 @@ function startServer(
       // No delivery worker: the bench measures what emitting events costs a write, not delivering them.
       WEBHOOK_POLL_INTERVAL_MS: '0',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: '127.0.0.0/8',
-      // The big organization holds 100,000 projects, and the write scenarios add more.
-      QUOTA_RESOURCES_PER_ORGANIZATION: '10000000',
+      QUOTA_RESOURCES_PER_ORGANIZATION: PROJECT_QUOTA,
       LOG_LEVEL: 'warn',
       HOST: '127.0.0.1',
       PORT: String(port),
@@ -480,14 +486,16 @@ async function main(): Promise<void> {
         ...writeInputs.invitationProjectIds,
       ]);
     }
-    const reads = mainScenarios(state);
-    const identity = identityScenarios(state);
+    const reads = ONLY_WRITES ? [] : mainScenarios(state);
+    const identity = ONLY_WRITES ? [] : identityScenarios(state);
     const probes = new Map<string, Probe>();
     for (const scenario of [...reads, ...identity]) {
       probes.set(scenario.key, await probe(capturing, proxy, scenario, tokenOf(scenario.caller)));
     }
     log(`walking the admin's project list to page ${KEYSET_PAGE}`);
-    const walk = await cursorOfPage(capturing.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
+    const walk = ONLY_WRITES
+      ? { reason: 'not measured (BENCH_ONLY=writes)' }
+      : await cursorOfPage(capturing.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
     const keyset = walk.cursor ? keysetScenarios(state, walk.cursor) : [];
     for (const scenario of keyset) {
       probes.set(scenario.key, await probe(capturing, proxy, scenario, tokenOf(scenario.caller)));
@@ -646,7 +654,9 @@ async function main(): Promise<void> {
     log(
       `hand-over: removing ${HAND_OVER.users} members, each the sole admin of ${HAND_OVER.projects} projects`,
     );
-    const soleAdmins = await benchSoleAdmins(databaseUrl, state, runId, HAND_OVER.users, HAND_OVER.projects);
+    const soleAdmins = ONLY_WRITES
+      ? []
+      : await benchSoleAdmins(databaseUrl, state, runId, HAND_OVER.users, HAND_OVER.projects);
     const handOver: HandOverResult = { projects: HAND_OVER.projects, durationsMs: [], note: undefined };
     for (const userId of soleAdmins) {
       const started = process.hrtime.bigint();
@@ -677,11 +687,18 @@ async function main(): Promise<void> {
       script: IDEAL_SERVER,
       port: idealPort,
       readyPath: '/hello',
-      env: { IDEAL_PORT: String(idealPort), IDEAL_DATABASE_URL: databaseUrl, JWT_SECRET },
+      env: {
+        IDEAL_PORT: String(idealPort),
+        IDEAL_DATABASE_URL: databaseUrl,
+        JWT_SECRET,
+        QUOTA_RESOURCES_PER_ORGANIZATION: PROJECT_QUOTA,
+      },
     });
     cleanups.push(() => ideal.stop());
     const idealWatch = { serverPid: ideal.pid, postmasterPid };
-    const idealWalk = await cursorOfPage(ideal.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
+    const idealWalk = ONLY_WRITES
+      ? { cursor: undefined }
+      : await cursorOfPage(ideal.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
     const idealKeyset = idealWalk.cursor ? keysetScenarios(state, idealWalk.cursor) : [];
     for (const scenario of [...reads, ...idealKeyset]) {
       const result = results.find((r) => r.key === scenario.key);
@@ -703,6 +720,30 @@ async function main(): Promise<void> {
       result.ideal = swept.main;
       log(
         `${scenario.key} ideal: ${swept.main.requestsPerSecond.toFixed(0)} req/s, p95 ${swept.main.p95Ms.toFixed(2)} ms`,
+      );
+    }
+    // The writes once each, no endpoint subscribed, numbered on from ours: no email or title meets one of ours.
+    for (const scenario of writes) {
+      const result = writeResults.find((r) => r.key === scenario.key);
+      if (!result?.load) continue;
+      const nextRequest = generators.get(scenario.key)!;
+      const first = nextRequest();
+      const answer = await send(ideal.baseUrl, first, tokenOf(scenario.caller));
+      if (answer.status < 200 || answer.status >= 300) {
+        result.idealNote = `${first.method} ${first.path} answers ${answer.status}`;
+        log(`${scenario.key}: the ideal baseline does not answer it (${result.idealNote})`);
+        continue;
+      }
+      const driven = {
+        baseUrl: ideal.baseUrl,
+        nextRequest,
+        token: tokenOf(scenario.caller),
+        watch: idealWatch,
+      };
+      result.ideal = await measure(driven, CONNECTIONS, WRITE_SECONDS);
+      result.idealNote = loadFailure(result.ideal) ?? undefined;
+      log(
+        `${scenario.key} ideal: ${result.ideal.requestsPerSecond.toFixed(0)} req/s, p95 ${result.ideal.p95Ms.toFixed(2)} ms`,
       );
     }
     /** GET /hello, no database: what the framework alone costs a request. */
@@ -736,7 +777,7 @@ async function main(): Promise<void> {
         .filter((s) => probes.get(s.key)?.available)
         .map((s) => ({ key: s.key, title: s.title, caller: s.caller, nextRequest: rotating(s.paths) })),
       ...writes
-        .filter((w) => writeResults.find((r) => r.key === w.key)?.load)
+        .filter((w) => !ONLY_WRITES && writeResults.find((r) => r.key === w.key)?.load)
         .map((w) => ({ key: w.key, title: w.title, caller: w.caller, nextRequest: generators.get(w.key)! })),
     ];
     for (const item of profiled) {

@@ -1,21 +1,23 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import Fastify, { FastifyReply, FastifyRequest } from 'fastify';
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Pool, QueryConfig } from 'pg';
 
 /**
- * The ideal baseline: what the bench's read scenarios cost when written by hand on bare Fastify and
+ * The ideal baseline: what the bench's read and write scenarios cost when written by hand on bare Fastify and
  * `pg`, with no framework, doing the service's whole work: the HS256 access token verified, the
  * caller confirmed in the database (credential version, session), the same authorization rules
  * (the same 401, 403 and 404), and the same JSON. Each request is one named prepared statement
  * that confirms the caller, checks the rules and builds the answer's JSON in PostgreSQL; the server
- * passes that text through. The service is measured against it: ours / ideal.
+ * passes that text through (a write also writes its rows in it: see ADD_MEMBER_STATEMENT and the
+ * three after it). The service is measured against it: ours / ideal.
  *
  * It mirrors, for the routes it serves, session-token.authenticator.ts (only our own access
  * tokens), scope-loader.ts and the rules (platform, organizations, membership, resources), and the
  * SQL of resources.repository.ts, project-tag-sql.ts and membership.repository.ts. Query validation
  * answers the same statuses but shorter problem details.
  *
- * Environment: IDEAL_PORT, IDEAL_DATABASE_URL, JWT_SECRET, DB_POOL_MAX (10 as the service's).
+ * Environment: IDEAL_PORT, IDEAL_DATABASE_URL, JWT_SECRET, DB_POOL_MAX (10 as the service's),
+ * QUOTA_RESOURCES_PER_ORGANIZATION (as the service's, for projects).
  */
 
 const ISSUER = 'orgs-access-service';
@@ -529,6 +531,304 @@ function prefixRange(prefix: string): [string, string] {
   return [prefix, characters.join('') + String.fromCodePoint(next)];
 }
 
+/**
+ * The writes. Each is one statement: the caller confirmed, the rule checked, and every row written
+ * in data-modifying CTEs, the statement being its own transaction (all its rows or none). The rows
+ * are those our routes write (captured from them: bench/sql-capture-proxy.ts); what our database's
+ * triggers add (search words, quota usage, tag ids on the project, the webhook outbox event of an
+ * audited change when an endpoint is subscribed) follows from those rows, as for ours. The same
+ * unique indexes settle concurrent writes; a loser gets the 409 ours gives.
+ */
+
+const INTERNAL_TYPES = ['admin', 'member'];
+const MEMBERSHIP_TYPES = ['admin', 'member', 'workforce', 'external'];
+const PROJECT_ROLES = ['admin', 'team_manager', 'annotator_reviewer', 'reviewer', 'annotator'];
+/** The service's INVITATION_TTL (14 days), in seconds. */
+const INVITATION_TTL_SECONDS = 14 * 24 * 60 * 60;
+/** As class-validator's IsEmail for the addresses a client sends: one @, a dotted domain, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+const emailOf = (value: unknown): string | undefined => {
+  if (typeof value !== 'string') return undefined;
+  const email = value.trim().toLowerCase();
+  return email.length <= 254 && EMAIL.test(email) ? email : undefined;
+};
+
+/** users_invited_sql's reading (users.repository.ts): no password and unverified, not a service account. */
+const invitedSql = (alias: string) =>
+  `(${alias}.password_hash is null and ${alias}.email_verified_at is null and ${alias}.service_account_organization_id is null)`;
+const foundUserColumns = (alias: string) =>
+  `${alias}.id, ${alias}.email, ${alias}.name, ${invitedSql(alias)} as invited`;
+
+/** Internal in a workforce organization other than the grant's, both rows share-locked (membership.repository.ts). */
+const workforceEligibleSql = (userId: string, organizationId: string) =>
+  `exists (select 1 from memberships i join organizations w on w.id = i.organization_id
+            where i.user_id = ${userId} and i.type in ('admin', 'member') and w.is_workforce
+              and w.id <> ${organizationId} for share of i, w)`;
+
+/** The invitation of an invited user to organization $4, inviter $1, renewed when there is one (invitations.repository.ts). */
+const invitationUpsertSql = (from: string, userId: string, organizationId: string, ttl: string) =>
+  `insert into invitations (id, created_at, organization_id, user_id, invited_by_id, sent_at, expires_at)
+   select gen_random_uuid(), clock_timestamp(), ${organizationId}, ${userId}, $1::uuid, clock_timestamp(),
+          clock_timestamp() + make_interval(secs => ${ttl})
+     from ${from}
+   on conflict (organization_id, user_id) do update
+     set invited_by_id = coalesce(excluded.invited_by_id, invitations.invited_by_id),
+         sent_at = excluded.sent_at, expires_at = excluded.expires_at`;
+
+const AUDIT_INSERT = `insert into audit_events (id, created_at, organization_id, actor_id, action, target_type, target_id, data)`;
+
+/**
+ * POST /organizations/:orgId/members: $4 organization, $5 email, $6 type, $7 the email's domain, $8
+ * the invitation's lifetime. Internal users add members, workforce and external users; admins add
+ * admins too (membership.rules.ts). The refusals in our order: the domain of another organization
+ * (internal types), already a member, internal elsewhere (internal types), not workforce-eligible.
+ * Nothing is written unless all pass; a concurrent add of the same person loses on
+ * memberships_org_user_unique or memberships_one_internal_org.
+ */
+const ADD_MEMBER_STATEMENT = {
+  name: 'ideal-add-member',
+  text: `with ${ORGANIZATION_SCOPE_SQL},
+allowed as (
+  select s.organization_id from scope s
+   where s.organization_id is not null
+     and (s.is_platform_admin or s.type = 'admin' or (s.type = 'member' and $6::text <> 'admin'))),
+existing as (
+  select ${foundUserColumns('u')}, u.service_account_organization_id is not null as is_service_account
+    from users u where u.email = $5::text),
+refusal as (
+  select case
+    when $6::text in ('admin', 'member')
+         and exists (select 1 from organization_domains d where d.domain = $7::text and d.organization_id <> $4::uuid)
+      then 'DOMAIN_OF_OTHER_ORGANIZATION'
+    when exists (select 1 from existing e join memberships m on m.user_id = e.id and m.organization_id = $4::uuid)
+      then 'ALREADY_MEMBER'
+    when $6::text in ('admin', 'member')
+         and exists (select 1 from existing e join memberships m on m.user_id = e.id
+                      where m.organization_id <> $4::uuid and m.type in ('admin', 'member'))
+      then 'ALREADY_INTERNAL_ELSEWHERE'
+    when $6::text = 'workforce'
+         and not coalesce((select ${workforceEligibleSql('e.id', '$4::uuid')} from existing e), false)
+      then 'NOT_WORKFORCE_ELIGIBLE'
+  end as code
+    from allowed),
+new_user as (
+  insert into users (id, email, name, created_at)
+  select gen_random_uuid(), $5::text, '', now() from refusal r
+   where r.code is null and not exists (select 1 from existing)
+  on conflict (email) do nothing
+  returning ${foundUserColumns('users')}, users.service_account_organization_id is not null as is_service_account),
+member as (
+  select * from new_user
+  union all
+  select e.* from existing e, refusal r where r.code is null),
+membership as (
+  insert into memberships (id, organization_id, user_id, type, created_at, expires_at)
+  select gen_random_uuid(), $4::uuid, m.id, $6::text, clock_timestamp(), null from member m
+  returning user_id, created_at),
+invitation as (
+  ${invitationUpsertSql('member m join membership ms on ms.user_id = m.id where m.invited', 'm.id', '$4::uuid', '$8::int')}),
+audit as (
+  ${AUDIT_INSERT}
+  select gen_random_uuid(), now(), $4::uuid, $1::uuid, 'membership.added', 'user', m.id,
+         jsonb_build_object('email', m.email, 'type', $6::text,
+                            'status', case when m.invited then 'invited' else 'active' end)
+    from member m join membership ms on ms.user_id = m.id)
+select s.is_platform_admin, s.organization_id, s.type, (select code from refusal) as code,
+       m.id as user_id, m.email, m.name, m.invited, m.is_service_account, ${isoSql('ms.created_at')} as joined_at
+  from scope s
+  left join member m on true
+  left join membership ms on ms.user_id = m.id`,
+};
+
+interface AddMemberRow extends ScopeRow {
+  code: string | null;
+  user_id: string | null;
+  email: string;
+  name: string;
+  invited: boolean;
+  is_service_account: boolean;
+  joined_at: string | null;
+}
+
+/** The caller, project $4 and the caller's type in its organization and role on it. */
+const PROJECT_SCOPE_SQL = `${CALLER_SQL},
+scope as (
+  select me.id as user_id, me.is_platform_admin, r.id as resource_id, r.organization_id, m.type,
+         ${roleSql('r.id', 'me.id')} as role
+    from caller me
+    left join resources r on r.id = $4::uuid and r.kind = 'project'
+    left join memberships m on m.organization_id = r.organization_id and m.user_id = me.id
+                           and (m.expires_at is null or m.expires_at > now()))`;
+
+interface ProjectScopeRow {
+  user_id: string;
+  is_platform_admin: boolean;
+  resource_id: string | null;
+  organization_id: string | null;
+  type: string | null;
+  role: string | null;
+}
+
+/**
+ * POST /projects/:id/collaborators, one email: $4 project, $5 email, $6 role, $7 the invitation's
+ * lifetime. Project admins invite any role, team managers any but admin (resources.rules.ts). The
+ * project's row is locked for the statement, as ours locks it for its transaction. The person gets a
+ * users row when unknown, a workforce or external membership when they have none there (audited),
+ * an invitation when invited, the collaborator row and its audit event. The membership is locked
+ * (for key share) or inserted in the statement; a concurrent insert of it, or of the users row,
+ * leaves the statement without one: it is run again (the caller's second round trip, only then).
+ */
+const INVITE_STATEMENT = {
+  name: 'ideal-invite-collaborator',
+  text: `with ${PROJECT_SCOPE_SQL},
+project as (
+  select r.id, r.organization_id from resources r join scope s on r.id = s.resource_id
+   where s.is_platform_admin or s.role = 'admin' or (s.role = 'team_manager' and $6::text <> 'admin')
+     for update of r),
+existing as (select ${foundUserColumns('u')} from users u where u.email = $5::text and exists (select 1 from project)),
+new_user as (
+  insert into users (id, email, name, created_at)
+  select gen_random_uuid(), $5::text, '', now() from project
+   where $5::text is not null and not exists (select 1 from existing)
+  on conflict (email) do nothing
+  returning ${foundUserColumns('users')}),
+invitee as (select * from new_user union all select * from existing),
+current as (
+  select m.type from memberships m join project p on m.organization_id = p.organization_id
+    join invitee i on m.user_id = i.id
+     for key share of m),
+joined as (
+  insert into memberships (id, organization_id, user_id, type, created_at)
+  select gen_random_uuid(), p.organization_id, i.id,
+         case when ${workforceEligibleSql('i.id', 'p.organization_id')} then 'workforce' else 'external' end,
+         clock_timestamp()
+    from project p, invitee i
+   where p.organization_id is not null and not exists (select 1 from current)
+  on conflict (organization_id, user_id) do nothing
+  returning type),
+joined_audit as (
+  ${AUDIT_INSERT}
+  select gen_random_uuid(), now(), p.organization_id, $1::uuid, 'membership.added_by_invitation', 'user', i.id,
+         jsonb_build_object('after', jsonb_build_object('type', j.type),
+                            'via', jsonb_build_object('targetType', 'project', 'targetId', p.id))
+    from joined j, project p, invitee i),
+member as (
+  select p.id as resource_id, p.organization_id, i.id as user_id, i.email, i.invited
+    from project p, invitee i
+   where p.organization_id is null or exists (select 1 from current) or exists (select 1 from joined)),
+invitation as (
+  ${invitationUpsertSql('member m where m.invited and m.organization_id is not null', 'm.user_id', 'm.organization_id', '$7::int')}),
+added as (
+  insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
+  select gen_random_uuid(), m.resource_id, m.user_id, $6::text, m.organization_id, null, now() from member m
+  on conflict (resource_id, user_id) do nothing
+  returning user_id),
+added_audit as (
+  ${AUDIT_INSERT}
+  select gen_random_uuid(), clock_timestamp(), m.organization_id, $1::uuid, 'collaborator.added', 'project', m.resource_id,
+         jsonb_build_object('userId', m.user_id, 'email', m.email, 'before', null,
+                            'after', jsonb_build_object('role', $6::text))
+    from added a join member m on m.user_id = a.user_id)
+select s.*, exists (select 1 from project) as allowed, m.user_id as invitee_id, m.email,
+       coalesce((select type from current), (select type from joined)) as organization_type,
+       exists (select 1 from added) as added,
+       (select c.role from collaborators c where c.resource_id = m.resource_id and c.user_id = m.user_id) as previous_role
+  from scope s left join member m on true`,
+};
+
+interface InviteRow extends ProjectScopeRow {
+  allowed: boolean;
+  invitee_id: string | null;
+  email: string;
+  organization_type: string | null;
+  added: boolean;
+  previous_role: string | null;
+}
+
+/**
+ * POST /projects/:id/tags: $4 project, $5 tag. Internal users of the project's organization who hold
+ * a role on it, or are its admins, tag it (resources.rules.ts); platform admins too. The tag must be
+ * the organization's, key-share locked so it cannot go before the row is committed; tagging twice
+ * changes nothing and records nothing.
+ */
+const TAG_STATEMENT = {
+  name: 'ideal-tag-project',
+  text: `with ${PROJECT_SCOPE_SQL},
+allowed as (
+  select s.* from scope s
+   where s.organization_id is not null
+     and (s.is_platform_admin or (s.type in ('admin', 'member') and (s.role is not null or s.type = 'admin')))),
+tag as (
+  select t.id, t.name from tags t join allowed a on t.organization_id = a.organization_id
+   where t.id = $5::uuid for key share of t),
+tagged as (
+  insert into project_tags (id, project_id, tag_id, organization_id, created_at)
+  select gen_random_uuid(), a.resource_id, tag.id, a.organization_id, now() from allowed a, tag
+  on conflict (project_id, tag_id) do nothing
+  returning tag_id),
+audit as (
+  ${AUDIT_INSERT}
+  select gen_random_uuid(), now(), a.organization_id, a.user_id, 'project.tag_added', 'project', a.resource_id,
+         jsonb_build_object('tagId', tag.id, 'name', tag.name)
+    from tagged, tag, allowed a)
+select s.*, (select name from tag) as tag_name from scope s`,
+};
+
+interface TagRow extends ProjectScopeRow {
+  tag_name: string | null;
+}
+
+/**
+ * POST /projects: $4 the new id, $5 title, $6 description, $7 and $8 the organization's project quota
+ * (as text for the commit-time trigger's setting, and as a number). Any signed-in caller; the project
+ * is their internal organization's (its membership key-share locked so it stays until the commit), or
+ * no organization's. The quota is checked as ours (quota_usage, the trigger holds it at commit); the
+ * caller becomes its admin collaborator; the creation is audited.
+ */
+const CREATE_PROJECT_STATEMENT = {
+  name: 'ideal-create-project',
+  text: `with ${CALLER_SQL},
+owner_org as (
+  select m.organization_id from memberships m join caller c on m.user_id = c.id
+   where m.type in ('admin', 'member') for key share of m),
+quota as (
+  select c.id as user_id,
+         ((select organization_id from owner_org) is null
+          or (set_config('orgs.quota_limit.projects', $7::text, true) is not null
+              and coalesce((select q.used from quota_usage q
+                             where q.organization_id = (select organization_id from owner_org)
+                               and q.quota = 'projects'), 0) < $8::int)) as room
+    from caller c),
+created as (
+  insert into resources (id, created_at, updated_at, kind, organization_id, owner_id, title, description, structure, ontology_id)
+  select $4::uuid, now(), now(), 'project', (select organization_id from owner_org), q.user_id, $5::text, $6::text, null, null
+    from quota q where q.room
+  returning id, organization_id, owner_id, title, description, created_at, updated_at),
+admin as (
+  insert into collaborators (id, created_at, resource_id, user_id, role, organization_id)
+  select gen_random_uuid(), now(), id, owner_id, 'admin', organization_id from created),
+audit as (
+  ${AUDIT_INSERT}
+  select gen_random_uuid(), now(), organization_id, owner_id, 'project.created', 'project', id,
+         jsonb_build_object('after', jsonb_build_object('title', title, 'description', description, 'ontologyId', null,
+                                                        'datasetIds', '[]'::jsonb, 'tagIds', '[]'::jsonb))
+    from created)
+select q.room, c.id, c.organization_id, c.owner_id, c.title, c.description,
+       ${isoSql('c.created_at')} as created_at, ${isoSql('c.updated_at')} as updated_at
+  from quota q left join created c on true`,
+};
+
+interface CreatedProjectRow {
+  room: boolean;
+  id: string | null;
+  organization_id: string | null;
+  owner_id: string;
+  title: string;
+  description: string;
+  created_at: string;
+  updated_at: string;
+}
+
 const MAX_SEARCH_WORDS = 8;
 
 const TITLES: Record<number, string> = {
@@ -536,6 +836,8 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  409: 'Conflict',
+  422: 'Unprocessable Entity',
 };
 
 class Problem {
@@ -645,12 +947,23 @@ const listsProjects = (row: ScopeRow) =>
   row.is_platform_admin || row.type === 'admin' || row.type === 'member';
 const readsMembers = listsProjects;
 
-async function main(): Promise<void> {
-  const secret = Buffer.from(process.env.JWT_SECRET ?? '', 'utf8');
+export interface IdealServerOptions {
+  databaseUrl: string;
+  jwtSecret: string;
+  poolMax?: number;
+  /** The service's QUOTA_RESOURCES_PER_ORGANIZATION, for projects. */
+  projectQuota?: number;
+}
+
+/** The ideal server, ready to listen or to be sent requests with `inject` (test/e2e/ideal-writes.e2e-spec.ts). */
+export async function buildIdealServer(
+  options: IdealServerOptions,
+): Promise<{ app: FastifyInstance; close: () => Promise<void> }> {
+  const secret = Buffer.from(options.jwtSecret, 'utf8');
   if (secret.length === 0) throw new Error('JWT_SECRET is required');
   const pool = new Pool({
-    connectionString: process.env.IDEAL_DATABASE_URL,
-    max: Number(process.env.DB_POOL_MAX ?? 10),
+    connectionString: options.databaseUrl,
+    max: options.poolMax ?? 10,
     // Generic plans, always: every statement is written for one (the branch a caller does not take
     // is cut by a one-time filter on the scope), and the custom plans PostgreSQL would otherwise keep
     // choosing for these long statements cost 2 to 3 ms of planning each request. JIT off: a generic
@@ -847,17 +1160,246 @@ async function main(): Promise<void> {
     },
   );
 
-  const close = async () => {
-    await app.close();
-    await pool.end();
-    process.exit(0);
+  /** What the database refused, as ours answers it: the constraint that settled a concurrent write. */
+  const CONSTRAINT_PROBLEMS: Record<string, () => Problem> = {
+    memberships_org_user_unique: () =>
+      new Problem(409, 'ALREADY_MEMBER', 'This user is already in the organization'),
+    memberships_one_internal_org: () =>
+      new Problem(
+        409,
+        'ALREADY_INTERNAL_ELSEWHERE',
+        'This user is already an internal user (admin or member) of another organization',
+      ),
   };
-  process.once('SIGTERM', () => void close());
-  process.once('SIGINT', () => void close());
+  const write = async <Row>(config: QueryConfig): Promise<Row | Problem | undefined> => {
+    try {
+      return await query<Row>(config);
+    } catch (error) {
+      const constraint = (error as { constraint?: string }).constraint;
+      const problem = constraint ? CONSTRAINT_PROBLEMS[constraint] : undefined;
+      if (problem) return problem();
+      throw error;
+    }
+  };
+  const sendCreated = (reply: FastifyReply, body: unknown) => reply.status(201).send(body);
+  const isInternalType = (type: string | null) => type !== null && INTERNAL_TYPES.includes(type);
+
+  app.post<{ Params: { orgId: string }; Body: Record<string, unknown> | undefined }>(
+    '/organizations/:orgId/members',
+    async (request, reply) => {
+      const claims = verifyAccessToken(request.headers.authorization, secret);
+      if (!claims) return sendProblem(request, reply, unauthenticated());
+      const organizationId = isUuid(request.params.orgId) ? request.params.orgId : null;
+      const mayAdd = (row: ScopeRow) => row.is_platform_admin || isInternalType(row.type);
+      const email = emailOf(request.body?.email);
+      const type = request.body?.type;
+      if (
+        !email ||
+        typeof type !== 'string' ||
+        !MEMBERSHIP_TYPES.includes(type) ||
+        request.body?.expiresAt !== undefined
+      ) {
+        // Guests' expiries are not written here: the bench adds without one.
+        const problem = !email
+          ? invalid('email', 'email must be an email')
+          : invalid('type', 'type is not supported here');
+        return refusedBeforeQuery(request, reply, claims, organizationId, mayAdd, problem);
+      }
+      const values = [
+        ...claimsParams(claims),
+        organizationId,
+        email,
+        type,
+        email.split('@').pop(),
+        INVITATION_TTL_SECONDS,
+      ];
+      const row = await write<AddMemberRow>({ ...ADD_MEMBER_STATEMENT, values });
+      if (row instanceof Problem) return sendProblem(request, reply, row);
+      const problem = organizationVerdict(row, mayAdd);
+      if (problem) return sendProblem(request, reply, problem);
+      if (!row!.is_platform_admin && row!.type !== 'admin' && type === 'admin')
+        return sendProblem(request, reply, forbidden());
+      if (row!.code) {
+        const status = row!.code === 'NOT_WORKFORCE_ELIGIBLE' ? 422 : 409;
+        return sendProblem(request, reply, new Problem(status, row!.code, row!.code));
+      }
+      // The email was inserted by a concurrent request after this statement's snapshot: that one adds them.
+      if (!row!.user_id || !row!.joined_at)
+        return sendProblem(
+          request,
+          reply,
+          new Problem(409, 'ALREADY_MEMBER', 'This user is already in the organization'),
+        );
+      return sendCreated(reply, {
+        userId: row!.user_id,
+        email: row!.email,
+        name: row!.name,
+        type,
+        status: row!.invited ? 'invited' : 'active',
+        isServiceAccount: row!.is_service_account,
+        joinedAt: row!.joined_at,
+        expiresAt: null,
+      });
+    },
+  );
+
+  /** 404 unless the caller may know the project: a role on it, its organization's admin, or a platform admin. */
+  const projectVerdict = (row: ProjectScopeRow | undefined, may: boolean): Problem | undefined => {
+    if (!row) return unauthenticated();
+    if (!row.resource_id) return notFound('Project');
+    if (may) return undefined;
+    const discovers =
+      row.is_platform_admin || row.role !== null || (row.type === 'admin' && row.organization_id !== null);
+    return discovers ? forbidden() : notFound('Project');
+  };
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>(
+    '/projects/:id/collaborators',
+    async (request, reply) => {
+      const claims = verifyAccessToken(request.headers.authorization, secret);
+      if (!claims) return sendProblem(request, reply, unauthenticated());
+      const id = isUuid(request.params.id) ? request.params.id : null;
+      const emails = request.body?.emails;
+      const role = request.body?.role;
+      // One email a request, as the bench sends: a role change of someone already collaborating is not written here.
+      const email = Array.isArray(emails) && emails.length === 1 ? emailOf(emails[0]) : undefined;
+      const valid = email !== undefined && typeof role === 'string' && PROJECT_ROLES.includes(role);
+      const values = [
+        ...claimsParams(claims),
+        id,
+        valid ? email : null,
+        valid ? role : null,
+        INVITATION_TTL_SECONDS,
+      ];
+      let row: InviteRow | Problem | undefined;
+      // Run again once when a concurrent request inserted the person or their membership after the snapshot.
+      for (let attempt = 0; attempt < 2; attempt++) {
+        row = await write<InviteRow>({ ...INVITE_STATEMENT, values });
+        if (row instanceof Problem || !row?.allowed || row.invitee_id) break;
+      }
+      if (row instanceof Problem) return sendProblem(request, reply, row);
+      const may =
+        row !== undefined &&
+        (row.is_platform_admin || row.role === 'admin' || (row.role === 'team_manager' && role !== 'admin'));
+      const problem = projectVerdict(row, may);
+      if (problem) return sendProblem(request, reply, problem);
+      if (!valid) return sendProblem(request, reply, invalid('emails', 'emails must be one email here'));
+      if (!row!.invitee_id) throw new Error('the invitee was inserted concurrently twice');
+      if (!row!.added && row!.previous_role !== role)
+        return sendProblem(
+          request,
+          reply,
+          new Problem(409, 'ROLE_CHANGE', 'A role change is not written here'),
+        );
+      return sendCreated(reply, {
+        added: [
+          { userId: row!.invitee_id, email: row!.email, role, organizationType: row!.organization_type },
+        ],
+      });
+    },
+  );
+
+  app.post<{ Params: { id: string }; Body: Record<string, unknown> | undefined }>(
+    '/projects/:id/tags',
+    async (request, reply) => {
+      const claims = verifyAccessToken(request.headers.authorization, secret);
+      if (!claims) return sendProblem(request, reply, unauthenticated());
+      const id = isUuid(request.params.id) ? request.params.id : null;
+      const tagId = isUuid(request.body?.tagId) ? request.body.tagId : null;
+      const row = await query<TagRow>({ ...TAG_STATEMENT, values: [...claimsParams(claims), id, tagId] });
+      const may =
+        row !== undefined &&
+        (row.is_platform_admin ||
+          (row.organization_id !== null &&
+            isInternalType(row.type) &&
+            (row.role !== null || row.type === 'admin')));
+      const problem = projectVerdict(row, may);
+      if (problem) return sendProblem(request, reply, problem);
+      if (!tagId) return sendProblem(request, reply, invalid('tagId', 'tagId must be a UUID'));
+      if (row!.tag_name === null)
+        return sendProblem(
+          request,
+          reply,
+          new Problem(
+            422,
+            'TAG_OF_OTHER_ORG',
+            "Only tags of the project's own organization can be put on it",
+          ),
+        );
+      return sendCreated(reply, { id: tagId, name: row!.tag_name });
+    },
+  );
+
+  const projectQuota = options.projectQuota ?? 10000;
+  app.post<{ Body: Record<string, unknown> | undefined }>('/projects', async (request, reply) => {
+    const claims = verifyAccessToken(request.headers.authorization, secret);
+    if (!claims) return sendProblem(request, reply, unauthenticated());
+    const title = request.body?.title;
+    const description = request.body?.description ?? '';
+    if (typeof title !== 'string' || title.length < 1 || title.length > 200 || !isStorableText(title))
+      return sendProblem(request, reply, invalid('title', 'title must be 1 to 200 characters'));
+    if (typeof description !== 'string' || description.length > 10000 || !isStorableText(description))
+      return sendProblem(
+        request,
+        reply,
+        invalid('description', 'description must be at most 10000 characters'),
+      );
+    const row = await query<CreatedProjectRow>({
+      ...CREATE_PROJECT_STATEMENT,
+      values: [...claimsParams(claims), randomUUID(), title, description, String(projectQuota), projectQuota],
+    });
+    if (!row) return sendProblem(request, reply, unauthenticated());
+    if (!row.room)
+      return sendProblem(
+        request,
+        reply,
+        new Problem(
+          409,
+          'QUOTA_EXCEEDED',
+          `The organization has reached its limit of ${projectQuota} projects`,
+        ),
+      );
+    return sendCreated(reply, {
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      organizationId: row.organization_id,
+      ownerId: row.owner_id,
+      myRole: 'admin',
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+      ontologyId: null,
+      datasetIds: [],
+      tags: [],
+    });
+  });
+
+  await app.ready();
+  return {
+    app,
+    close: async () => {
+      await app.close();
+      await pool.end();
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const { app, close } = await buildIdealServer({
+    databaseUrl: process.env.IDEAL_DATABASE_URL ?? '',
+    jwtSecret: process.env.JWT_SECRET ?? '',
+    poolMax: Number(process.env.DB_POOL_MAX ?? 10),
+    projectQuota: Number(process.env.QUOTA_RESOURCES_PER_ORGANIZATION ?? 10000),
+  });
+  const stop = () => void close().then(() => process.exit(0));
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
   await app.listen({ port: Number(process.env.IDEAL_PORT), host: '127.0.0.1' });
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

@@ -66,7 +66,9 @@ describe('Read path work', () => {
 
   it("the autocomplete validates its query once: the route's pipe takes the guard's validated query", async () => {
     const org = await createOrganization(t);
-    const spy = jest.spyOn(ValidationPipe.prototype, 'validate');
+    // `validate` is protected: the spy reaches it as the pipe calls it.
+    const pipe = ValidationPipe.prototype as unknown as { validate: (...args: unknown[]) => unknown };
+    const spy = jest.spyOn(pipe, 'validate');
     try {
       expect((await t.get(`/organizations/${org.id}/members?q=ad&limit=10`, org.admin.token)).status).toBe(
         200,

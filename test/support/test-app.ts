@@ -90,6 +90,11 @@ export class TestApp {
     await admin.end();
   }
 
+  /** This app's database, for another client of it (the bench's ideal server). */
+  get databaseUrl(): string {
+    return withDatabase(this.serverUrl, this.databaseName);
+  }
+
   /** A fresh entity manager on this app's database, for assertions and fast factories. */
   em() {
     return this.orm.em.fork();
