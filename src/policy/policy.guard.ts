@@ -25,11 +25,6 @@ export interface AuthorizedRequest extends FastifyRequest {
 type Scoped = Omit<RequestPolicy, 'ability'>;
 
 /**
- * The one gate every request passes: deny by default. Step one, here: may the caller do this kind
- * of action on this kind of target at all (404 when they may not even know it exists, 403 when they
- * may know but not act). Step two, in the services: may they do it to this particular row.
- */
-/**
  * The route's statement, or none when its input is refused: the route answers that itself, after the
  * policy check (a caller who may not know the organization gets 404, not a word about their input).
  */
@@ -46,6 +41,18 @@ async function statementOf(load: ScopeStatementOf, params: Record<string, string
 const SOME_USER = '00000000-0000-4000-8000-000000000001';
 const SOME_ORGANIZATION = '00000000-0000-4000-8000-000000000002';
 
+/** Every relation a caller can have to an organization, as the rules of an organization scope see it. */
+const ORGANIZATION_RELATIONS = [...MEMBERSHIP_TYPES, null].flatMap((membershipType) =>
+  [false, true].flatMap((isPlatformAdmin) =>
+    [false, true].map((isWorkforce) => ({ membershipType, isPlatformAdmin, isWorkforce })),
+  ),
+);
+
+/**
+ * The one gate every request passes: deny by default. Step one, here: may the caller do this kind
+ * of action on this kind of target at all (404 when they may not even know it exists, 403 when they
+ * may know but not act). Step two, in the services: may they do it to this particular row.
+ */
 @Injectable()
 export class PolicyGuard implements CanActivate {
   private readonly logger = new Logger(PolicyGuard.name);
@@ -93,12 +100,11 @@ export class PolicyGuard implements CanActivate {
           scope.load && this.loadsInScope(context)
             ? await statementOf(scope.load, params, request.query)
             : undefined;
-        const loaded = await this.scopes.forOrganizationLoading(
+        scoped = await this.scopes.forOrganizationLoading(
           credential,
           params.orgId,
           statement && { statement, passing: this.passingSql(requirement, credential.scheme) },
         );
-        scoped = loaded && (loaded.rows ? { ctx: loaded.ctx, loadedRows: loaded.rows } : { ctx: loaded.ctx });
       } else {
         const ctx = await this.scopes.forCaller(credential);
         scoped = ctx && { ctx };
@@ -139,19 +145,12 @@ export class PolicyGuard implements CanActivate {
     if (!byScheme) this.passing.set(requirement, (byScheme = new Map()));
     let passing = byScheme.get(scheme);
     if (passing === undefined) {
-      const combinations: string[] = [];
-      for (const membershipType of [...MEMBERSHIP_TYPES, null]) {
-        for (const isPlatformAdmin of [false, true]) {
-          for (const isWorkforce of [false, true]) {
-            const ctx: PolicyContext = {
-              caller: { userId: SOME_USER, isPlatformAdmin, scheme },
-              organization: { id: SOME_ORGANIZATION, isWorkforce, membershipType },
-            };
-            if (!this.passes(requirement, ctx)) continue;
-            combinations.push(`('${membershipType ?? ''}', ${isPlatformAdmin}, ${isWorkforce})`);
-          }
-        }
-      }
+      const combinations = ORGANIZATION_RELATIONS.filter(({ membershipType, isPlatformAdmin, isWorkforce }) =>
+        this.passes(requirement, {
+          caller: { userId: SOME_USER, isPlatformAdmin, scheme },
+          organization: { id: SOME_ORGANIZATION, isWorkforce, membershipType },
+        }),
+      ).map((r) => `('${r.membershipType ?? ''}', ${r.isPlatformAdmin}, ${r.isWorkforce})`);
       passing = combinations.length
         ? `o.id is not null and (coalesce(m.type, ''), u.is_platform_admin, o.is_workforce) in (${combinations.join(', ')})`
         : 'false';

@@ -67,13 +67,13 @@ export class ScopeLoader {
   /**
    * The organization's scope, and with `load` the rows of a route's statement in the same statement,
    * when the caller is one of those `load.passing` describes (SQL over the scope's `u`, `o`, `m`):
-   * `rows` is undefined when they are not.
+   * `loadedRows` is undefined when they are not.
    */
   async forOrganizationLoading(
     credential: Credential,
     organizationId: string,
     load?: { statement: ScopeStatement; passing: string },
-  ): Promise<{ ctx: PolicyContext; rows?: Record<string, unknown>[] } | undefined> {
+  ): Promise<{ ctx: PolicyContext; loadedRows?: Record<string, unknown>[] } | undefined> {
     const [row] = await sql<
       CallerRow & {
         organization_id: string | null;
@@ -107,7 +107,7 @@ export class ScopeLoader {
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
-    return row.loaded ? { ctx, rows: row.loaded } : { ctx };
+    return row.loaded ? { ctx, loadedRows: row.loaded } : { ctx };
   }
 
   async forResource(

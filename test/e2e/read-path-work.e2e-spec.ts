@@ -79,23 +79,36 @@ describe('Read path work', () => {
     }
   });
 
-  /** The member_search_words scans PostgreSQL ran for the statement: their loops, from `explain analyze`. */
-  async function searchScansRun(statement: { text: string; values: unknown[] }): Promise<number> {
+  /**
+   * The plan of a statement the app sent, prepared as it was and executed with its values: its
+   * generic plan with `generic`, what it did with `analyze`.
+   */
+  async function planOfSent(
+    statement: { text: string; values: unknown[] },
+    options: { analyze?: boolean; generic?: boolean },
+  ): Promise<PlanNode & { 'Plan Rows': number }> {
     const knex = t.orm.em.getConnection().getKnex();
     const connection = (await knex.client.acquireConnection()) as Client;
     try {
-      await connection.query(`prepare scoped_search as ${statement.text}`);
+      await connection.query(`prepare sent_statement as ${statement.text}`);
+      if (options.generic) await connection.query('set plan_cache_mode = force_generic_plan');
       const values = statement.values.map((value) => connection.escapeLiteral(String(value))).join(', ');
-      const { rows } = await connection.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] }>(
-        `explain (analyze, format json) execute scoped_search(${values})`,
-      );
-      return nodesOf(rows[0]['QUERY PLAN'][0].Plan)
-        .filter((node) => node['Relation Name'] === 'member_search_words')
-        .reduce((loops, node) => loops + (node['Actual Loops'] ?? 0), 0);
+      const { rows } = await connection.query<{
+        'QUERY PLAN': [{ Plan: PlanNode & { 'Plan Rows': number } }];
+      }>(`explain (${options.analyze ? 'analyze, ' : ''}format json) execute sent_statement(${values})`);
+      return rows[0]['QUERY PLAN'][0].Plan;
     } finally {
-      await connection.query('deallocate scoped_search');
+      await connection.query('deallocate sent_statement');
+      await connection.query('reset plan_cache_mode');
       await knex.client.releaseConnection(connection);
     }
+  }
+
+  /** The member_search_words scans PostgreSQL ran for the statement: their loops, from `explain analyze`. */
+  async function searchScansRun(statement: { text: string; values: unknown[] }): Promise<number> {
+    return nodesOf(await planOfSent(statement, { analyze: true }))
+      .filter((node) => node['Relation Name'] === 'member_search_words')
+      .reduce((loops, node) => loops + (node['Actual Loops'] ?? 0), 0);
   }
 
   it.each([
@@ -182,21 +195,7 @@ describe('Read path work', () => {
     ).statements.filter((query) => query.text.includes('from resources r'));
 
     // A bound limit is a tenth of the rows to the planner of a generic plan: 200 here, not 51.
-    const knex = t.orm.em.getConnection().getKnex();
-    const connection = (await knex.client.acquireConnection()) as Client;
-    try {
-      await connection.query(`prepare project_list as ${listed.text}`);
-      await connection.query('set plan_cache_mode = force_generic_plan');
-      const values = listed.values.map((value) => connection.escapeLiteral(String(value))).join(', ');
-      const { rows } = await connection.query<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>(
-        `explain (format json) execute project_list(${values})`,
-      );
-      expect(rows[0]['QUERY PLAN'][0].Plan['Plan Rows']).toBeLessThanOrEqual(51);
-    } finally {
-      await connection.query('deallocate project_list');
-      await connection.query('reset plan_cache_mode');
-      await knex.client.releaseConnection(connection);
-    }
+    expect((await planOfSent(listed, { generic: true }))['Plan Rows']).toBeLessThanOrEqual(51);
   });
 
   it('opening a project runs through no interceptor: without replicas, no route needs one', async () => {
