@@ -11,7 +11,7 @@ import { AppAbility } from './actions';
 import type { RequestPolicy } from './current-policy.decorator';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
 import { asSubject } from './enforce';
-import { Credential, PolicyContext, ScopeStatementOf } from './policy-context';
+import { Credential, InScope, PolicyContext, ScopeStatement, ScopeStatementOf } from './policy-context';
 import { MEMBERSHIP_TYPES } from './vocabulary';
 import { PolicyErrors } from './policy.errors';
 import { accessibleSql, SqlFragment, writtenAsSql } from './sql-filter';
@@ -114,16 +114,10 @@ export class PolicyGuard implements CanActivate {
           scope.load && this.loadsInScope(context)
             ? await statementOf(scope.load, params, request.query)
             : undefined;
-        const filters = statement && this.relationFilters(requirement, credential.scheme);
         scoped = await this.scopes.forOrganizationLoading(
           credential,
           params.orgId,
-          filters?.length
-            ? filters.map(({ when, allowed }) => ({
-                when,
-                statement: statement!({ callerId: CALLER_IN_SCOPE, allowed }),
-              }))
-            : undefined,
+          statement && this.branchesOf(requirement, credential.scheme, statement),
         );
       } else {
         const ctx = await this.scopes.forCaller(credential);
@@ -150,6 +144,20 @@ export class PolicyGuard implements CanActivate {
       this.config.DATABASE_REPLICA_URLS.length === 0 ||
       !this.reflector.get<boolean>(READS_FROM_REPLICA, context.getHandler())
     );
+  }
+
+  /** The route's statement once per filter of the relations that pass; none when no relation passes. */
+  private branchesOf(
+    requirement: PolicyRequirement,
+    scheme: string,
+    statement: (scope: InScope) => ScopeStatement,
+  ): { when: string; statement: ScopeStatement }[] | undefined {
+    const filters = this.relationFilters(requirement, scheme);
+    if (filters.length === 0) return undefined;
+    return filters.map(({ when, allowed }) => ({
+      when,
+      statement: statement({ callerId: CALLER_IN_SCOPE, allowed }),
+    }));
   }
 
   private readonly filters = new WeakMap<PolicyRequirement, Map<string, RelationFilter[]>>();
