@@ -3,7 +3,8 @@ import { ValidationPipe } from '@nestjs/common';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
-import { addCollaborator, createResource } from '../factories/resources.factory';
+import { createGroup } from '../factories/groups.factory';
+import { addCollaborator, createResource, giveGroupRole } from '../factories/resources.factory';
 import { createPlatformAdmin } from '../factories/users.factory';
 import { nodesOf, PlanNode } from '../support/query-plan';
 import { statementsSentWhile } from '../support/sent-statements';
@@ -143,9 +144,12 @@ describe('Read path work', () => {
       org = await createOrganization(t);
       member = await createMember(t, org.id, 'member');
       tag = (await t.post(`/organizations/${org.id}/tags`, { name: 'Loaded' }, org.admin.token)).body.id;
-      for (let i = 0; i < 3; i++) {
+      // Newest first: the member's through a group, one not theirs, two of their own.
+      const group = await createGroup(t, org.id, { memberIds: [member.id] });
+      for (const held of ['directly', 'directly', 'not', 'through a group']) {
         const project = await createResource(t, org.admin, 'project');
-        await addCollaborator(t, project.id, member.id, 'annotator');
+        if (held === 'directly') await addCollaborator(t, project.id, member.id, 'annotator');
+        if (held === 'through a group') await giveGroupRole(t, project.id, group.id, 'reviewer');
         const tagged = await t.post(`/projects/${project.id}/tags`, { tagId: tag }, org.admin.token);
         expect(tagged.status).toBeLessThan(300);
       }
@@ -171,7 +175,7 @@ describe('Read path work', () => {
       const nextStatements = await statementsWhile(async () => {
         const response = await t.get(`${path}&cursor=${first.nextCursor}`, token);
         expect(response.status).toBe(200);
-        expect(response.body.items).toHaveLength(1);
+        expect(response.body.items).toHaveLength(who === 'admin' ? 2 : 1);
       });
       expect(nextStatements).toHaveLength(1);
     });
