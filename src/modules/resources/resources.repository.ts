@@ -350,12 +350,7 @@ export class ResourcesRepository {
       [id, kind],
     );
     if (!row) throw ResourceErrors.notFound(kind);
-    return {
-      id,
-      kind,
-      title: row.title,
-      organization: row.organization_id ? { id: row.organization_id } : null,
-    };
+    return { id, kind, title: row.title, organization: row.organization_id ? { id: row.organization_id } : null };
   }
 
   /** Attaching a dataset already attached changes nothing: false then. */
