@@ -155,12 +155,14 @@ describe('Read path work', () => {
       }
     });
 
+    // With tags, two: the tag filter's page is planned at every execution, and a loading statement
+    // would plan every relation's branch of it (resourcePageInScope).
     it.each([
-      ['an admin', 'admin', '?limit=2'],
-      ['a member', 'member', '?limit=2'],
-      ['an admin, with tags', 'admin', '?limit=2&tags=TAG'],
-      ['a member, with tags', 'member', '?limit=2&tags=TAG'],
-    ] as const)('listed by %s, pages 1 and 2', async (_, who, query) => {
+      ['an admin', 'admin', '?limit=2', 1],
+      ['a member', 'member', '?limit=2', 1],
+      ['an admin, with tags', 'admin', '?limit=2&tags=TAG', 2],
+      ['a member, with tags', 'member', '?limit=2&tags=TAG', 2],
+    ] as const)('listed by %s, pages 1 and 2', async (_, who, query, statementCount) => {
       const token = who === 'admin' ? org.admin.token : member.token;
       const path = `/organizations/${org.id}/projects${query.replace('TAG', tag)}`;
       let first: { items: unknown[]; nextCursor: string | null } = { items: [], nextCursor: null };
@@ -170,14 +172,14 @@ describe('Read path work', () => {
         first = response.body;
       });
       expect(first.items).toHaveLength(2);
-      expect(firstStatements).toHaveLength(1);
+      expect(firstStatements).toHaveLength(statementCount);
 
       const nextStatements = await statementsWhile(async () => {
         const response = await t.get(`${path}&cursor=${first.nextCursor}`, token);
         expect(response.status).toBe(200);
         expect(response.body.items).toHaveLength(who === 'admin' ? 2 : 1);
       });
-      expect(nextStatements).toHaveLength(1);
+      expect(nextStatements).toHaveLength(statementCount);
     });
 
     it.each([

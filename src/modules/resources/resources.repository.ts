@@ -184,8 +184,14 @@ export function organizationPageStatement(
  */
 export const resourcePageInScope =
   (kind: ResourceKind, listQuery: new () => ListFilters): ScopeStatementOf =>
-  async ({ params, query }) =>
-    organizationPageStatement(kind, params.orgId, await validatedQuery(listQuery, query));
+  async ({ params, query }) => {
+    const filters = await validatedQuery(listQuery, query);
+    // A tag filter's page is planned at every execution (its best plan depends on the tags), and a
+    // loading statement is planned whole: every relation's branch (4.4 ms against 1.1 ms for the
+    // page alone, more than the round trip saved). It stays the route's own statement.
+    if (filters.tags?.length || filters.tagsAny?.length) return undefined;
+    return organizationPageStatement(kind, params.orgId, filters);
+  };
 
 /** The columns of a resource's detail: the scope statement's resource id and organization, and `detailColumns`. */
 export interface DetailRow {
