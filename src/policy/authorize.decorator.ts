@@ -5,6 +5,7 @@ import { CommonErrorCode } from '../common/app-error';
 import { PolicyErrorCode } from './policy.errors';
 import type { ScopeColumns, ScopeStatementOf } from './policy-context';
 import type { ResourceKind } from './vocabulary';
+import type { FieldSql } from './sql-filter';
 import { Action, SubjectType } from './actions';
 
 /**
@@ -12,7 +13,9 @@ import { Action, SubjectType } from './actions';
  * - `caller`: the caller alone (`/me`, personal lists);
  * - `platform`: the platform itself (`/platform/...`);
  * - `organization`: the `orgId` path parameter; with `load`, the route's own statement, run in the
- *   guard's statement when the caller passes the check (one round trip for a list route);
+ *   guard's statement when the caller passes the check (one round trip for a list route); `fields`
+ *   say how the conditions of the requirement's rules read in SQL over the statement's rows (none:
+ *   the rules put no condition on them), from which the guard derives each relation's filter;
  * - `resource`: the `id` path parameter, a resource of `kind`; with `load`, columns of the resource
  *   that the route reads, loaded in the guard's statement (one round trip for a route that reads it);
  * - `batch`: many targets named in the request (the check API): the route loads their scopes itself,
@@ -22,7 +25,7 @@ export type PolicyScope =
   | { type: 'caller' }
   | { type: 'batch' }
   | { type: 'platform' }
-  | { type: 'organization'; load?: ScopeStatementOf }
+  | { type: 'organization'; load?: ScopeStatementOf; fields?: Record<string, FieldSql> }
   | { type: 'resource'; kind: ResourceKind; load?: ScopeColumns };
 
 export interface PolicyRequirement {

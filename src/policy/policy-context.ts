@@ -1,5 +1,6 @@
 import type { MembershipType } from './vocabulary';
 import type { ResourceKind, ResourceRole } from './vocabulary';
+import type { SqlFragment } from './sql-filter';
 
 /**
  * What a bearer credential claims before the database confirms it: how to find its caller, as a
@@ -51,14 +52,27 @@ export interface ScopeStatement {
 }
 
 /**
+ * What a route's statement may name of the scope statement it runs in: the caller, and the rows the
+ * caller's rules let them act on. The rules differ by the caller's relation to the organization (an
+ * admin lists all its projects, a member theirs), so the guard writes the route's statement once per
+ * filter its rules give and runs the one of the caller's relation.
+ */
+export interface InScope {
+  /** The caller's id, as SQL of the scope statement. */
+  callerId: SqlFragment;
+  /** What `accessibleSql` gives for the route's requirement, over the scope's `fields`, for this relation. */
+  allowed: SqlFragment;
+}
+
+/**
  * The route's statement for a request, from its raw input (the guard runs before the route's
- * validation); undefined when the input does not make one (the route then validates and answers
- * it itself).
+ * validation), to write for each filter of the rules; undefined when the input does not make one
+ * (the route then validates and answers it itself).
  */
 export type ScopeStatementOf = (request: {
   params: Record<string, string>;
   query: unknown;
-}) => Promise<ScopeStatement | undefined>;
+}) => Promise<((scope: InScope) => ScopeStatement) | undefined>;
 
 export interface Caller {
   userId: string;

@@ -11,9 +11,10 @@ import { AppAbility } from './actions';
 import type { RequestPolicy } from './current-policy.decorator';
 import { POLICY_REQUIREMENT, PolicyRequirement } from './authorize.decorator';
 import { asSubject } from './enforce';
-import { Credential, PolicyContext, ScopeStatementOf } from './policy-context';
+import { Credential, InScope, PolicyContext, ScopeStatement, ScopeStatementOf } from './policy-context';
 import { MEMBERSHIP_TYPES } from './vocabulary';
 import { PolicyErrors } from './policy.errors';
+import { accessibleSql, SqlFragment, writtenAsSql } from './sql-filter';
 import { isUuid, ScopeLoader } from './scope-loader';
 
 export interface AuthorizedRequest extends FastifyRequest {
@@ -40,6 +41,19 @@ async function statementOf(load: ScopeStatementOf, params: Record<string, string
 /** Ids of no one: the rules of an organization scope compare ids only with the context's own. */
 const SOME_USER = '00000000-0000-4000-8000-000000000001';
 const SOME_ORGANIZATION = '00000000-0000-4000-8000-000000000002';
+/** The same ids in the scope statement. */
+const SCOPE_IDS = new Map([
+  [SOME_USER, 'u.id'],
+  [SOME_ORGANIZATION, 'o.id'],
+]);
+const CALLER_IN_SCOPE = { sql: 'u.id', params: [] };
+const NOTHING = { sql: 'false', params: [] };
+
+/** Callers of one filter: SQL over the scope statement's own columns, and the filter, over the route's rows. */
+interface RelationFilter {
+  when: string;
+  allowed: SqlFragment;
+}
 
 /** Every relation a caller can have to an organization, as the rules of an organization scope see it. */
 const ORGANIZATION_RELATIONS = [...MEMBERSHIP_TYPES, null].flatMap((membershipType) =>
@@ -103,7 +117,7 @@ export class PolicyGuard implements CanActivate {
         scoped = await this.scopes.forOrganizationLoading(
           credential,
           params.orgId,
-          statement && { statement, passing: this.passingSql(requirement, credential.scheme) },
+          statement && this.branchesOf(requirement, credential.scheme, statement),
         );
       } else {
         const ctx = await this.scopes.forCaller(credential);
@@ -132,36 +146,74 @@ export class PolicyGuard implements CanActivate {
     );
   }
 
-  private readonly passing = new WeakMap<PolicyRequirement, Map<string, string>>();
-
-  /**
-   * The callers the organization check lets through, as SQL over the scope statement's `m.type`,
-   * `u.is_platform_admin` and `o.is_workforce`: every combination of them put to the rules once, so
-   * the SQL says what the rules say. A route's statement runs only for them: one refused would learn
-   * from its time what it may not read.
-   */
-  private passingSql(requirement: PolicyRequirement, scheme: string): string {
-    let byScheme = this.passing.get(requirement);
-    if (!byScheme) this.passing.set(requirement, (byScheme = new Map()));
-    let passing = byScheme.get(scheme);
-    if (passing === undefined) {
-      const combinations = ORGANIZATION_RELATIONS.filter(({ membershipType, isPlatformAdmin, isWorkforce }) =>
-        this.passes(requirement, {
-          caller: { userId: SOME_USER, isPlatformAdmin, scheme },
-          organization: { id: SOME_ORGANIZATION, isWorkforce, membershipType },
-        }),
-      ).map((r) => `('${r.membershipType ?? ''}', ${r.isPlatformAdmin}, ${r.isWorkforce})`);
-      passing = combinations.length
-        ? `o.id is not null and (coalesce(m.type, ''), u.is_platform_admin, o.is_workforce) in (${combinations.join(', ')})`
-        : 'false';
-      byScheme.set(scheme, passing);
-    }
-    return passing;
+  /** The route's statement once per filter of the relations that pass; none when no relation passes. */
+  private branchesOf(
+    requirement: PolicyRequirement,
+    scheme: string,
+    statement: (scope: InScope) => ScopeStatement,
+  ): { when: string; statement: ScopeStatement }[] | undefined {
+    const filters = this.relationFilters(requirement, scheme);
+    if (filters.length === 0) return undefined;
+    return filters.map(({ when, allowed }) => ({
+      when,
+      statement: statement({ callerId: CALLER_IN_SCOPE, allowed }),
+    }));
   }
 
-  private passes(requirement: PolicyRequirement, ctx: PolicyContext): boolean {
+  private readonly filters = new WeakMap<PolicyRequirement, Map<string, RelationFilter[]>>();
+
+  /**
+   * The callers the organization check lets through, grouped by the filter their rules put on the
+   * route's rows: every relation to the organization (the scope statement's `m.type`,
+   * `u.is_platform_admin`, `o.is_workforce`) put to the rules once, its ability turned into SQL by
+   * `accessibleSql` as the route would turn the caller's, the context's ids written as the scope's
+   * own (`u.id`, `o.id`). So the SQL says what the rules say, and a route's statement runs only for
+   * callers who pass: one refused would learn from its time what it may not read.
+   */
+  private relationFilters(requirement: PolicyRequirement, scheme: string): RelationFilter[] {
+    let byScheme = this.filters.get(requirement);
+    if (!byScheme) this.filters.set(requirement, (byScheme = new Map()));
+    let filters = byScheme.get(scheme);
+    if (!filters) {
+      const fields = (requirement.scope.type === 'organization' && requirement.scope.fields) || {};
+      const relationsByFilter = new Map<string, { allowed: SqlFragment; relations: string[] }>();
+      for (const { membershipType, isPlatformAdmin, isWorkforce } of ORGANIZATION_RELATIONS) {
+        const ctx: PolicyContext = {
+          caller: { userId: SOME_USER, isPlatformAdmin, scheme },
+          organization: { id: SOME_ORGANIZATION, isWorkforce, membershipType },
+        };
+        const ability = this.abilities.build(ctx);
+        if (!this.passes(requirement, ctx, ability)) continue;
+        const allowed = writtenAsSql(
+          accessibleSql(ability, requirement.action, requirement.subject, fields) ?? NOTHING,
+          SCOPE_IDS,
+        );
+        // An id left among the values (in a list, say) would compare with no one's: refuse to guess.
+        if (
+          allowed.params.some((value) =>
+            [...SCOPE_IDS.keys()].some((id) => JSON.stringify(value).includes(id)),
+          )
+        )
+          throw new Error(
+            `the rules of ${requirement.action} ${requirement.subject} name the caller in a way no SQL here reads`,
+          );
+        const key = JSON.stringify(allowed);
+        let group = relationsByFilter.get(key);
+        if (!group) relationsByFilter.set(key, (group = { allowed, relations: [] }));
+        group.relations.push(`('${membershipType ?? ''}', ${isPlatformAdmin}, ${isWorkforce})`);
+      }
+      filters = [...relationsByFilter.values()].map(({ allowed, relations }) => ({
+        when: `o.id is not null and (coalesce(m.type, ''), u.is_platform_admin, o.is_workforce) in (${relations.join(', ')})`,
+        allowed,
+      }));
+      byScheme.set(scheme, filters);
+    }
+    return filters;
+  }
+
+  private passes(requirement: PolicyRequirement, ctx: PolicyContext, ability: AppAbility): boolean {
     try {
-      this.check(requirement, ctx, this.abilities.build(ctx));
+      this.check(requirement, ctx, ability);
       return true;
     } catch {
       return false;

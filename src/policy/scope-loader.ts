@@ -65,14 +65,14 @@ export class ScopeLoader {
   }
 
   /**
-   * The organization's scope, and with `load` the rows of a route's statement in the same statement,
-   * when the caller is one of those `load.passing` describes (SQL over the scope's `u`, `o`, `m`):
-   * `loadedRows` is undefined when they are not.
+   * The organization's scope, and with `load` the rows of a route's statement in the same statement:
+   * the statement of the first branch whose `when` (SQL over the scope's `u`, `o`, `m`) holds for the
+   * caller. `loadedRows` is undefined when none does.
    */
   async forOrganizationLoading(
     credential: Credential,
     organizationId: string,
-    load?: { statement: ScopeStatement; passing: string },
+    load?: readonly { when: string; statement: ScopeStatement }[],
   ): Promise<{ ctx: PolicyContext; loadedRows?: Record<string, unknown>[] } | undefined> {
     const [row] = await sql<
       CallerRow & {
@@ -87,16 +87,20 @@ export class ScopeLoader {
        select u.id, u.is_platform_admin, o.id as organization_id, o.is_workforce, m.type${
          load
            ? `,
-              case when ${load.passing}
-                   then (select coalesce(json_agg(p order by ${load.statement.orderBy}), '[]')
-                           from (${load.statement.sql}) p)
+              case ${load
+                .map(
+                  ({ when, statement }) => `when ${when}
+                   then (select coalesce(json_agg(p order by ${statement.orderBy}), '[]')
+                           from (${statement.sql}) p)`,
+                )
+                .join('\n                   ')}
               end as loaded`
            : ''
        }
          from u
          left join organizations o on o.id = ?::uuid
          left join memberships m on m.organization_id = o.id and m.user_id = u.id and ${inForceSql('m')}`,
-      [...credential.params, ...(load?.statement.params ?? []), organizationId],
+      [...credential.params, ...(load ?? []).flatMap(({ statement }) => statement.params), organizationId],
       // A loading statement's text varies with the route's input: it is named after its text.
       load ? {} : { name: `scope-organization:${credential.scheme}` },
     );

@@ -62,3 +62,20 @@ function join(fragments: SqlFragment[], separator: string): SqlFragment {
     params: fragments.flatMap((f) => f.params),
   };
 }
+
+/**
+ * The fragment with each parameter that `written` maps written as that SQL instead (columns of the
+ * statement it goes into): every `?` is a parameter (sql()).
+ */
+export function writtenAsSql(fragment: SqlFragment, written: ReadonlyMap<unknown, string>): SqlFragment {
+  const params: unknown[] = [];
+  let index = 0;
+  const text = fragment.sql.replace(/\?/g, () => {
+    const value = fragment.params[index++];
+    const sql = written.get(value);
+    if (sql !== undefined) return sql;
+    params.push(value);
+    return '?';
+  });
+  return { sql: text, params };
+}

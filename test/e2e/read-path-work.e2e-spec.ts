@@ -3,11 +3,13 @@ import { ValidationPipe } from '@nestjs/common';
 import { InterceptorsConsumer } from '@nestjs/core/interceptors/interceptors-consumer';
 import { Client } from 'pg';
 import { createMember, createOrganization } from '../factories/organizations.factory';
-import { addCollaborator, createResource } from '../factories/resources.factory';
+import { createGroup } from '../factories/groups.factory';
+import { addCollaborator, createResource, giveGroupRole } from '../factories/resources.factory';
 import { createPlatformAdmin } from '../factories/users.factory';
 import { nodesOf, PlanNode } from '../support/query-plan';
 import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
+import { PolicyGuard } from '../../src/policy/policy.guard';
 
 /**
  * What the hot read paths do per request, beyond their answer: work that costs CPU on every request
@@ -134,6 +136,121 @@ describe('Read path work', () => {
     },
   );
 
+  describe("an organization's project list is one statement: the guard loads the page with its scope", () => {
+    let org: Awaited<ReturnType<typeof createOrganization>>;
+    let member: Awaited<ReturnType<typeof createMember>>;
+    let tag: string;
+    beforeAll(async () => {
+      org = await createOrganization(t);
+      member = await createMember(t, org.id, 'member');
+      tag = (await t.post(`/organizations/${org.id}/tags`, { name: 'Loaded' }, org.admin.token)).body.id;
+      // Newest first: the member's through a group, one not theirs, two of their own.
+      const group = await createGroup(t, org.id, { memberIds: [member.id] });
+      for (const held of ['directly', 'directly', 'not', 'through a group']) {
+        const project = await createResource(t, org.admin, 'project');
+        if (held === 'directly') await addCollaborator(t, project.id, member.id, 'annotator');
+        if (held === 'through a group') await giveGroupRole(t, project.id, group.id, 'reviewer');
+        const tagged = await t.post(`/projects/${project.id}/tags`, { tagId: tag }, org.admin.token);
+        expect(tagged.status).toBeLessThan(300);
+      }
+    });
+
+    // With tags, two: the tag filter's page is planned at every execution, and a loading statement
+    // would plan every relation's branch of it (resourcePageInScope).
+    it.each([
+      ['an admin', 'admin', '?limit=2', 1],
+      ['a member', 'member', '?limit=2', 1],
+      ['an admin, with tags', 'admin', '?limit=2&tags=TAG', 2],
+      ['a member, with tags', 'member', '?limit=2&tags=TAG', 2],
+    ] as const)('listed by %s, pages 1 and 2', async (_, who, query, statementCount) => {
+      const token = who === 'admin' ? org.admin.token : member.token;
+      const path = `/organizations/${org.id}/projects${query.replace('TAG', tag)}`;
+      let first: { items: unknown[]; nextCursor: string | null } = { items: [], nextCursor: null };
+      const firstStatements = await statementsWhile(async () => {
+        const response = await t.get(path, token);
+        expect(response.status).toBe(200);
+        first = response.body;
+      });
+      expect(first.items).toHaveLength(2);
+      expect(firstStatements).toHaveLength(statementCount);
+
+      const nextStatements = await statementsWhile(async () => {
+        const response = await t.get(`${path}&cursor=${first.nextCursor}`, token);
+        expect(response.status).toBe(200);
+        expect(response.body.items).toHaveLength(who === 'admin' ? 2 : 1);
+      });
+      expect(nextStatements).toHaveLength(statementCount);
+    });
+
+    it.each([
+      ['an admin', 'admin'],
+      ['a member', 'member'],
+    ] as const)(
+      "listed by %s, the page loaded with the scope answers as the route's own statement does",
+      async (_, who) => {
+        const token = who === 'admin' ? org.admin.token : member.token;
+        const pages = async (query: string) => {
+          const first = await t.get(`/organizations/${org.id}/projects${query}`, token);
+          const next = await t.get(
+            `/organizations/${org.id}/projects${query}&cursor=${first.body.nextCursor}`,
+            token,
+          );
+          // As sent: key order and values (JSON.parse keeps both).
+          return [JSON.stringify(first.body), JSON.stringify(next.body)];
+        };
+        for (const query of ['?limit=2', `?limit=2&tags=${tag}`]) {
+          const loaded = await pages(query);
+          // As with replicas: the route reads its page itself.
+          const guard = PolicyGuard.prototype as unknown as { loadsInScope: () => boolean };
+          const spy = jest.spyOn(guard, 'loadsInScope').mockReturnValue(false);
+          try {
+            expect(loaded).toEqual(await pages(query));
+          } finally {
+            spy.mockRestore();
+          }
+        }
+      },
+    );
+  });
+
+  it("the project list validates its query once: the route's pipe takes the guard's validated query", async () => {
+    const org = await createOrganization(t);
+    const pipe = ValidationPipe.prototype as unknown as { validate: (...args: unknown[]) => unknown };
+    const spy = jest.spyOn(pipe, 'validate');
+    try {
+      expect((await t.get(`/organizations/${org.id}/projects?limit=10`, org.admin.token)).status).toBe(200);
+      expect(spy).toHaveBeenCalledTimes(1);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it.each([
+    ['an external user of the organization', 'external', 403],
+    ['a workforce user of the organization', 'workforce', 403],
+    ['an admin of another organization', 'outsider', 404],
+  ] as const)(
+    'the project list asked by %s, whom the rules refuse, scans no project: the guard runs the page only for callers who pass',
+    async (_, who, refusal) => {
+      const org = await createOrganization(t);
+      await createResource(t, org.admin, 'project');
+      const caller =
+        who === 'outsider' ? (await createOrganization(t)).admin : await createMember(t, org.id, who);
+      const projectScans = async (token: string, status: number) => {
+        const { statements } = await statementsSentWhile(async () => {
+          expect((await t.get(`/organizations/${org.id}/projects?limit=10`, token)).status).toBe(status);
+        });
+        expect(statements).toHaveLength(1);
+        return nodesOf(await planOfSent(statements[0], { analyze: true }))
+          .filter((node) => node['Relation Name'] === 'resources')
+          .reduce((loops, node) => loops + (node['Actual Loops'] ?? 0), 0);
+      };
+
+      expect(await projectScans(org.admin.token, 200)).toBeGreaterThan(0);
+      expect(await projectScans(caller.token, refusal)).toBe(0);
+    },
+  );
+
   it('opening a project forks no entity manager: a read that only runs SQL needs no unit of work', async () => {
     const org = await createOrganization(t);
     const member = await createMember(t, org.id, 'member');
@@ -195,7 +312,11 @@ describe('Read path work', () => {
     ).statements.filter((query) => query.text.includes('from resources r'));
 
     // A bound limit is a tenth of the rows to the planner of a generic plan: 200 here, not 51.
-    expect((await planOfSent(listed, { generic: true }))['Plan Rows']).toBeLessThanOrEqual(51);
+    const limits = nodesOf(await planOfSent(listed, { generic: true })).filter(
+      (node) => node['Node Type'] === 'Limit',
+    ) as (PlanNode & { 'Plan Rows': number })[];
+    expect(limits.length).toBeGreaterThan(0);
+    for (const limit of limits) expect(limit['Plan Rows']).toBeLessThanOrEqual(51);
   });
 
   it('opening a project runs through no interceptor: without replicas, no route needs one', async () => {

@@ -94,10 +94,10 @@ describe('Organization resource lists at scale', () => {
 
     expect(queriesPerPage).toHaveLength(4);
     for (const queries of queriesPerPage) {
-      // One statement loads the caller's policy context (the guard), one reads the page: nothing else.
-      expect(queries).toHaveLength(2);
-      expect(queries.filter((sql) => /from resources r/.test(sql))).toHaveLength(1);
-      expect(queries.filter((sql) => /from users/.test(sql))).toHaveLength(1);
+      // One statement loads the caller's policy context (the guard) and reads the page in it: nothing else.
+      expect(queries).toHaveLength(1);
+      expect(queries[0]).toMatch(/from resources r/);
+      expect(queries[0]).toMatch(/from users/);
     }
   });
 
@@ -107,7 +107,7 @@ describe('Organization resource lists at scale', () => {
     expect(new Set(items.map((item) => item.id)).size).toBe(PROJECTS);
     expect(new Set(items.map((item) => item.myRole))).toEqual(new Set([null]));
     expect(queriesPerPage).toHaveLength(PROJECTS / 200);
-    expect(queriesPerPage.every((queries) => queries.length === 2)).toBe(true);
+    expect(queriesPerPage.every((queries) => queries.length === 1)).toBe(true);
   });
 
   it("an admin's page reads only its own rows, newest first, through resources_org_kind_created_idx", async () => {
@@ -125,8 +125,9 @@ describe('Organization resource lists at scale', () => {
       .finally(() => db.end());
     const plan = explained['QUERY PLAN'][0].Plan;
     const scans: any[] = [];
+    // The statement writes the page once per filter of the rules; the caller's relation runs one of them.
     const walk = (node: any) => {
-      if (node['Relation Name'] === 'resources') scans.push(node);
+      if (node['Relation Name'] === 'resources' && node['Actual Loops'] > 0) scans.push(node);
       (node.Plans ?? []).forEach(walk);
     };
     walk(plan);

@@ -9,6 +9,7 @@ import { JoinResultDto } from './dto/collaborator.dto';
 import { ProjectListQuery } from './dto/list-resources.dto';
 import { ResourceSummaryDto } from './dto/resource.dto';
 import { declareParamTypes, nameClass, RESOURCE_KIND_APIS, ResourceKindApi } from './resource-kind-api';
+import { RESOURCE_LIST_FIELDS, resourcePageInScope } from './resources.repository';
 import { ResourcesService } from './resources.service';
 import { ReadsFromReplica } from '../../database/read-routing';
 
@@ -31,7 +32,11 @@ function organizationResourceController(api: ResourceKindApi) {
      * `myRole` is null where the caller has none. Newest first.
      */
     @Get()
-    @Authorize('list', 'Resource', ORGANIZATION)
+    @Authorize('list', 'Resource', {
+      type: 'organization',
+      load: resourcePageInScope(kind, api.listQuery),
+      fields: RESOURCE_LIST_FIELDS,
+    })
     @ApiOkResponse({ type: api.page })
     @ReadsFromReplica()
     @ApiOperation({ operationId: `listOrganization${api.plural}` })

@@ -30,7 +30,7 @@ export interface ResourceKindApi {
   createBody: Type<unknown>;
   updateBody: Type<unknown>;
   detail: Type<unknown>;
-  listQuery: Type<unknown>;
+  listQuery: Type<ResourceListQuery>;
   page: Type<unknown>;
   /** Collaborator and group-role bodies and answers, whose roles are the kind's own. */
   collaborators: CollaboratorDtos;

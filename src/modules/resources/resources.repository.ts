@@ -5,7 +5,8 @@ import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { escapeLike, isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { inForceSql, membershipNotExpiredSql, rolesOnResourceSql } from '../../policy/scope-loader';
-import type { ScopeColumns } from '../../policy/policy-context';
+import type { InScope, ScopeColumns, ScopeStatement, ScopeStatementOf } from '../../policy/policy-context';
+import { validatedQuery } from '../../common/validation';
 import { FieldSql, SqlFragment } from '../../policy/sql-filter';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from '../../policy/vocabulary';
 import { TagRefDto } from '../tags/dto/tag.dto';
@@ -32,11 +33,14 @@ export const resourcesOfUserSql = (userId: string): SqlFragment => ({
 });
 
 /** The user's effective role on `r`: the strongest of their direct and group roles, null when none. */
-const effectiveRoleSql = (kind: ResourceKind, userId: string): SqlFragment => ({
-  sql: `(select x.role from (${rolesOnResourceSql('r.id', '?')}) x
+const effectiveRoleSql = (kind: ResourceKind, user: SqlFragment): SqlFragment => ({
+  sql: `(select x.role from (${rolesOnResourceSql('r.id', user.sql)}) x
           order by array_position(${roleOrder(kind)}, x.role) limit 1)`,
-  params: [userId, userId],
+  params: [...user.params, ...user.params],
 });
+
+/** A user's id as a bound value. */
+export const boundId = (id: string): SqlFragment => ({ sql: '?', params: [id] });
 
 const plainValue = (field: string, value: unknown): string => {
   // The rules compare these fields with plain ids; an operator object would need its own translation.
@@ -67,9 +71,9 @@ export interface ListFilters {
 }
 
 /** The filters a client asks for, as where-fragments over `resources r`. */
-export function requestedFilters(callerId: string, filters: ListFilters): SqlFragment[] {
+export function requestedFilters(caller: SqlFragment, filters: ListFilters): SqlFragment[] {
   const where: SqlFragment[] = [];
-  if (filters.owner === 'me') where.push({ sql: 'r.owner_id = ?', params: [callerId] });
+  if (filters.owner === 'me') where.push({ sql: `r.owner_id = ${caller.sql}`, params: caller.params });
   if (filters.q) where.push({ sql: `r.title ilike ?`, params: [`%${escapeLike(filters.q)}%`] });
   where.push(...projectTagConditions('r', filters));
   return where;
@@ -82,12 +86,112 @@ interface SummaryRow {
   organization_id: string | null;
   owner_id: string;
   my_role: ResourceRole | null;
-  created_at: string;
+  /** `created_at` as PostgreSQL prints it, also where the rows come through json (which prints it otherwise). */
+  created_key: string;
   tags?: TagRefDto[];
 }
 
 /** Resources by (created_at as PostgreSQL prints it, id), newest first. */
 const RESOURCES_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
+
+type SummaryPage = Page<ResourceSummaryDto | ProjectSummaryDto>;
+
+/**
+ * One page of resource summaries of one kind, newest first, as one statement: the where-fragments
+ * (policy filter, tenant, requested filters) are ANDed; keyset on (created_at, id); `caller` is the
+ * caller's id as SQL, for their role.
+ */
+function summaryPageStatement(input: {
+  kind: ResourceKind;
+  caller: SqlFragment;
+  where: SqlFragment[];
+  limit: number;
+  after: [string, string] | undefined;
+}): ScopeStatement {
+  const where: SqlFragment[] = [{ sql: 'r.kind = ?', params: [input.kind] }, ...input.where];
+  if (input.after) {
+    const [createdAt, id] = input.after;
+    where.push({ sql: '(r.created_at, r.id) < (?::timestamptz, ?::uuid)', params: [createdAt, id] });
+  }
+  const role = effectiveRoleSql(input.kind, input.caller);
+  const pageSql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
+                          r.created_at::text as created_key, ${role.sql} as my_role
+                     from resources r
+                    where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
+                    order by r.created_at desc, r.id desc
+                    ${RESOURCES_CURSOR.limitSql(input.limit)}`;
+  const text =
+    input.kind === 'project'
+      ? `with page as (${pageSql})
+       select page.*, coalesce(page_tags.tags, '[]'::json) as tags
+         from page
+         left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id
+        order by page.created_at desc, page.id desc`
+      : pageSql;
+  return {
+    sql: text,
+    params: [...role.params, ...where.flatMap((w) => w.params)],
+    orderBy: 'p.created_at desc, p.id desc',
+  };
+}
+
+function summaryPageOf(kind: ResourceKind, rows: SummaryRow[], limit: number): SummaryPage {
+  return RESOURCES_CURSOR.page(
+    rows,
+    limit,
+    (row) => [row.created_key, row.id],
+    (row) => ({
+      id: row.id,
+      title: row.title,
+      description: row.description,
+      organizationId: row.organization_id,
+      ownerId: row.owner_id,
+      myRole: row.my_role,
+      createdAt: isoTime(row.created_key),
+      ...(kind === 'project' ? { tags: row.tags ?? [] } : {}),
+    }),
+  );
+}
+
+/**
+ * The organization's resources of `kind` that the caller's rules let them list (`scope.allowed`),
+ * filtered as asked; a cursor that is not one is refused now (400), before any statement.
+ */
+export function organizationPageStatement(
+  kind: ResourceKind,
+  organizationId: string,
+  filters: ListFilters,
+): (scope: InScope) => ScopeStatement {
+  const after = RESOURCES_CURSOR.decode(filters.cursor);
+  return ({ callerId, allowed }) =>
+    summaryPageStatement({
+      kind,
+      caller: callerId,
+      where: [
+        // The tenant, whatever the rules say: a platform admin's `manage all` must not list other organizations.
+        { sql: 'r.organization_id = ?', params: [organizationId] },
+        allowed,
+        ...requestedFilters(callerId, filters),
+      ],
+      limit: filters.limit,
+      after,
+    });
+}
+
+/**
+ * The organization's page for the policy guard to run in its scope statement (`load`), one per filter
+ * the rules give (`RESOURCE_LIST_FIELDS`): the route's raw query, validated as its pipe does.
+ */
+export const resourcePageInScope =
+  (kind: ResourceKind, listQuery: new () => ListFilters): ScopeStatementOf =>
+  async ({ params, query }) => {
+    const filters = await validatedQuery(listQuery, query);
+    // A tag filter's page is planned at every execution (its best plan depends on the tags), and a
+    // loading statement is planned whole: every relation's branch (4.4 ms against 1.1 ms for the
+    // page alone, more than the round trip saved). It stays the route's own statement.
+    if (filters.tags?.length || filters.tagsAny?.length) return undefined;
+    return organizationPageStatement(kind, params.orgId, filters);
+  };
 
 /** The columns of a resource's detail: the scope statement's resource id and organization, and `detailColumns`. */
 export interface DetailRow {
@@ -268,51 +372,39 @@ export class ResourcesRepository {
     return inserted.length > 0;
   }
 
-  /**
-   * One page of resource summaries of one kind, newest first, in one statement: the where-fragments
-   * (policy filter, tenant, requested filters) are ANDed; keyset on (created_at, id).
-   */
-  async pageSummaries(
+  /** What the caller holds a role on, directly or through a group, in any organization or none. */
+  async pageOfUser(
     em: EntityManager,
-    input: { kind: ResourceKind; callerId: string; where: SqlFragment[]; limit: number; cursor?: string },
-  ): Promise<Page<ResourceSummaryDto | ProjectSummaryDto>> {
-    const where: SqlFragment[] = [{ sql: 'r.kind = ?', params: [input.kind] }, ...input.where];
-    const after = RESOURCES_CURSOR.decode(input.cursor);
-    if (after) {
-      const [createdAt, id] = after;
-      where.push({ sql: '(r.created_at, r.id) < (?::timestamptz, ?::uuid)', params: [createdAt, id] });
-    }
-    const role = effectiveRoleSql(input.kind, input.callerId);
-    const isProject = input.kind === 'project';
-    const pageSql = `select r.id, r.title, r.description, r.organization_id, r.owner_id, r.created_at,
-                          ${role.sql} as my_role
-                     from resources r
-                    where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
-                    order by r.created_at desc, r.id desc
-                    ${RESOURCES_CURSOR.limitSql(input.limit)}`;
-    const text = isProject
-      ? `with page as (${pageSql})
-       select page.*, coalesce(page_tags.tags, '[]'::json) as tags
-         from page
-         left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id
-        order by page.created_at desc, page.id desc`
-      : pageSql;
-    const rows = await sql<SummaryRow>(em, text, [...role.params, ...where.flatMap((w) => w.params)]);
-    return RESOURCES_CURSOR.page(
-      rows,
-      input.limit,
-      (row) => [row.created_at, row.id],
-      (row) => ({
-        id: row.id,
-        title: row.title,
-        description: row.description,
-        organizationId: row.organization_id,
-        ownerId: row.owner_id,
-        myRole: row.my_role,
-        createdAt: isoTime(row.created_at),
-        ...(isProject ? { tags: row.tags ?? [] } : {}),
-      }),
-    );
+    kind: ResourceKind,
+    userId: string,
+    filters: ListFilters,
+  ): Promise<SummaryPage> {
+    const caller = boundId(userId);
+    const statement = summaryPageStatement({
+      kind,
+      caller,
+      where: [resourcesOfUserSql(userId), ...requestedFilters(caller, filters)],
+      limit: filters.limit,
+      after: RESOURCES_CURSOR.decode(filters.cursor),
+    });
+    return summaryPageOf(kind, await sql<SummaryRow>(em, statement.sql, statement.params), filters.limit);
+  }
+
+  /** The organization's page that `scope` lets the caller see (`organizationPageStatement`). */
+  async pageOfOrganization(
+    em: EntityManager,
+    kind: ResourceKind,
+    organizationId: string,
+    filters: ListFilters,
+    scope: InScope,
+  ): Promise<SummaryPage> {
+    const statement = organizationPageStatement(kind, organizationId, filters)(scope);
+    return summaryPageOf(kind, await sql<SummaryRow>(em, statement.sql, statement.params), filters.limit);
+  }
+
+  /** The organization's page from the rows the policy guard loaded with the scope (`resourcePageInScope`). */
+  loadedPage(kind: ResourceKind, rows: unknown[], limit: number): SummaryPage {
+    return summaryPageOf(kind, rows as SummaryRow[], limit);
   }
 
   /** A resource as its readers see it, with the caller's role given by the policy context. */

@@ -24,11 +24,10 @@ import { ResourceErrors } from './resources.errors';
 import {
   DetailRow,
   detailOf,
+  boundId,
   ListFilters,
-  requestedFilters,
   RESOURCE_LIST_FIELDS,
   ResourcesRepository,
-  resourcesOfUserSql,
 } from './resources.repository';
 
 type Summary = ResourceSummaryDto | ProjectSummaryDto;
@@ -158,36 +157,26 @@ export class ResourcesService {
 
   /** What the caller holds a role on, directly or through a group, in any organization or none. */
   listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
-    return this.resources.pageSummaries(this.em, {
-      kind,
-      callerId: caller.userId,
-      where: [resourcesOfUserSql(caller.userId), ...requestedFilters(caller.userId, filters)],
-      limit: filters.limit,
-      cursor: filters.cursor,
-    });
+    return this.resources.pageOfUser(this.em, kind, caller.userId, filters);
   }
 
-  /** The organization's resources the caller may list (admins: all; members: theirs), by the policy's rules. */
-  listOfOrganization(
+  /**
+   * The organization's resources the caller may list (admins: all; members: theirs), by the policy's
+   * rules: read by the policy guard with its scope (`resourcePageInScope`), unless the route reads
+   * from a replica or its input makes no statement.
+   */
+  async listOfOrganization(
     policy: RequestPolicy,
     organizationId: string,
     kind: ResourceKind,
     filters: ListFilters,
   ): Promise<Page<Summary>> {
+    if (policy.loadedRows) return this.resources.loadedPage(kind, policy.loadedRows, filters.limit);
     const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
-    if (!allowed) return Promise.resolve({ items: [], nextCursor: null });
-    const caller = policy.ctx.caller.userId;
-    return this.resources.pageSummaries(this.em, {
-      kind,
-      callerId: caller,
-      where: [
-        // The tenant, whatever the rules say: a platform admin's `manage all` must not list other organizations.
-        { sql: 'r.organization_id = ?', params: [organizationId] },
-        allowed,
-        ...requestedFilters(caller, filters),
-      ],
-      limit: filters.limit,
-      cursor: filters.cursor,
+    if (!allowed) return { items: [], nextCursor: null };
+    return this.resources.pageOfOrganization(this.em, kind, organizationId, filters, {
+      callerId: boundId(policy.ctx.caller.userId),
+      allowed,
     });
   }
 
