@@ -3,7 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { sql } from '../../database/sql';
 import { FoundUser } from './users.service';
 
-interface FoundUserRow {
+export interface FoundUserRow {
   id: string;
   email: string;
   name: string;
@@ -16,10 +16,23 @@ interface FoundUserRow {
 export const invitedSql = (alias: string) =>
   `(${alias}.password_hash is null and ${alias}.email_verified_at is null and ${alias}.service_account_organization_id is null)`;
 
-const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as invited,
+/** A `FoundUserRow` (without `created`) of the users row, in a statement over `users` alone. */
+export const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as invited,
   (service_account_organization_id is not null) as is_service_account`;
 
-const toFoundUser = (row: FoundUserRow): FoundUser => ({
+/**
+ * The insert of an `invited` user (no password) for each email of `emails` (a query of an `email`
+ * column) that no user has, as a part of a statement: the unique email index decides, and a user a
+ * concurrent insert committed while this one waited is neither inserted nor returned (the
+ * statement's snapshot cannot see it). Returns `FOUND_USER_COLUMNS` of the users inserted.
+ */
+export const insertInvitedUsersSql = (emails: string) =>
+  `insert into users (id, email, name, created_at)
+   select gen_random_uuid(), wanted.email, '', now() from (${emails}) wanted
+   on conflict (email) do nothing
+   returning ${FOUND_USER_COLUMNS}`;
+
+export const toFoundUser = (row: Omit<FoundUserRow, 'created'>): FoundUser => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -48,13 +61,13 @@ export class UsersRepository {
    * statement's snapshot cannot see a user that a concurrent insert committed while this one waited
    * on the unique email index: that user is read by a second statement, which can.
    */
-  async findOrInsertInvited(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
+  async findOrInsertInvited(
+    em: EntityManager,
+    email: string,
+  ): Promise<{ user: FoundUser; created: boolean }> {
     const [row] = await sql<FoundUserRow>(
       em,
-      `with created as (
-         insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now())
-         on conflict (email) do nothing
-         returning ${FOUND_USER_COLUMNS})
+      `with created as (${insertInvitedUsersSql('select ?::text as email')})
        select *, true as created from created
        union all
        select ${FOUND_USER_COLUMNS}, false as created from users where email = ?`,

@@ -34,11 +34,6 @@ export class UsersService {
     return { user: await em.findOneOrFail(User, { email: normalized }), created };
   }
 
-  /** `findOrCreate` in one statement, without loading an entity into the unit of work. */
-  findOrInviteUser(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
-    return this.users.findOrInsertInvited(em, normalizeEmail(email));
-  }
-
   /** Each email's user, in the order of the emails (sorted, so that concurrent calls lock in one order). */
   async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
     const users: FoundUser[] = [];
