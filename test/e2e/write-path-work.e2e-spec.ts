@@ -53,4 +53,27 @@ describe('Write path work', () => {
     expect(statements).toHaveLength(2);
     expect(statements.filter((text) => /^\s*(begin|commit)/i.test(text))).toEqual([]);
   });
+
+  it.each([
+    [1, 7],
+    [3, 7],
+  ])(
+    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, the project, the users, the memberships with their invitations and events, the collaborators with their events, COMMIT',
+    async (emails, count) => {
+      const org = await createOrganization(t);
+      const project = await createResource(t, org.admin, 'project');
+      let status = 0;
+      const statements = await statementsWhile(async () => {
+        status = (
+          await t.post(
+            `/projects/${project.id}/collaborators`,
+            { emails: Array.from({ length: emails }, () => uniqueEmail('outside.test')), role: 'annotator' },
+            org.admin.token,
+          )
+        ).status;
+      });
+      expect(status).toBe(201);
+      expect(statements).toHaveLength(count);
+    },
+  );
 });

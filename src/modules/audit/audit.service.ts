@@ -36,7 +36,7 @@ export class AuditService {
   }
 
   /**
-   * The insert of one event as a part (a data-modifying CTE) of the change's own statement, for a
+   * The insert of events as a part (a data-modifying CTE) of the change's own statement, for a
    * change written in one statement without a unit of work to flush: the event is written by that
    * statement or not at all. `from` names the statement's rows that each make one event (none: no
    * event); `computed` gives what only the statement knows, as SQL over `from`: the organization's
@@ -53,9 +53,8 @@ export class AuditService {
     const data = computed.moreData ? `?::jsonb || ${computed.moreData}` : '?::jsonb';
     return {
       sql: `insert into audit_events (id, created_at, organization_id, actor_id, action, target_type, target_id, data)
-            select ?::uuid, now(), ${organizationId}, ?::uuid, ?::text, ?::text, ${targetId}, ${data} from ${from}`,
+            select gen_random_uuid(), now(), ${organizationId}, ?::uuid, ?::text, ?::text, ${targetId}, ${data} from ${from}`,
       params: [
-        randomUUID(),
         ...(computed.organizationId ? [] : [record.organizationId]),
         record.actorId,
         record.action,

@@ -77,7 +77,6 @@ const FOUND_MEMBERS_CURSOR = keysetCursor(SEARCH_RANK, CursorElements.text, Curs
 const workforceEligibilitySql = (userId: string, organizationId: string) =>
   `select 1 from memberships i join organizations w on w.id = i.organization_id
     where i.user_id = ${userId} and i.type in ('admin', 'member') and w.is_workforce and w.id <> ${organizationId}`;
-const WORKFORCE_ELIGIBILITY_SQL = workforceEligibilitySql('?::uuid', '?::uuid');
 
 /** A member to add by email; `domain` is the email's. */
 export interface NewMember {
@@ -99,7 +98,7 @@ export type AddRefusal =
  */
 export interface AddedMemberRow {
   refusal: AddRefusal | null;
-  member: Omit<FoundUserRow, 'created'> | null;
+  member: FoundUserRow | null;
   created_at: Date | string | null;
   expires_at: Date | string | null;
   invitation: InvitationMailFactsRow | null;
@@ -642,32 +641,53 @@ export class MembershipRepository {
   }
 
   /**
-   * In one statement: the user's `current` type in the organization, locked as `lockType` does, or,
-   * when they have none, the type of the membership `created` for them: `workforce` or `external`, as
-   * the workforce rule decides. Both null when a concurrent invitation inserted one that this
-   * statement's snapshot cannot see (`on conflict` leaves it as it is): read it with `lockType`.
+   * In one statement, for each user: their `current` type in the organization, locked as `lockType`
+   * does, or, when they have none, the type of the membership `created` for them: `workforce` or
+   * `external`, as the workforce rule decides. Both null when a concurrent invitation inserted one
+   * that this statement's snapshot cannot see (`on conflict` leaves it as it is): read it with
+   * `lockType`. The parts of the caller's statement: `audit` runs on the CTE `created` (user_id,
+   * type), the memberships inserted; `invitation` on the CTE `given` (organization_id, user_id), its
+   * rows returned as `invitations`, as `MAIL_FACTS_FROM` reads them.
    */
   async lockOrInsertForInvitation(
     em: EntityManager,
     organizationId: string,
-    userId: string,
-  ): Promise<{ current: MembershipType | null; created: MembershipType | null }> {
-    const [row] = await sql<{ current: MembershipType | null; created: MembershipType | null }>(
+    userIds: readonly string[],
+    parts: { audit: (created: string) => SqlFragment; invitation: (given: string) => SqlFragment },
+  ): Promise<{
+    types: { user_id: string; current: MembershipType | null; created: MembershipType | null }[];
+    invitations: InvitationMailFactsRow[];
+  }> {
+    const audit = parts.audit('created');
+    const invitation = parts.invitation('given');
+    const rows = await sql<{
+      user_id: string;
+      current: MembershipType | null;
+      created: MembershipType | null;
+      invitations: InvitationMailFactsRow[] | null;
+    }>(
       em,
-      `with current as (
-         select type from memberships where organization_id = ?::uuid and user_id = ?::uuid for key share
-       ), created as (
+      `with given as (select ?::uuid as organization_id, unnest(?::uuid[]) as user_id),
+       current as (
+         select m.user_id, m.type from memberships m
+          where m.organization_id = ?::uuid and m.user_id = any(?::uuid[])
+          order by m.user_id for key share),
+       created as (
          insert into memberships (id, organization_id, user_id, type, created_at)
-         select gen_random_uuid(), ?::uuid, ?::uuid,
-                case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
+         select gen_random_uuid(), g.organization_id, g.user_id,
+                case when exists (${workforceEligibilitySql('g.user_id', 'g.organization_id')}) then 'workforce' else 'external' end,
                 clock_timestamp()
-          where not exists (select 1 from current)
+           from given g where not exists (select 1 from current c where c.user_id = g.user_id)
          on conflict (organization_id, user_id) do nothing
-         returning type)
-       select (select type from current) as current, (select type from created) as created`,
-      [organizationId, userId, organizationId, userId, userId, organizationId],
+         returning user_id, type),
+       audit as (${audit.sql}),
+       invitation as (${invitation.sql})
+       select g.user_id, c.type as current, n.type as created,
+              (select jsonb_agg(f) from (${MAIL_FACTS_FROM('invitation', 'users')}) f) as invitations
+         from given g left join current c on c.user_id = g.user_id left join created n on n.user_id = g.user_id`,
+      [organizationId, userIds, organizationId, userIds, ...audit.params, ...invitation.params],
     );
-    return row;
+    return { types: rows, invitations: rows[0]?.invitations ?? [] };
   }
 
   /**

@@ -35,11 +35,8 @@ export class UsersService {
   }
 
   /** Each email's user, in the order of the emails (sorted, so that concurrent calls lock in one order). */
-  async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
-    const users: FoundUser[] = [];
-    for (const email of [...new Set(emails.map(normalizeEmail))].sort())
-      users.push((await this.users.findOrInsertInvited(em, email)).user);
-    return users;
+  findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
+    return this.users.findOrInsertInvited(em, [...new Set(emails.map(normalizeEmail))].sort());
   }
 
   /**
