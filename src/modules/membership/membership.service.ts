@@ -95,7 +95,7 @@ export class MembershipService {
       let row = await this.memberships.add(em, member, parts);
       if (!row.refusal && !row.member) row = await this.memberships.add(em, member, parts);
       if (row.refusal) throw ADD_REFUSALS[row.refusal](input.email);
-      // Seen twice inserted by others and not seen: another add of this email is making them a member.
+      // Its user was inserted by a concurrent statement both times: another add of this email adds them.
       if (!row.member || !row.created_at) throw MembershipErrors.alreadyMember();
       const user = toFoundUser(row.member);
       if (row.invitation) this.invitations.mailAfterCommit(em, toMailFacts(row.invitation));
