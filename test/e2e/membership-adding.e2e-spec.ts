@@ -201,6 +201,15 @@ describe('Organization members: adding users', () => {
       [email],
     );
     expect(rows).toEqual([{ type: 'member' }]);
+    const [{ users, invitations }] = await t.sql<{ users: string; invitations: string }>(
+      `select count(distinct u.id) as users, count(i.id) as invitations
+         from users u left join invitations i on i.user_id = u.id where u.email = ?`,
+      [email],
+    );
+    expect({ users: Number(users), invitations: Number(invitations) }).toEqual({ users: 1, invitations: 1 });
+    const added = await auditEvents(t, { organizationId: org.id, action: 'membership.added' });
+    expect(added.filter((event) => event.data.email === email)).toHaveLength(1);
+    expect(await t.mailsTo(email)).toHaveLength(1);
   });
 
   it('20 concurrent adds of one user as member of 20 organizations leave them internal in one only', async () => {

@@ -1,5 +1,6 @@
-import { createOrganization } from '../factories/organizations.factory';
+import { createOrganization, membersUrl } from '../factories/organizations.factory';
 import { createResource, createTag } from '../factories/resources.factory';
+import { uniqueEmail } from '../factories/users.factory';
 import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -40,4 +41,39 @@ describe('Write path work', () => {
     expect(status).toBe(201);
     expect(statements).toHaveLength(2);
   });
+
+  it('adding a member by a new email is two statements and no transaction: the scope, then the user, membership, invitation and event', async () => {
+    const org = await createOrganization(t);
+    let status = 0;
+    const statements = await statementsWhile(async () => {
+      status = (await t.post(membersUrl(org), { email: uniqueEmail(), type: 'member' }, org.admin.token))
+        .status;
+    });
+    expect(status).toBe(201);
+    expect(statements).toHaveLength(2);
+    expect(statements.filter((text) => /^\s*(begin|commit)/i.test(text))).toEqual([]);
+  });
+
+  it.each([
+    [1, 7],
+    [3, 7],
+  ])(
+    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, the project, the users, the memberships with their invitations and events, the collaborators with their events, COMMIT',
+    async (emails, count) => {
+      const org = await createOrganization(t);
+      const project = await createResource(t, org.admin, 'project');
+      let status = 0;
+      const statements = await statementsWhile(async () => {
+        status = (
+          await t.post(
+            `/projects/${project.id}/collaborators`,
+            { emails: Array.from({ length: emails }, () => uniqueEmail('outside.test')), role: 'annotator' },
+            org.admin.token,
+          )
+        ).status;
+      });
+      expect(status).toBe(201);
+      expect(statements).toHaveLength(count);
+    },
+  );
 });

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { ResourceKind, ResourceRole } from '../../src/policy/vocabulary';
-import { MembershipRepository } from '../../src/modules/membership/membership.repository';
 import { RESOURCE_KIND_APIS } from '../../src/modules/resources/resource-kind-api';
 import { TestApp } from '../support/test-app';
 import { TestUser } from './users.factory';
@@ -69,7 +68,18 @@ async function joinResourceOrganization(t: TestApp, resourceId: string, userId: 
     [resourceId],
   );
   if (!organizationId) return;
-  await t.app.get(MembershipRepository).lockOrInsertForInvitation(t.em(), organizationId, userId);
+  // As an invitation would make them: workforce when internal in another workforce organization.
+  await t.sql(
+    `insert into memberships (id, organization_id, user_id, type, created_at)
+     select gen_random_uuid(), ?::uuid, ?::uuid,
+            case when exists (select 1 from memberships i join organizations w on w.id = i.organization_id
+                               where i.user_id = ?::uuid and i.type in ('admin', 'member') and w.is_workforce
+                                 and w.id <> ?::uuid)
+                 then 'workforce' else 'external' end,
+            clock_timestamp()
+     on conflict (organization_id, user_id) do nothing`,
+    [organizationId, userId, userId, organizationId],
+  );
 }
 
 /** The user's direct role on a resource, or null. */

@@ -36,29 +36,30 @@ export class AuditService {
   }
 
   /**
-   * The insert of one event as a part (a data-modifying CTE) of the change's own statement, for a
+   * The insert of events as a part (a data-modifying CTE) of the change's own statement, for a
    * change written in one statement without a unit of work to flush: the event is written by that
    * statement or not at all. `from` names the statement's rows that each make one event (none: no
    * event); `computed` gives what only the statement knows, as SQL over `from`: the organization's
-   * id, and a jsonb object of more data fields (bounded ones: long strings are not omitted there).
+   * id, the target's id, and a jsonb object of more data fields (bounded ones: long strings are not
+   * omitted there).
    */
   insertSql(
     record: AuditRecord,
     from: string,
-    computed: { organizationId?: string; moreData?: string } = {},
+    computed: { organizationId?: string; targetId?: string; moreData?: string } = {},
   ): SqlFragment {
     const organizationId = computed.organizationId ?? '?::uuid';
+    const targetId = computed.targetId ?? '?::uuid';
     const data = computed.moreData ? `?::jsonb || ${computed.moreData}` : '?::jsonb';
     return {
       sql: `insert into audit_events (id, created_at, organization_id, actor_id, action, target_type, target_id, data)
-            select ?::uuid, now(), ${organizationId}, ?::uuid, ?::text, ?::text, ?::uuid, ${data} from ${from}`,
+            select gen_random_uuid(), now(), ${organizationId}, ?::uuid, ?::text, ?::text, ${targetId}, ${data} from ${from}`,
       params: [
-        randomUUID(),
         ...(computed.organizationId ? [] : [record.organizationId]),
         record.actorId,
         record.action,
         record.targetType,
-        record.targetId ?? null,
+        ...(computed.targetId ? [] : [record.targetId ?? null]),
         JSON.stringify(withLongStringsOmitted(record.data ?? {})),
       ],
     };

@@ -4,6 +4,7 @@ import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { preciseTimeSql } from '../../common/keyset-time';
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
+import type { SqlFragment } from '../../policy/sql-filter';
 import type { MembershipType } from '../../policy/vocabulary';
 import { InvitationDto } from './dto/invitation.dto';
 
@@ -64,18 +65,18 @@ export class InvitationsRepository {
     em: EntityManager,
     input: { organizationId: string; userId: string; invitedBy: string | null; ttlSeconds: number },
   ): Promise<InvitationMailFacts> {
+    const upsert = upsertSql(
+      {
+        sql: '(select ?::uuid as organization_id, ?::uuid as user_id) given',
+        params: [input.organizationId, input.userId],
+      },
+      input.invitedBy,
+      input.ttlSeconds,
+    );
     const [row] = await sql<InvitationMailFactsRow>(
       em,
-      `with saved as (
-         insert into invitations (id, created_at, organization_id, user_id, invited_by_id, sent_at, expires_at)
-         values (gen_random_uuid(), clock_timestamp(), ?, ?, ?, clock_timestamp(),
-                 clock_timestamp() + make_interval(secs => ?))
-         on conflict (organization_id, user_id) do update
-           set invited_by_id = coalesce(excluded.invited_by_id, invitations.invited_by_id),
-               sent_at = excluded.sent_at, expires_at = excluded.expires_at
-         returning id, organization_id, user_id, invited_by_id, expires_at)
-       ${MAIL_FACTS_FROM('saved')}`,
-      [input.organizationId, input.userId, input.invitedBy, input.ttlSeconds],
+      `with saved as (${upsert.sql}) ${MAIL_FACTS_FROM('saved', 'users')}`,
+      upsert.params,
     );
     return toMailFacts(row);
   }
@@ -88,7 +89,7 @@ export class InvitationsRepository {
          update invitations set sent_at = clock_timestamp(), expires_at = clock_timestamp() + make_interval(secs => ?)
           where id = ?
          returning id, organization_id, user_id, invited_by_id, expires_at)
-       ${MAIL_FACTS_FROM('saved')}`,
+       ${MAIL_FACTS_FROM('saved', 'users')}`,
       [ttlSeconds, id],
     );
     return toMailFacts(row);
@@ -153,7 +154,26 @@ export class InvitationsRepository {
   }
 }
 
-interface InvitationMailFactsRow {
+/**
+ * The invitation of each (organization_id, user_id) row of `from` (an invited user), created or
+ * renewed (a newer invitation holds from now, by the newer inviter), as a part of a statement.
+ * Returns the columns `MAIL_FACTS_FROM` reads.
+ */
+export function upsertSql(from: SqlFragment, invitedBy: string | null, ttlSeconds: number): SqlFragment {
+  return {
+    sql: `insert into invitations (id, created_at, organization_id, user_id, invited_by_id, sent_at, expires_at)
+          select gen_random_uuid(), clock_timestamp(), organization_id, user_id, ?::uuid, clock_timestamp(),
+                 clock_timestamp() + make_interval(secs => ?::int)
+            from ${from.sql}
+          on conflict (organization_id, user_id) do update
+            set invited_by_id = coalesce(excluded.invited_by_id, invitations.invited_by_id),
+                sent_at = excluded.sent_at, expires_at = excluded.expires_at
+          returning id, organization_id, user_id, invited_by_id, expires_at`,
+    params: [invitedBy, ttlSeconds, ...from.params],
+  };
+}
+
+export interface InvitationMailFactsRow {
   id: string;
   email: string;
   organization_name: string;
@@ -162,15 +182,19 @@ interface InvitationMailFactsRow {
   expires_at: Date | string;
 }
 
-const MAIL_FACTS_FROM = (table: string) => `
+/**
+ * The mail facts of the invitations `table` returned; `users` is where their users' emails are read
+ * (a user inserted by the same statement is not in `users` for it, but in what the insert returned).
+ */
+export const MAIL_FACTS_FROM = (table: string, users: string) => `
   select s.id, u.email, o.name as organization_name, inviter.name as inviter_name,
          inviter.email as inviter_email, s.expires_at
     from ${table} s
-    join users u on u.id = s.user_id
+    join ${users} u on u.id = s.user_id
     join organizations o on o.id = s.organization_id
     left join users inviter on inviter.id = s.invited_by_id`;
 
-const toMailFacts = (row: InvitationMailFactsRow): InvitationMailFacts => ({
+export const toMailFacts = (row: InvitationMailFactsRow): InvitationMailFacts => ({
   id: row.id,
   email: row.email,
   organizationName: row.organization_name,

@@ -9,7 +9,13 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import type { FoundUser } from '../users/users.service';
 import { InvitationDto } from './dto/invitation.dto';
 import { InvitationMails } from './invitation.mails';
-import { InvitationsRepository, LockedInvitation } from './invitations.repository';
+import type { SqlFragment } from '../../policy/sql-filter';
+import {
+  InvitationMailFacts,
+  InvitationsRepository,
+  LockedInvitation,
+  upsertSql,
+} from './invitations.repository';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
 import { OrganizationRights } from './organization-rights';
@@ -62,9 +68,23 @@ export class InvitationsService {
       invitedBy: grant.invitedBy,
       ttlSeconds: this.config.INVITATION_TTL,
     });
+    this.mailAfterCommit(em, facts, grant.resource);
+  }
+
+  /**
+   * `invited` as a part of the grant's own statement: the invitation of each (organization_id,
+   * user_id) row of `from`, invited users only. The statement returns its mail facts
+   * (`MAIL_FACTS_FROM`) for `mailAfterCommit`.
+   */
+  upsertSql(from: SqlFragment, invitedBy: string): SqlFragment {
+    return upsertSql(from, invitedBy, this.config.INVITATION_TTL);
+  }
+
+  /** The invitation's mail, once the caller's transaction commits (at once outside one). */
+  mailAfterCommit(em: EntityManager, facts: InvitationMailFacts, resource?: InvitedGrant['resource']): void {
     this.mails.invitation(em, facts.email, {
       organizationName: facts.organizationName,
-      resource: grant.resource,
+      resource,
       inviter: { name: facts.inviterName, email: facts.inviterEmail },
       expiresAt: facts.expiresAt,
     });

@@ -5,7 +5,14 @@ import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
-import { invitedSql } from '../users/users.repository';
+import type { SqlFragment } from '../../policy/sql-filter';
+import {
+  FOUND_USER_COLUMNS,
+  FoundUserRow,
+  insertInvitedUsersSql,
+  invitedSql,
+} from '../users/users.repository';
+import { InvitationMailFactsRow, MAIL_FACTS_FROM } from './invitations.repository';
 import { validatedQuery } from '../../common/validation';
 import type { ScopeStatement, ScopeStatementOf } from '../../policy/policy-context';
 import { ListMembersQuery } from './dto/member-requests.dto';
@@ -67,8 +74,35 @@ const FOUND_MEMBERS_CURSOR = keysetCursor(SEARCH_RANK, CursorElements.text, Curs
  * The rule for being `workforce` in an organization: internal in a workforce organization other than
  * it. Parameters: the user id, then the organization id.
  */
-const WORKFORCE_ELIGIBILITY_SQL = `select 1 from memberships i join organizations w on w.id = i.organization_id
-  where i.user_id = ?::uuid and i.type in ('admin', 'member') and w.is_workforce and w.id <> ?::uuid`;
+const workforceEligibilitySql = (userId: string, organizationId: string) =>
+  `select 1 from memberships i join organizations w on w.id = i.organization_id
+    where i.user_id = ${userId} and i.type in ('admin', 'member') and w.is_workforce and w.id <> ${organizationId}`;
+
+/** A member to add by email; `domain` is the email's. */
+export interface NewMember {
+  organizationId: string;
+  email: string;
+  domain: string;
+  type: MembershipType;
+  expiresAt: Date | null;
+}
+
+/** Why an add was refused, as `MembershipRepository.add` finds it; the codes of MembershipErrors. */
+export type AddRefusal =
+  'DOMAIN_OF_OTHER_ORGANIZATION' | 'ALREADY_MEMBER' | 'ALREADY_INTERNAL_ELSEWHERE' | 'NOT_WORKFORCE_ELIGIBLE';
+
+/**
+ * What `MembershipRepository.add` did: refused (`refusal`), added (the user's columns as `member`, the
+ * membership's times, the invitation's mail facts when the user is invited), or neither (no
+ * `member`: the email's user was inserted by a concurrent statement this one's snapshot cannot see).
+ */
+export interface AddedMemberRow {
+  refusal: AddRefusal | null;
+  member: FoundUserRow | null;
+  created_at: Date | string | null;
+  expires_at: Date | string | null;
+  invitation: InvitationMailFactsRow | null;
+}
 
 export interface MemberFilter {
   types?: readonly MembershipType[];
@@ -487,16 +521,6 @@ export class MembershipRepository {
     return rows.length > 0;
   }
 
-  /**
-   * Internal in a workforce organization other than this one. Both rows are share-locked: the
-   * internal membership cannot go and the organization cannot stop being a workforce one (the
-   * platform's update takes the row's update lock) before this membership is committed.
-   */
-  async isWorkforceEligible(em: EntityManager, organizationId: string, userId: string): Promise<boolean> {
-    const rows = await sql(em, `${WORKFORCE_ELIGIBILITY_SQL} for share of i, w`, [userId, organizationId]);
-    return rows.length > 0;
-  }
-
   /** Workforce memberships that hold only while this organization is a workforce one. */
   async workforceDependingOn(em: EntityManager, organizationId: string): Promise<number> {
     const [{ count }] = await sql<{ count: string }>(
@@ -527,6 +551,83 @@ export class MembershipRepository {
     return row;
   }
 
+  /**
+   * Adds the user of the email (inserted as invited when unknown) in one statement, unless a rule
+   * refuses: the email's domain given to another organization (internal types), a membership here
+   * already, an internal membership elsewhere (internal types), no workforce eligibility (its rows
+   * share-locked: neither the internal membership nor the workforce flag can go before this
+   * membership is committed). Nothing is written when one refuses. The parts
+   * of the caller's statement run on the CTE `added` (user_id, organization_id, email, status), one
+   * row when the member was added: `invitation` (its rows returned as `MAIL_FACTS_FROM` reads them)
+   * and `audit`.
+   */
+  async add(
+    em: EntityManager,
+    member: NewMember,
+    parts: { invitation: (added: string) => SqlFragment; audit: (added: string) => SqlFragment },
+  ): Promise<AddedMemberRow> {
+    const invitation = parts.invitation(`added where added.status = 'invited'`);
+    const audit = parts.audit('added');
+    const [row] = await sql<AddedMemberRow>(
+      em,
+      `with given as (
+         select ?::uuid as organization_id, ?::text as email, ?::text as domain, ?::text as type,
+                ?::timestamptz as expires_at),
+       existing as (select ${FOUND_USER_COLUMNS} from users where email = (select email from given)),
+       refusal as (
+         select case
+           when g.type in ('admin', 'member') and exists (
+                  select 1 from organization_domains d where d.domain = g.domain and d.organization_id <> g.organization_id)
+             then 'DOMAIN_OF_OTHER_ORGANIZATION'
+           when exists (
+                  select 1 from existing e join memberships m on m.user_id = e.id and m.organization_id = g.organization_id)
+             then 'ALREADY_MEMBER'
+           when g.type in ('admin', 'member') and exists (
+                  select 1 from existing e join memberships m on m.user_id = e.id
+                   where m.organization_id <> g.organization_id and m.type in ('admin', 'member'))
+             then 'ALREADY_INTERNAL_ELSEWHERE'
+           when g.type = 'workforce' and not exists (
+                  select 1 from existing e
+                   where exists (${workforceEligibilitySql('e.id', 'g.organization_id')} for share of i, w))
+             then 'NOT_WORKFORCE_ELIGIBLE'
+         end as code
+           from given g),
+       new_user as (${insertInvitedUsersSql(
+         `select g.email from given g, refusal r where r.code is null and not exists (select 1 from existing)`,
+       )}),
+       member as (
+         select * from new_user
+         union all
+         select e.* from existing e, refusal r where r.code is null),
+       membership as (
+         insert into memberships (id, organization_id, user_id, type, created_at, expires_at)
+         select gen_random_uuid(), g.organization_id, m.id, g.type, clock_timestamp(), g.expires_at
+           from member m, given g
+         returning user_id, created_at, expires_at),
+       added as (
+         select m.id as user_id, g.organization_id, m.email,
+                case when m.invited then 'invited' else 'active' end as status
+           from member m join membership ms on ms.user_id = m.id, given g),
+       invitation as (${invitation.sql}),
+       audit as (${audit.sql})
+       select r.code as refusal, to_jsonb(m) as member, ms.created_at, ms.expires_at,
+              (select to_jsonb(f) from (${MAIL_FACTS_FROM('invitation', 'member')}) f) as invitation
+         from refusal r
+         left join member m on true
+         left join membership ms on ms.user_id = m.id`,
+      [
+        member.organizationId,
+        member.email,
+        member.domain,
+        member.type,
+        member.expiresAt,
+        ...invitation.params,
+        ...audit.params,
+      ],
+    );
+    return row;
+  }
+
   /** A guest's expiry (null: never); the warning mail is owed again for a new time. */
   async setExpiry(
     em: EntityManager,
@@ -542,32 +643,53 @@ export class MembershipRepository {
   }
 
   /**
-   * In one statement: the user's `current` type in the organization, locked as `lockType` does, or,
-   * when they have none, the type of the membership `created` for them: `workforce` or `external`, as
-   * the workforce rule decides. Both null when a concurrent invitation inserted one that this
-   * statement's snapshot cannot see (`on conflict` leaves it as it is): read it with `lockType`.
+   * In one statement, for each user: their `current` type in the organization, locked as `lockType`
+   * does, or, when they have none, the type of the membership `created` for them: `workforce` or
+   * `external`, as the workforce rule decides. Both null when a concurrent invitation inserted one
+   * that this statement's snapshot cannot see (`on conflict` leaves it as it is): read it with
+   * `lockType`. The parts of the caller's statement: `audit` runs on the CTE `created` (user_id,
+   * type), the memberships inserted; `invitation` on the CTE `given` (organization_id, user_id), its
+   * rows returned as `invitations`, as `MAIL_FACTS_FROM` reads them.
    */
   async lockOrInsertForInvitation(
     em: EntityManager,
     organizationId: string,
-    userId: string,
-  ): Promise<{ current: MembershipType | null; created: MembershipType | null }> {
-    const [row] = await sql<{ current: MembershipType | null; created: MembershipType | null }>(
+    userIds: readonly string[],
+    parts: { audit: (created: string) => SqlFragment; invitation: (given: string) => SqlFragment },
+  ): Promise<{
+    types: { user_id: string; current: MembershipType | null; created: MembershipType | null }[];
+    invitations: InvitationMailFactsRow[];
+  }> {
+    const audit = parts.audit('created');
+    const invitation = parts.invitation('given');
+    const rows = await sql<{
+      user_id: string;
+      current: MembershipType | null;
+      created: MembershipType | null;
+      invitations: InvitationMailFactsRow[] | null;
+    }>(
       em,
-      `with current as (
-         select type from memberships where organization_id = ?::uuid and user_id = ?::uuid for key share
-       ), created as (
+      `with given as (select ?::uuid as organization_id, unnest(?::uuid[]) as user_id),
+       current as (
+         select m.user_id, m.type from memberships m
+          where m.organization_id = ?::uuid and m.user_id = any(?::uuid[])
+          order by m.user_id for key share),
+       created as (
          insert into memberships (id, organization_id, user_id, type, created_at)
-         select gen_random_uuid(), ?::uuid, ?::uuid,
-                case when exists (${WORKFORCE_ELIGIBILITY_SQL}) then 'workforce' else 'external' end,
+         select gen_random_uuid(), g.organization_id, g.user_id,
+                case when exists (${workforceEligibilitySql('g.user_id', 'g.organization_id')}) then 'workforce' else 'external' end,
                 clock_timestamp()
-          where not exists (select 1 from current)
+           from given g where not exists (select 1 from current c where c.user_id = g.user_id)
          on conflict (organization_id, user_id) do nothing
-         returning type)
-       select (select type from current) as current, (select type from created) as created`,
-      [organizationId, userId, organizationId, userId, userId, organizationId],
+         returning user_id, type),
+       audit as (${audit.sql}),
+       invitation as (${invitation.sql})
+       select g.user_id, c.type as current, n.type as created,
+              (select jsonb_agg(f) from (${MAIL_FACTS_FROM('invitation', 'users')}) f) as invitations
+         from given g left join current c on c.user_id = g.user_id left join created n on n.user_id = g.user_id`,
+      [organizationId, userIds, organizationId, userIds, ...audit.params, ...invitation.params],
     );
-    return row;
+    return { types: rows, invitations: rows[0]?.invitations ?? [] };
   }
 
   /**

@@ -1,7 +1,7 @@
 import { futureExpiry } from '../../common/expiry';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { CommonErrors } from '../../common/app-error';
+import { AppError, CommonErrors } from '../../common/app-error';
 import { InTransaction } from '../../database/in-transaction';
 import { Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
@@ -11,20 +11,29 @@ import { isInternal } from '../../policy/policy-context';
 import { MembershipType } from '../../policy/vocabulary';
 import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
-import { UsersService } from '../users/users.service';
+import { toFoundUser } from '../users/users.repository';
+import { emailDomain, normalizeEmail } from '../users/users.service';
 import { AddMemberDto, ChangeMemberTypeDto, ListMembersQuery } from './dto/member-requests.dto';
 import { MemberDto, RemovalPreviewDto } from './dto/member.dto';
 import { MembershipErrors } from './membership.errors';
-import { MembershipRepository, pageQueryOf } from './membership.repository';
+import { AddRefusal, MembershipRepository, pageQueryOf } from './membership.repository';
+import { toMailFacts } from './invitations.repository';
 import { InvitationsService } from './invitations.service';
 import { OrganizationRights } from './organization-rights';
+
+/** The refusals `MembershipRepository.add` finds, as the errors the checks of each rule give. */
+const ADD_REFUSALS: Record<AddRefusal, (email: string) => AppError> = {
+  DOMAIN_OF_OTHER_ORGANIZATION: (email) => MembershipErrors.domainOfOtherOrganization(email),
+  ALREADY_MEMBER: () => MembershipErrors.alreadyMember(),
+  ALREADY_INTERNAL_ELSEWHERE: (email) => MembershipErrors.alreadyInternalElsewhere(normalizeEmail(email)),
+  NOT_WORKFORCE_ELIGIBLE: () => MembershipErrors.notWorkforceEligible(),
+};
 
 /** The rules on user types of "Rules on types" (domain.md), each one checked here and held by the database. */
 @Injectable()
 export class MembershipService {
   constructor(
     private readonly em: EntityManager,
-    private readonly users: UsersService,
     private readonly audit: AuditService,
     private readonly memberships: MembershipRepository,
     private readonly organizations: OrganizationsRepository,
@@ -38,9 +47,11 @@ export class MembershipService {
   }
 
   /**
-   * Adds a user by email (an unknown email becomes an invited user). Concurrent adds of one email
-   * are settled by memberships_org_user_unique; internal-in-two-organizations by
-   * memberships_one_internal_org: the losers get the same 409 the checks give. A domain given to
+   * Adds a user by email (an unknown email becomes an invited user) in one statement: in autocommit,
+   * or with `alsoInTransaction` in one transaction with it. Concurrent adds of one email are settled
+   * by memberships_org_user_unique; internal-in-two-organizations by memberships_one_internal_org:
+   * the losers get the same 409 the checks give. An add that waited on a concurrent insert of the
+   * email's user cannot see that user: it runs once more, and then finds them. A domain given to
    * another organization while this runs is not waited for: the outcome is the one of this add
    * committing first, which a domain added later leaves in place too.
    */
@@ -53,53 +64,43 @@ export class MembershipService {
     enforce(policy.ability, 'create', 'Member', { type: input.type });
     const expiresAt = futureExpiry(input.expiresAt);
     if (expiresAt && isInternal(input.type)) throw MembershipErrors.internalNeverExpires();
-    return this.em.transactional(async (em) => {
-      if (
-        isInternal(input.type) &&
-        (await this.organizations.isDomainOfOtherOrganization(em, input.email, organizationId))
-      )
-        throw MembershipErrors.domainOfOtherOrganization(input.email);
-      const { user, created } = await this.users.findOrInviteUser(em, input.email);
-      // A user this transaction created has no membership anywhere: nobody else sees the row yet.
-      if (!created && (await this.memberships.typeOf(em, organizationId, user.id, '')))
-        throw MembershipErrors.alreadyMember();
-      if (
-        !created &&
-        isInternal(input.type) &&
-        (await this.memberships.isInternalElsewhere(em, user.id, organizationId))
-      )
-        throw MembershipErrors.alreadyInternalElsewhere(user.email);
-      if (
-        input.type === 'workforce' &&
-        !(await this.memberships.isWorkforceEligible(em, organizationId, user.id))
-      )
-        throw MembershipErrors.notWorkforceEligible();
-      const membership = await this.memberships.insert(
-        em,
+    const email = normalizeEmail(input.email);
+    const actorId = policy.ctx.caller.userId;
+    const write = async (em: EntityManager): Promise<MemberDto> => {
+      const member = {
         organizationId,
-        user.id,
-        input.type,
-        expiresAt ?? null,
-      );
-      await this.invitations.invited(em, { organizationId, user, invitedBy: policy.ctx.caller.userId });
-      await this.audit.recordMany(em, [
-        {
-          organizationId,
-          actorId: policy.ctx.caller.userId,
-          action: 'membership.added',
-          targetType: 'user',
-          targetId: user.id,
-          data: {
-            email: user.email,
-            type: input.type,
-            status: user.status,
-            ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}),
-          },
-        },
-      ]);
+        email,
+        domain: emailDomain(email),
+        type: input.type,
+        expiresAt: expiresAt ?? null,
+      };
+      const parts = {
+        invitation: (added: string) => this.invitations.upsertSql({ sql: added, params: [] }, actorId),
+        audit: (added: string) =>
+          this.audit.insertSql(
+            {
+              organizationId,
+              actorId,
+              action: 'membership.added',
+              targetType: 'user',
+              data: { type: input.type, ...(expiresAt ? { expiresAt: expiresAt.toISOString() } : {}) },
+            },
+            added,
+            {
+              targetId: `${added}.user_id`,
+              moreData: `jsonb_build_object('email', ${added}.email, 'status', ${added}.status)`,
+            },
+          ),
+      };
+      let row = await this.memberships.add(em, member, parts);
+      if (!row.refusal && !row.member) row = await this.memberships.add(em, member, parts);
+      if (row.refusal) throw ADD_REFUSALS[row.refusal](input.email);
+      // Its user was inserted by a concurrent statement both times: another add of this email adds them.
+      if (!row.member || !row.created_at) throw MembershipErrors.alreadyMember();
+      const user = toFoundUser(row.member);
+      if (row.invitation) this.invitations.mailAfterCommit(em, toMailFacts(row.invitation));
       await alsoInTransaction?.(em, user.id);
-      await em.flush();
-      // The member as the rows just written say, rather than read again after the commit.
+      // The member as the rows just written say, rather than read again.
       return {
         userId: user.id,
         email: user.email,
@@ -107,9 +108,15 @@ export class MembershipService {
         type: input.type,
         status: user.status,
         isServiceAccount: user.isServiceAccount,
-        joinedAt: isoTime(membership.created_at),
-        expiresAt: membership.expires_at ? isoTime(membership.expires_at) : null,
+        joinedAt: isoTime(row.created_at),
+        expiresAt: row.expires_at ? isoTime(row.expires_at) : null,
       };
+    };
+    if (!alsoInTransaction) return write(this.em);
+    return this.em.transactional(async (em) => {
+      const member = await write(em);
+      await em.flush();
+      return member;
     });
   }
 

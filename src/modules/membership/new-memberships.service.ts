@@ -5,7 +5,8 @@ import { AuditService } from '../audit/audit.service';
 import { OrganizationsRepository } from '../organizations/organizations.repository';
 import { User } from '../users/entities/user.entity';
 import { emailDomain, FoundUser } from '../users/users.service';
-import { InvitationsService } from './invitations.service';
+import { InvitationsService, InvitedGrant } from './invitations.service';
+import { toMailFacts } from './invitations.repository';
 import { MembershipErrors } from './membership.errors';
 import { MembershipRepository } from './membership.repository';
 
@@ -42,9 +43,7 @@ export class NewMembershipsService {
 
   /**
    * The user's type in the organization, giving them a `workforce` or `external` membership when
-   * they have none. The membership row stays locked until the transaction ends, so that a removal
-   * running at the same time waits for the grant (then takes it away) or finishes first (then the
-   * user joins anew, as an invitation after the removal would make them).
+   * they have none (`joinAllByInvitation` of one user who is not invited).
    */
   async joinByInvitation(
     em: EntityManager,
@@ -53,24 +52,71 @@ export class NewMembershipsService {
     actorId: string,
     via: { targetType: string; targetId: string },
   ): Promise<MembershipType> {
-    const { current, created } = await this.memberships.lockOrInsertForInvitation(em, organizationId, userId);
-    if (current) return current;
-    if (!created) {
-      const raced = await this.memberships.lockType(em, organizationId, userId);
-      if (!raced) throw MembershipErrors.notOrgMember();
-      return raced;
-    }
-    await this.audit.recordMany(em, [
+    const types = await this.joinAllByInvitation(em, {
+      organizationId,
+      userIds: [userId],
+      invitedUserIds: [],
+      actorId,
+      via,
+    });
+    return types.get(userId)!;
+  }
+
+  /**
+   * Each user's type in the organization, giving those with none a `workforce` or `external`
+   * membership (audited), and the invited ones their invitation (mailed after the commit), in one
+   * statement. The membership rows stay locked until the transaction ends, so that a removal running
+   * at the same time waits for the grant (then takes it away) or finishes first (then the user joins
+   * anew, as an invitation after the removal would make them).
+   */
+  async joinAllByInvitation(
+    em: EntityManager,
+    input: {
+      organizationId: string;
+      userIds: readonly string[];
+      invitedUserIds: readonly string[];
+      actorId: string;
+      via: { targetType: string; targetId: string };
+      /** What the invitation mail names, when it is to a resource. */
+      resource?: InvitedGrant['resource'];
+    },
+  ): Promise<Map<string, MembershipType>> {
+    const { organizationId, actorId, via } = input;
+    const { types, invitations } = await this.memberships.lockOrInsertForInvitation(
+      em,
+      organizationId,
+      input.userIds,
       {
-        organizationId,
-        actorId,
-        action: 'membership.added_by_invitation',
-        targetType: 'user',
-        targetId: userId,
-        data: { after: { type: created }, via },
+        audit: (created) =>
+          this.audit.insertSql(
+            {
+              organizationId,
+              actorId,
+              action: 'membership.added_by_invitation',
+              targetType: 'user',
+              data: { via },
+            },
+            created,
+            {
+              targetId: `${created}.user_id`,
+              moreData: `jsonb_build_object('after', jsonb_build_object('type', ${created}.type))`,
+            },
+          ),
+        invitation: (given) =>
+          this.invitations.upsertSql(
+            { sql: `${given} where user_id = any(?::uuid[])`, params: [input.invitedUserIds] },
+            actorId,
+          ),
       },
-    ]);
-    return created;
+    );
+    for (const facts of invitations) this.invitations.mailAfterCommit(em, toMailFacts(facts), input.resource);
+    const byUser = new Map<string, MembershipType>();
+    for (const { user_id: userId, current, created } of types) {
+      const type = current ?? created ?? (await this.memberships.lockType(em, organizationId, userId));
+      if (!type) throw MembershipErrors.notOrgMember();
+      byUser.set(userId, type);
+    }
+    return byUser;
   }
 
   /** A service account's one membership, in the organization it was created in (its type there: admin or member). */

@@ -5,6 +5,7 @@ import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { SoleAdminResourceDto } from '../membership/dto/member.dto';
 import { HandedOver } from '../membership/organization-rights';
 import { sql } from '../../database/sql';
+import type { SqlFragment } from '../../policy/sql-filter';
 import { Collaborators } from './dto/collaborator.dto';
 
 /** The SQL of who holds a role on a resource: collaborators (people) and resource groups. */
@@ -44,7 +45,8 @@ export class CollaboratorsRepository {
   /**
    * The users who collaborate on the resource with none of their own yet get the role; those who
    * already do are left as they are. Returns the users added. Called with the resource row locked, so
-   * the users not returned are exactly its collaborators.
+   * the users not returned are exactly its collaborators. `audit` is a part of the statement, run on
+   * `added` (user_id, email), the collaborators inserted.
    */
   async insertMissing(
     em: EntityManager,
@@ -55,14 +57,27 @@ export class CollaboratorsRepository {
       role: ResourceRole;
       expiresAt: Date | null;
     },
+    audit: (added: string) => SqlFragment,
   ): Promise<string[]> {
+    const auditSql = audit('added');
     const rows = await sql<{ user_id: string }>(
       em,
-      `insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
-       select gen_random_uuid(), ?::uuid, u.id, ?, ?::uuid, ?::timestamptz, now() from unnest(?::uuid[]) as u(id)
-       on conflict (resource_id, user_id) do nothing
-       returning user_id`,
-      [input.resourceId, input.role, input.organizationId, input.expiresAt, input.userIds],
+      `with inserted as (
+         insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
+         select gen_random_uuid(), ?::uuid, u.id, ?, ?::uuid, ?::timestamptz, now() from unnest(?::uuid[]) as u(id)
+         on conflict (resource_id, user_id) do nothing
+         returning user_id),
+       added as (select i.user_id, u.email from inserted i join users u on u.id = i.user_id),
+       audit as (${auditSql.sql})
+       select user_id from inserted`,
+      [
+        input.resourceId,
+        input.role,
+        input.organizationId,
+        input.expiresAt,
+        input.userIds,
+        ...auditSql.params,
+      ],
     );
     return rows.map((row) => row.user_id);
   }

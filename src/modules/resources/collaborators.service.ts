@@ -72,15 +72,25 @@ export class CollaboratorsService {
         via: { targetType: kind, targetId: id },
         about: { kind, title: resource.title, role },
       });
-      // New collaborators in one statement; those who already were one change as a role change would.
+      // New collaborators and their events in one statement; those who already were one change as a
+      // role change would.
       const added = new Set(
-        await this.collaborators.insertMissing(em, {
-          resourceId: resource.id,
-          organizationId,
-          userIds: invited.map((i) => i.user.id),
-          role,
-          expiresAt: expiresAt ?? null,
-        }),
+        await this.collaborators.insertMissing(
+          em,
+          {
+            resourceId: resource.id,
+            organizationId,
+            userIds: invited.map((i) => i.user.id),
+            role,
+            expiresAt: expiresAt ?? null,
+          },
+          (rows) =>
+            this.audit.insertSql(
+              resourceEvent(policy, resource, 'collaborator.added', { before: null, after: { role } }),
+              rows,
+              { moreData: `jsonb_build_object('userId', ${rows}.user_id, 'email', ${rows}.email)` },
+            ),
+        ),
       );
       const collaborating = invited.filter((i) => !added.has(i.user.id)).map((i) => i.user.id);
       const existing =
@@ -92,20 +102,18 @@ export class CollaboratorsService {
       for (const { user } of invited) {
         const current = byUser.get(user.id);
         if (current && expiresAt) events.push(...this.setExpiry(policy, resource, current, expiresAt));
-        if (current?.role === role) continue;
-        if (current) {
-          enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
-          await this.assertKeepsAnAdmin(em, resource, current, role);
-        }
+        if (!current || current.role === role) continue;
+        enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: current.role });
+        await this.assertKeepsAnAdmin(em, resource, current, role);
         events.push(
-          resourceEvent(policy, resource, current ? 'collaborator.role_changed' : 'collaborator.added', {
+          resourceEvent(policy, resource, 'collaborator.role_changed', {
             userId: user.id,
             email: user.email,
-            before: current ? { role: current.role } : null,
+            before: { role: current.role },
             after: { role },
           }),
         );
-        if (current) current.role = role;
+        current.role = role;
       }
       await this.audit.recordMany(em, events);
       await em.flush();
@@ -136,7 +144,8 @@ export class CollaboratorsService {
       if (!collaborator) throw ResourceErrors.collaboratorNotFound();
       enforce(policy.ability, 'changeRole', 'Collaborator', { role, currentRole: collaborator.role });
       if (expiresAt !== undefined)
-        for (const event of this.setExpiry(policy, resource, collaborator, expiresAt)) this.audit.record(em, event);
+        for (const event of this.setExpiry(policy, resource, collaborator, expiresAt))
+          this.audit.record(em, event);
       if (collaborator.role === role) return void (await em.flush());
       await this.assertKeepsAnAdmin(em, resource, collaborator, role);
       this.audit.record(

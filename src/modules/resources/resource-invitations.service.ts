@@ -36,25 +36,27 @@ export class ResourceInvitations {
       about: { kind: string; title: string; role?: string };
     },
   ): Promise<InvitedUser[]> {
-    const invited: InvitedUser[] = [];
-    for (const user of await this.users.findOrInviteMany(em, input.emails)) {
-      const organizationType = input.organizationId
-        ? await this.newMemberships.joinByInvitation(
-            em,
-            input.organizationId,
-            user.id,
-            input.actorId,
-            input.via,
-          )
-        : null;
-      await this.invitations.invited(em, {
-        organizationId: input.organizationId,
-        user,
-        invitedBy: input.actorId,
-        resource: input.about,
-      });
-      invited.push({ user, organizationType });
+    const users = await this.users.findOrInviteMany(em, input.emails);
+    const invitedUsers = users.filter((user) => user.status === 'invited');
+    if (!input.organizationId) {
+      for (const user of invitedUsers)
+        await this.invitations.invited(em, {
+          organizationId: null,
+          user,
+          invitedBy: input.actorId,
+          resource: input.about,
+        });
+      return users.map((user) => ({ user, organizationType: null }));
     }
+    const types = await this.newMemberships.joinAllByInvitation(em, {
+      organizationId: input.organizationId,
+      userIds: users.map((user) => user.id),
+      invitedUserIds: invitedUsers.map((user) => user.id),
+      actorId: input.actorId,
+      via: input.via,
+      resource: input.about,
+    });
+    const invited = users.map((user) => ({ user, organizationType: types.get(user.id)! }));
     return invited;
   }
 }

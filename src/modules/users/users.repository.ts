@@ -3,23 +3,35 @@ import { Injectable } from '@nestjs/common';
 import { sql } from '../../database/sql';
 import { FoundUser } from './users.service';
 
-interface FoundUserRow {
+export interface FoundUserRow {
   id: string;
   email: string;
   name: string;
   invited: boolean;
   is_service_account: boolean;
-  created: boolean;
 }
 
 /** `User.status` in SQL, of the users row `alias`: invited until they prove their address. */
 export const invitedSql = (alias: string) =>
   `(${alias}.password_hash is null and ${alias}.email_verified_at is null and ${alias}.service_account_organization_id is null)`;
 
-const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as invited,
+/** A `FoundUserRow` (without `created`) of the users row, in a statement over `users` alone. */
+export const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as invited,
   (service_account_organization_id is not null) as is_service_account`;
 
-const toFoundUser = (row: FoundUserRow): FoundUser => ({
+/**
+ * The insert of an `invited` user (no password) for each email of `emails` (a query of an `email`
+ * column) that no user has, as a part of a statement: the unique email index decides, and a user a
+ * concurrent insert committed while this one waited is neither inserted nor returned (the
+ * statement's snapshot cannot see it). Returns `FOUND_USER_COLUMNS` of the users inserted.
+ */
+export const insertInvitedUsersSql = (emails: string) =>
+  `insert into users (id, email, name, created_at)
+   select gen_random_uuid(), wanted.email, '', now() from (${emails}) wanted
+   on conflict (email) do nothing
+   returning ${FOUND_USER_COLUMNS}`;
+
+export const toFoundUser = (row: FoundUserRow): FoundUser => ({
   id: row.id,
   email: row.email,
   name: row.name,
@@ -44,29 +56,31 @@ export class UsersRepository {
   }
 
   /**
-   * The user with this email, inserted as `invited` unless one exists, in one statement. The
-   * statement's snapshot cannot see a user that a concurrent insert committed while this one waited
-   * on the unique email index: that user is read by a second statement, which can.
+   * The users with these emails, each inserted as `invited` unless one exists, in one statement (in
+   * the order of the emails). The statement's snapshot cannot see a user that a concurrent insert
+   * committed while this one waited on the unique email index: those are read by a second
+   * statement, which can.
    */
-  async findOrInsertInvited(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
-    const [row] = await sql<FoundUserRow>(
+  async findOrInsertInvited(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
+    const rows = await sql<FoundUserRow>(
       em,
-      `with created as (
-         insert into users (id, email, name, created_at) values (gen_random_uuid(), ?, '', now())
-         on conflict (email) do nothing
-         returning ${FOUND_USER_COLUMNS})
-       select *, true as created from created
+      `with created as (${insertInvitedUsersSql('select unnest(?::text[]) as email')})
+       select * from created
        union all
-       select ${FOUND_USER_COLUMNS}, false as created from users where email = ?`,
-      [email, email],
+       select ${FOUND_USER_COLUMNS} from users where email = any(?::text[])`,
+      [emails, emails],
     );
-    if (row) return { user: toFoundUser(row), created: row.created };
-    const [raced] = await sql<FoundUserRow>(
-      em,
-      `select ${FOUND_USER_COLUMNS}, false as created from users where email = ?`,
-      [email],
-    );
-    return { user: toFoundUser(raced), created: false };
+    const raced = emails.filter((email) => !rows.some((row) => row.email === email));
+    if (raced.length > 0)
+      rows.push(
+        ...(await sql<FoundUserRow>(
+          em,
+          `select ${FOUND_USER_COLUMNS} from users where email = any(?::text[])`,
+          [raced],
+        )),
+      );
+    const byEmail = new Map(rows.map((row) => [row.email, toFoundUser(row)]));
+    return emails.map((email) => byEmail.get(email)!);
   }
 
   async lock(em: EntityManager, userId: string): Promise<void> {

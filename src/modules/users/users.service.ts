@@ -34,17 +34,9 @@ export class UsersService {
     return { user: await em.findOneOrFail(User, { email: normalized }), created };
   }
 
-  /** `findOrCreate` in one statement, without loading an entity into the unit of work. */
-  findOrInviteUser(em: EntityManager, email: string): Promise<{ user: FoundUser; created: boolean }> {
-    return this.users.findOrInsertInvited(em, normalizeEmail(email));
-  }
-
   /** Each email's user, in the order of the emails (sorted, so that concurrent calls lock in one order). */
-  async findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
-    const users: FoundUser[] = [];
-    for (const email of [...new Set(emails.map(normalizeEmail))].sort())
-      users.push((await this.users.findOrInsertInvited(em, email)).user);
-    return users;
+  findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
+    return this.users.findOrInsertInvited(em, [...new Set(emails.map(normalizeEmail))].sort());
   }
 
   /**
