@@ -55,10 +55,10 @@ describe('Write path work', () => {
   });
 
   it.each([
-    [1, 7],
-    [3, 7],
+    [1, 4],
+    [3, 4],
   ])(
-    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, the project, the users, the memberships with their invitations and events, the collaborators with their events, COMMIT',
+    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, the project with its people, their memberships, invitations and collaborators and the events, COMMIT',
     async (emails, count) => {
       const org = await createOrganization(t);
       const project = await createResource(t, org.admin, 'project');

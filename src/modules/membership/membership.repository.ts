@@ -78,6 +78,45 @@ const workforceEligibilitySql = (userId: string, organizationId: string) =>
   `select 1 from memberships i join organizations w on w.id = i.organization_id
     where i.user_id = ${userId} and i.type in ('admin', 'member') and w.is_workforce and w.id <> ${organizationId}`;
 
+/** The caller's parts of `membershipsForInvitationSql`: the memberships' events, the invitations. */
+export interface InvitationMembershipParts {
+  /** Runs on `created` (user_id, organization_id, type). */
+  audit: (created: string) => SqlFragment;
+  /** Runs on the (organization_id, user_id) rows of invited users. */
+  invitation: (invited: string) => SqlFragment;
+}
+
+/**
+ * The CTEs giving each (organization_id, user_id, invited) row of the CTE `given` a membership for an
+ * invitation, as a part of a statement: `current`, their type, locked as `lockType` does (in user id
+ * order); or, when they have none, `created` (user_id, organization_id, type), the membership
+ * inserted for them, `workforce` or `external` as the workforce rule decides (`on conflict`: one a
+ * concurrent invitation inserted, which the statement's snapshot cannot see, is left as it is and in
+ * neither). Then `membership_audit`, the caller's audit part, and `invitation`, its invitation part
+ * (returning what `MAIL_FACTS_FROM` reads).
+ */
+export function membershipsForInvitationSql(given: string, parts: InvitationMembershipParts): SqlFragment {
+  const audit = parts.audit('created');
+  const invitation = parts.invitation(`${given} where invited`);
+  return {
+    sql: `current as (
+         select m.user_id, m.type from memberships m
+           join ${given} g on g.organization_id = m.organization_id and g.user_id = m.user_id
+          order by m.user_id for key share of m),
+       created as (
+         insert into memberships (id, organization_id, user_id, type, created_at)
+         select gen_random_uuid(), g.organization_id, g.user_id,
+                case when exists (${workforceEligibilitySql('g.user_id', 'g.organization_id')}) then 'workforce' else 'external' end,
+                clock_timestamp()
+           from ${given} g where not exists (select 1 from current c where c.user_id = g.user_id)
+         on conflict (organization_id, user_id) do nothing
+         returning user_id, organization_id, type),
+       membership_audit as (${audit.sql}),
+       invitation as (${invitation.sql})`,
+    params: [...audit.params, ...invitation.params],
+  };
+}
+
 /** A member to add by email; `domain` is the email's. */
 export interface NewMember {
   organizationId: string;
@@ -643,25 +682,22 @@ export class MembershipRepository {
   }
 
   /**
-   * In one statement, for each user: their `current` type in the organization, locked as `lockType`
-   * does, or, when they have none, the type of the membership `created` for them: `workforce` or
-   * `external`, as the workforce rule decides. Both null when a concurrent invitation inserted one
-   * that this statement's snapshot cannot see (`on conflict` leaves it as it is): read it with
-   * `lockType`. The parts of the caller's statement: `audit` runs on the CTE `created` (user_id,
-   * type), the memberships inserted; `invitation` on the CTE `given` (organization_id, user_id), its
-   * rows returned as `invitations`, as `MAIL_FACTS_FROM` reads them.
+   * In one statement, for each user: their `current` type in the organization, or the type of the
+   * membership `created` for them (`membershipsForInvitationSql`); both null when a concurrent
+   * invitation inserted one that this statement's snapshot cannot see: read it with `lockType`. The
+   * invitations of `invitedUserIds` are returned as `MAIL_FACTS_FROM` reads them.
    */
   async lockOrInsertForInvitation(
     em: EntityManager,
     organizationId: string,
     userIds: readonly string[],
-    parts: { audit: (created: string) => SqlFragment; invitation: (given: string) => SqlFragment },
+    invitedUserIds: readonly string[],
+    parts: InvitationMembershipParts,
   ): Promise<{
     types: { user_id: string; current: MembershipType | null; created: MembershipType | null }[];
     invitations: InvitationMailFactsRow[];
   }> {
-    const audit = parts.audit('created');
-    const invitation = parts.invitation('given');
+    const memberships = membershipsForInvitationSql('given', parts);
     const rows = await sql<{
       user_id: string;
       current: MembershipType | null;
@@ -669,25 +705,14 @@ export class MembershipRepository {
       invitations: InvitationMailFactsRow[] | null;
     }>(
       em,
-      `with given as (select ?::uuid as organization_id, unnest(?::uuid[]) as user_id),
-       current as (
-         select m.user_id, m.type from memberships m
-          where m.organization_id = ?::uuid and m.user_id = any(?::uuid[])
-          order by m.user_id for key share),
-       created as (
-         insert into memberships (id, organization_id, user_id, type, created_at)
-         select gen_random_uuid(), g.organization_id, g.user_id,
-                case when exists (${workforceEligibilitySql('g.user_id', 'g.organization_id')}) then 'workforce' else 'external' end,
-                clock_timestamp()
-           from given g where not exists (select 1 from current c where c.user_id = g.user_id)
-         on conflict (organization_id, user_id) do nothing
-         returning user_id, type),
-       audit as (${audit.sql}),
-       invitation as (${invitation.sql})
+      `with given as (
+         select ?::uuid as organization_id, u.user_id, u.user_id = any(?::uuid[]) as invited
+           from unnest(?::uuid[]) as u(user_id)),
+       ${memberships.sql}
        select g.user_id, c.type as current, n.type as created,
               (select jsonb_agg(f) from (${MAIL_FACTS_FROM('invitation', 'users')}) f) as invitations
          from given g left join current c on c.user_id = g.user_id left join created n on n.user_id = g.user_id`,
-      [organizationId, userIds, organizationId, userIds, ...audit.params, ...invitation.params],
+      [organizationId, invitedUserIds, userIds, ...memberships.params],
     );
     return { types: rows, invitations: rows[0]?.invitations ?? [] };
   }

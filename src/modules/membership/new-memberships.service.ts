@@ -6,9 +6,14 @@ import { OrganizationsRepository } from '../organizations/organizations.reposito
 import { User } from '../users/entities/user.entity';
 import { emailDomain, FoundUser } from '../users/users.service';
 import { InvitationsService, InvitedGrant } from './invitations.service';
-import { toMailFacts } from './invitations.repository';
+import { InvitationMailFactsRow, toMailFacts } from './invitations.repository';
 import { MembershipErrors } from './membership.errors';
-import { MembershipRepository } from './membership.repository';
+import {
+  InvitationMembershipParts,
+  MembershipRepository,
+  membershipsForInvitationSql,
+} from './membership.repository';
+import type { SqlFragment } from '../../policy/sql-filter';
 
 /**
  * The ways other features give a user a membership, each with its own rule: the email's domain at
@@ -81,35 +86,15 @@ export class NewMembershipsService {
       resource?: InvitedGrant['resource'];
     },
   ): Promise<Map<string, MembershipType>> {
-    const { organizationId, actorId, via } = input;
+    const { organizationId } = input;
     const { types, invitations } = await this.memberships.lockOrInsertForInvitation(
       em,
       organizationId,
       input.userIds,
-      {
-        audit: (created) =>
-          this.audit.insertSql(
-            {
-              organizationId,
-              actorId,
-              action: 'membership.added_by_invitation',
-              targetType: 'user',
-              data: { via },
-            },
-            created,
-            {
-              targetId: `${created}.user_id`,
-              moreData: `jsonb_build_object('after', jsonb_build_object('type', ${created}.type))`,
-            },
-          ),
-        invitation: (given) =>
-          this.invitations.upsertSql(
-            { sql: `${given} where user_id = any(?::uuid[])`, params: [input.invitedUserIds] },
-            actorId,
-          ),
-      },
+      input.invitedUserIds,
+      this.invitationParts(input.actorId, input.via),
     );
-    for (const facts of invitations) this.invitations.mailAfterCommit(em, toMailFacts(facts), input.resource);
+    this.mailInvitations(em, invitations, input.resource);
     const byUser = new Map<string, MembershipType>();
     for (const { user_id: userId, current, created } of types) {
       const type = current ?? created ?? (await this.memberships.lockType(em, organizationId, userId));
@@ -117,6 +102,52 @@ export class NewMembershipsService {
       byUser.set(userId, type);
     }
     return byUser;
+  }
+
+  /**
+   * The memberships given for an invitation by `actorId` through `via`, as CTEs of the caller's
+   * statement over its CTE `given` (organization_id, user_id, invited): see `membershipsForInvitationSql`.
+   */
+  invitationMembershipsSql(
+    actorId: string,
+    via: { targetType: string; targetId: string },
+  ): (given: string) => SqlFragment {
+    return (given) => membershipsForInvitationSql(given, this.invitationParts(actorId, via));
+  }
+
+  /** The invitation mails of what the statement returned, sent after the commit. */
+  mailInvitations(
+    em: EntityManager,
+    invitations: readonly InvitationMailFactsRow[],
+    resource?: InvitedGrant['resource'],
+  ): void {
+    for (const facts of invitations) this.invitations.mailAfterCommit(em, toMailFacts(facts), resource);
+  }
+
+  /** Each membership created by an invitation is audited; each invited user's invitation is created or renewed. */
+  private invitationParts(
+    actorId: string,
+    via: { targetType: string; targetId: string },
+  ): InvitationMembershipParts {
+    return {
+      audit: (created) =>
+        this.audit.insertSql(
+          {
+            organizationId: null,
+            actorId,
+            action: 'membership.added_by_invitation',
+            targetType: 'user',
+            data: { via },
+          },
+          created,
+          {
+            organizationId: `${created}.organization_id`,
+            targetId: `${created}.user_id`,
+            moreData: `jsonb_build_object('after', jsonb_build_object('type', ${created}.type))`,
+          },
+        ),
+      invitation: (invited) => this.invitations.upsertSql({ sql: invited, params: [] }, actorId),
+    };
   }
 
   /** A service account's one membership, in the organization it was created in (its type there: admin or member). */

@@ -43,43 +43,28 @@ export class CollaboratorsRepository {
   }
 
   /**
-   * The users who collaborate on the resource with none of their own yet get the role; those who
-   * already do are left as they are. Returns the users added. Called with the resource row locked, so
-   * the users not returned are exactly its collaborators. `audit` is a part of the statement, run on
-   * `added` (user_id, email), the collaborators inserted.
+   * The people of `member` (resource_id, organization_id, user_id, email) with no role of their own
+   * on the resource yet get the role, as the grant part of a resource invitation
+   * (`ResourceInvitations.inviteAll`): the CTE `granted` (user_id), those added; those who already
+   * collaborate are left as they are. `audit` runs on `added` (user_id, email, organization_id).
    */
-  async insertMissing(
-    em: EntityManager,
-    input: {
-      resourceId: string;
-      organizationId: string | null;
-      userIds: readonly string[];
-      role: ResourceRole;
-      expiresAt: Date | null;
-    },
+  insertMissingSql(
+    member: string,
+    input: { role: ResourceRole; expiresAt: Date | null },
     audit: (added: string) => SqlFragment,
-  ): Promise<string[]> {
+  ): SqlFragment {
     const auditSql = audit('added');
-    const rows = await sql<{ user_id: string }>(
-      em,
-      `with inserted as (
+    return {
+      sql: `granted as (
          insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
-         select gen_random_uuid(), ?::uuid, u.id, ?, ?::uuid, ?::timestamptz, now() from unnest(?::uuid[]) as u(id)
+         select gen_random_uuid(), m.resource_id, m.user_id, ?::text, m.organization_id, ?::timestamptz, now()
+           from ${member} m
          on conflict (resource_id, user_id) do nothing
          returning user_id),
-       added as (select i.user_id, u.email from inserted i join users u on u.id = i.user_id),
-       audit as (${auditSql.sql})
-       select user_id from inserted`,
-      [
-        input.resourceId,
-        input.role,
-        input.organizationId,
-        input.expiresAt,
-        input.userIds,
-        ...auditSql.params,
-      ],
-    );
-    return rows.map((row) => row.user_id);
+       added as (select g.user_id, m.email, m.organization_id from granted g join ${member} m on m.user_id = g.user_id),
+       collaborator_audit as (${auditSql.sql})`,
+      params: [input.role, input.expiresAt, ...auditSql.params],
+    };
   }
 
   /**

@@ -63,36 +63,27 @@ export class CollaboratorsService {
     const expiresAt = futureExpiry(input.expiresAt);
     const actorId = policy.ctx.caller.userId;
     return this.em.transactional(async (em) => {
-      const resource = await this.resources.lockRow(em, kind, id);
-      const organizationId = resource.organization?.id ?? null;
-      const invited = await this.invitations.inviteAll(em, {
-        organizationId,
-        emails: input.emails,
-        actorId,
-        via: { targetType: kind, targetId: id },
-        about: { kind, title: resource.title, role },
-      });
-      // New collaborators and their events in one statement; those who already were one change as a
-      // role change would.
-      const added = new Set(
-        await this.collaborators.insertMissing(
-          em,
-          {
-            resourceId: resource.id,
-            organizationId,
-            userIds: invited.map((i) => i.user.id),
-            role,
-            expiresAt: expiresAt ?? null,
-          },
-          (rows) =>
+      // The resource's lock, the people, their memberships, and the new collaborators with their
+      // events in one statement; those who already were one change as a role change would.
+      const { resource, invited } = await this.invitations.inviteAll(
+        em,
+        { kind, resourceId: id, emails: input.emails, actorId, role },
+        (member) =>
+          this.collaborators.insertMissingSql(member, { role, expiresAt: expiresAt ?? null }, (added) =>
             this.audit.insertSql(
-              resourceEvent(policy, resource, 'collaborator.added', { before: null, after: { role } }),
-              rows,
-              { moreData: `jsonb_build_object('userId', ${rows}.user_id, 'email', ${rows}.email)` },
+              resourceEvent(policy, { id, kind, organization: null }, 'collaborator.added', {
+                before: null,
+                after: { role },
+              }),
+              added,
+              {
+                organizationId: `${added}.organization_id`,
+                moreData: `jsonb_build_object('userId', ${added}.user_id, 'email', ${added}.email)`,
+              },
             ),
-        ),
+          ),
       );
-      const collaborating = invited.filter((i) => !added.has(i.user.id)).map((i) => i.user.id);
+      const collaborating = invited.filter((i) => !i.granted).map((i) => i.user.id);
       const existing =
         collaborating.length > 0
           ? await em.find(Collaborator, { resource: resource.id, user: { $in: collaborating } })

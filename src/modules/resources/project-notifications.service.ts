@@ -43,12 +43,12 @@ export class ProjectNotificationsService {
         name: input.name,
         events: input.events,
       });
-      const invited = await this.invitations.inviteAll(em, {
-        organizationId,
+      const { invited } = await this.invitations.inviteAll(em, {
+        kind: 'project',
+        resourceId: projectId,
         emails: input.recipientEmails,
         actorId,
-        via: { targetType: 'project', targetId: projectId },
-        about: { kind: 'project', title: project.title, role: 'notification recipient' },
+        role: 'notification recipient',
       });
       for (const { user } of invited)
         em.create(NotificationRecipient, { notification, user: user.id, organization: organizationId });

@@ -30,6 +30,7 @@ import { ProjectNotificationsController } from './project-notifications.controll
 import { ProjectNotificationsService } from './project-notifications.service';
 import { ResourceAccess } from './resource-access.service';
 import { ResourceInvitations } from './resource-invitations.service';
+import { ResourceInvitationsRepository } from './resource-invitations.repository';
 import { DatasetsController, OntologiesController, ProjectsController } from './resources.controller';
 import { ResourcesService } from './resources.service';
 import { ExpirySweeper } from './expiry-sweeper.service';
@@ -70,6 +71,7 @@ import { ExpirySweeper } from './expiry-sweeper.service';
     ProjectNotificationsService,
     ResourceAccess,
     ResourceInvitations,
+    ResourceInvitationsRepository,
     ResourceRightsService,
     ResourcesRepository,
     CollaboratorsRepository,

@@ -259,7 +259,7 @@ export interface NewResource {
   ontologyId: string | null;
 }
 
-/** What audit events and invitation mails name of a resource: a row read under `lockRow`'s lock, or the entity. */
+/** What audit events and invitation mails name of a resource: a row read under the resource's lock, or the entity. */
 export interface ResourceRef {
   id: string;
   kind: ResourceKind;
@@ -346,17 +346,6 @@ export class ResourcesRepository {
        select gen_random_uuid(), ?::uuid, dataset_id, now() from unnest(?::uuid[]) as dataset_id`,
       [projectId, datasetIds],
     );
-  }
-
-  /** `lock`, for a change that needs only the resource's name and organization: no entity to load and track. */
-  async lockRow(em: EntityManager, kind: ResourceKind, id: string): Promise<ResourceRef> {
-    const [row] = await sql<{ title: string; organization_id: string | null }>(
-      em,
-      `select title, organization_id from resources where id = ? and kind = ? for update`,
-      [id, kind],
-    );
-    if (!row) throw ResourceErrors.notFound(kind);
-    return { id, kind, title: row.title, organization: row.organization_id ? { id: row.organization_id } : null };
   }
 
   /** Attaching a dataset already attached changes nothing: false then. */

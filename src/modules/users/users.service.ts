@@ -4,6 +4,8 @@ import { User, UserStatus } from './entities/user.entity';
 import { UsersRepository } from './users.repository';
 
 export const normalizeEmail = (email: string) => email.trim().toLowerCase();
+/** The emails normalized, each once, sorted: concurrent calls inserting or locking their users do so in one order. */
+export const normalizedEmails = (emails: readonly string[]) => [...new Set(emails.map(normalizeEmail))].sort();
 export const emailDomain = (email: string) => normalizeEmail(email).split('@').pop() ?? '';
 
 /** A user as features that only name them need them: read in the statement that finds or invites them, no entity. */
@@ -34,9 +36,9 @@ export class UsersService {
     return { user: await em.findOneOrFail(User, { email: normalized }), created };
   }
 
-  /** Each email's user, in the order of the emails (sorted, so that concurrent calls lock in one order). */
+  /** Each email's user, in the order of `normalizedEmails`. */
   findOrInviteMany(em: EntityManager, emails: readonly string[]): Promise<FoundUser[]> {
-    return this.users.findOrInsertInvited(em, [...new Set(emails.map(normalizeEmail))].sort());
+    return this.users.findOrInsertInvited(em, normalizedEmails(emails));
   }
 
   /**
