@@ -55,10 +55,10 @@ describe('Write path work', () => {
   });
 
   it.each([
-    [1, 4],
-    [3, 4],
+    [1, 5],
+    [3, 5],
   ])(
-    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, the project with its people, their memberships, invitations and collaborators and the events, COMMIT',
+    'inviting %i new outside emails to a project is %i statements whatever their number: the scope, BEGIN, its generic plan, the project with its people, their memberships, invitations and collaborators and the events, COMMIT',
     async (emails, count) => {
       const org = await createOrganization(t);
       const project = await createResource(t, org.admin, 'project');
@@ -74,6 +74,9 @@ describe('Write path work', () => {
       });
       expect(status).toBe(201);
       expect(statements).toHaveLength(count);
+      // Planned once per connection, not at every invite (sql()'s `plan: 'generic'`).
+      expect(statements[2]).toBe('set local plan_cache_mode = force_generic_plan');
+      expect(statements[3]).toMatch(/^with resource as/);
     },
   );
 });

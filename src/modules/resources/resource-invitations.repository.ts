@@ -71,6 +71,8 @@ export class ResourceInvitationsRepository {
          left join current c on c.user_id = i.id
          left join created n on n.user_id = i.id`,
       [input.resourceId, input.kind, input.emails, ...memberships.params, ...grant.params],
+      // Its one plan serves any number of emails; left to choose, PostgreSQL planned it at every call.
+      { plan: 'generic' },
     );
   }
 }
