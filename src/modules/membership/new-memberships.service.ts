@@ -47,8 +47,11 @@ export class NewMembershipsService {
   }
 
   /**
-   * The user's type in the organization, giving them a `workforce` or `external` membership when
-   * they have none (`joinAllByInvitation` of one user who is not invited).
+   * The user's type in the organization, giving them a `workforce` or `external` membership
+   * (audited) when they have none, in one statement. The membership row stays locked until the
+   * transaction ends, so that a removal running at the same time waits for the grant (then takes it
+   * away) or finishes first (then the user joins anew, as an invitation after the removal would make
+   * them). People invited by email join through `invitationMembershipsSql`, in the invitation's statement.
    */
   async joinByInvitation(
     em: EntityManager,
@@ -57,51 +60,18 @@ export class NewMembershipsService {
     actorId: string,
     via: { targetType: string; targetId: string },
   ): Promise<MembershipType> {
-    const types = await this.joinAllByInvitation(em, {
-      organizationId,
-      userIds: [userId],
-      invitedUserIds: [],
-      actorId,
-      via,
-    });
-    return types.get(userId)!;
-  }
-
-  /**
-   * Each user's type in the organization, giving those with none a `workforce` or `external`
-   * membership (audited), and the invited ones their invitation (mailed after the commit), in one
-   * statement. The membership rows stay locked until the transaction ends, so that a removal running
-   * at the same time waits for the grant (then takes it away) or finishes first (then the user joins
-   * anew, as an invitation after the removal would make them).
-   */
-  async joinAllByInvitation(
-    em: EntityManager,
-    input: {
-      organizationId: string;
-      userIds: readonly string[];
-      invitedUserIds: readonly string[];
-      actorId: string;
-      via: { targetType: string; targetId: string };
-      /** What the invitation mail names, when it is to a resource. */
-      resource?: InvitedGrant['resource'];
-    },
-  ): Promise<Map<string, MembershipType>> {
-    const { organizationId } = input;
-    const { types, invitations } = await this.memberships.lockOrInsertForInvitation(
+    const {
+      types: [{ current, created }],
+    } = await this.memberships.lockOrInsertForInvitation(
       em,
       organizationId,
-      input.userIds,
-      input.invitedUserIds,
-      this.invitationParts(input.actorId, input.via),
+      [userId],
+      [],
+      this.invitationParts(actorId, via),
     );
-    this.mailInvitations(em, invitations, input.resource);
-    const byUser = new Map<string, MembershipType>();
-    for (const { user_id: userId, current, created } of types) {
-      const type = current ?? created ?? (await this.memberships.lockType(em, organizationId, userId));
-      if (!type) throw MembershipErrors.notOrgMember();
-      byUser.set(userId, type);
-    }
-    return byUser;
+    const type = current ?? created ?? (await this.memberships.lockType(em, organizationId, userId));
+    if (!type) throw MembershipErrors.notOrgMember();
+    return type;
   }
 
   /**
