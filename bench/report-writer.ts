@@ -111,6 +111,8 @@ export interface BenchReport {
     connections: number;
     sweep: number[];
     warmupSeconds: number;
+    /** Each read sent this long to a server just started, before any is measured. */
+    serverWarmupSeconds: number;
     measureSeconds: number;
     sweepSeconds: number;
   };
@@ -630,7 +632,8 @@ function setupLines(report: BenchReport): string[] {
     `- Data: ${num(c.users)} users in ${num(c.organizations)} organizations (${num(c.memberships)} memberships, ` +
       `${num(c.member_search_words)} search words), ${num(c.resources)} projects, ${num(c.tags)} tags ` +
       `(${num(c.project_tags)} project tags), ${num(c.collaborators)} collaborators; seeded in ${report.seed.seconds.toFixed(0)} s.`,
-    `- Load: autocannon over loopback; per scenario ${report.load.warmupSeconds} s warm-up, then ${report.load.measureSeconds} s measured at ` +
+    `- Load: autocannon over loopback; each server first gets every read for ${report.load.serverWarmupSeconds} s (its code compiled by V8), ` +
+      `then per scenario ${report.load.warmupSeconds} s warm-up, then ${report.load.measureSeconds} s measured at ` +
       `${report.load.connections} connections and ${report.load.sweepSeconds} s at each other point of the sweep ` +
       `(${report.load.sweep.join(', ')}); only 2xx answers are timed, any other answer fails the scenario.`,
     `- Code: ${report.commit ?? 'unknown commit'}; the whole run took ${report.durationSeconds.toFixed(0)} s.`,
