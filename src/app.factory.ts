@@ -42,8 +42,9 @@ export async function createApp(
   registerInputGuards(adapter.getInstance());
   registerHttpConventions(adapter.getInstance());
   registerEtags(adapter.getInstance(), () => app.get(MikroORM));
-  adapter.getInstance().addHook('onSend', async (request, reply) => {
+  adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     void reply.header('X-Request-Id', request.id);
+    done(null, payload);
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.register(config, databaseUrl),

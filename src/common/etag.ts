@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, CommonErrorCode } from './app-error';
 
 /** A strong validator: the representation's own hash, so any change to what a client sees changes it. */
@@ -29,32 +29,48 @@ export const preconditionFailed = () =>
  */
 export function registerEtags(fastify: FastifyInstance, orm: () => MikroORM): void {
   const locks = new WeakMap<FastifyRequest, () => Promise<void>>();
-  fastify.addHook('onSend', async (request, reply, payload) => {
-    if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
-    if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
-    const etag = etagOf(payload);
-    void reply.header('ETag', etag);
-    const ifNoneMatch = request.headers['if-none-match'];
-    if (typeof ifNoneMatch === 'string' && matches(ifNoneMatch, etag)) {
-      void reply.code(304);
-      return '';
-    }
-    return payload;
+  // Callback hooks: every request runs them and only a conditional write waits for anything, while
+  // an async hook costs every request a promise and a microtask (docs/decisions.md).
+  fastify.addHook('onSend', (request, reply, payload, done) => {
+    done(null, withEtag(request, reply, payload));
   });
-  fastify.addHook('preHandler', async (request) => {
-    if (!isConditionalWrite(request)) return;
+  const lockAndCheck = async (request: FastifyRequest) => {
     const release = await lockWrites(orm(), `if-match ${request.url.split('?')[0]}`);
     if (!release) throw preconditionFailed();
     locks.set(request, release);
     await checkIfMatch(fastify, request);
+  };
+  fastify.addHook('preHandler', (request, _reply, done) => {
+    if (!isConditionalWrite(request)) return done();
+    lockAndCheck(request).then(() => done(), done);
   });
-  const unlock = async (request: FastifyRequest) => {
+  const unlock = (request: FastifyRequest) => {
     const release = locks.get(request);
     locks.delete(request);
-    await release?.();
+    return release?.();
   };
-  fastify.addHook('onResponse', unlock);
-  fastify.addHook('onRequestAbort', unlock);
+  fastify.addHook('onResponse', (request, _reply, done) => {
+    const unlocked = unlock(request);
+    if (!unlocked) return done();
+    unlocked.then(() => done(), done);
+  });
+  fastify.addHook('onRequestAbort', async (request) => {
+    await unlock(request);
+  });
+}
+
+/** The payload to send, once the ETag is set (and a 304 answered). */
+function withEtag(request: FastifyRequest, reply: FastifyReply, payload: unknown): unknown {
+  if (request.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string') return payload;
+  if (!String(reply.getHeader('content-type') ?? '').includes('json')) return payload;
+  const etag = etagOf(payload);
+  void reply.header('ETag', etag);
+  const ifNoneMatch = request.headers['if-none-match'];
+  if (typeof ifNoneMatch === 'string' && matches(ifNoneMatch, etag)) {
+    void reply.code(304);
+    return '';
+  }
+  return payload;
 }
 
 const isConditionalWrite = (request: FastifyRequest) =>

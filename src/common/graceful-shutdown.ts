@@ -11,8 +11,9 @@ export function closeConnectionsWhenDraining(app: NestFastifyApplication): void 
   fastify.addHook('preClose', async () => {
     draining = true;
   });
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (draining) void reply.header('Connection', 'close');
+    done(null, payload);
   });
 }
 

@@ -14,7 +14,7 @@ const CREATED_ID_FIELDS = ['id', 'userId', 'groupId'] as const;
  *   was sent, that it was the token that failed).
  */
 export function registerHttpConventions(fastify: FastifyInstance): void {
-  fastify.addHook('onSend', async (request, reply, payload) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (reply.statusCode === 401 && !reply.hasHeader('www-authenticate')) {
       const sentToken = typeof request.headers.authorization === 'string';
       void reply.header(
@@ -28,7 +28,7 @@ export function registerHttpConventions(fastify: FastifyInstance): void {
       if (id && !path.split('/').includes(id))
         void reply.header('Location', `${path}/${encodeURIComponent(id)}`);
     }
-    return payload;
+    done(null, payload);
   });
 }
 

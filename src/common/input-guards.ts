@@ -88,18 +88,22 @@ export function registerInputGuards(fastify: FastifyInstance): void {
   fastify.removeContentTypeParser('text/plain');
   const routes = new KnownRoutes();
   fastify.addHook('onRoute', (route) => routes.add(route.method, route.url));
-  fastify.addHook('onRequest', async (request, reply) => {
-    if (request.url.length > MAX_URL_LENGTH) throw CommonErrors.uriTooLong();
-    if (!request.is404) return;
+  // Callback hooks, not async ones: these do no async work, and an async hook costs every request a
+  // promise and a microtask (docs/decisions.md).
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (request.url.length > MAX_URL_LENGTH) return done(CommonErrors.uriTooLong());
+    if (!request.is404) return done();
     const allowed = routes.methodsOf(pathOf(request));
     if (allowed.length > 0 && !allowed.includes(request.method)) {
       void reply.header('Allow', allowed.join(', '));
-      throw CommonErrors.methodNotAllowed(allowed);
+      return done(CommonErrors.methodNotAllowed(allowed));
     }
+    done();
   });
-  fastify.addHook('preValidation', async (request) => {
+  fastify.addHook('preValidation', (request, _reply, done) => {
     const problems = inputProblems([request.params, request.query, request.body]);
     if (problems.length > 0)
-      throw CommonErrors.validation(problems.map((p) => p.message).join('; '), problems);
+      return done(CommonErrors.validation(problems.map((p) => p.message).join('; '), problems));
+    done();
   });
 }

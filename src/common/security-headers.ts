@@ -51,7 +51,8 @@ export function registerSecurityHeaders(app: NestFastifyApplication): void {
     for (const [name, value] of SECURITY_HEADERS) reply.raw.setHeader(name, value);
     done();
   });
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (DOCS_PATH.test(request.url)) void reply.header('Content-Security-Policy', DOCS_CSP);
+    done(null, payload);
   });
 }

@@ -58,7 +58,17 @@ export class IdempotencyGuard implements CanActivate, OnModuleInit, OnModuleDest
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onSend', (request, reply, payload) => this.onSend(request, reply, payload));
+    // A callback hook: most requests carry no key, and they pass without the promise and microtask
+    // that an async hook costs every request (docs/decisions.md).
+    fastify.addHook('onSend', (request, reply, payload, done) => {
+      const state = this.requests.get(request);
+      if (!state) return done(null, payload);
+      this.requests.delete(request);
+      this.answer(state, reply, payload).then(
+        (answer) => done(null, answer),
+        (error: Error) => done(error),
+      );
+    });
     this.sweeper = setInterval(() => {
       this.repository.sweep().catch((err: unknown) => this.logger.warn({ err }, 'idempotency sweep failed'));
     }, SWEEP_EVERY_MS).unref();
@@ -98,10 +108,8 @@ export class IdempotencyGuard implements CanActivate, OnModuleInit, OnModuleDest
     throw new ReplayedAnswer(); // the handler does not run; onSend writes the stored answer
   }
 
-  private async onSend(request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> {
-    const state = this.requests.get(request);
-    if (!state) return payload;
-    this.requests.delete(request);
+  /** The payload to send for a request that claimed or replays a key; a claimed key's answer is stored. */
+  private async answer(state: Idempotency, reply: FastifyReply, payload: unknown): Promise<unknown> {
     if (state.kind === 'replay') {
       const { stored } = state;
       void reply.code(stored.responseStatus as number);
