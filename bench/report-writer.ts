@@ -676,7 +676,7 @@ function markdown(report: BenchReport, charts: { p95: string; sweep: string }): 
       'webhook endpoint subscribed to every event type, so that each write also fills the outbox (the delivery ' +
       'worker does not run in the measured server: what is measured is emitting, not delivering). The ideal ' +
       'columns are the ideal baseline doing the same writes (the same rows, the same answer, one statement each, ' +
-      "no endpoint subscribed), measured once: the machine's limit for this work, next to the target.",
+      "no endpoint subscribed), measured once, right after ours: the machine's limit for this work, next to the target.",
     '',
     ...writeTable(report),
     '',
