@@ -66,7 +66,7 @@ const CONNECTIONS = 16;
 /** The concurrency sweep: where each path saturates. */
 const SWEEP = [1, 4, 16, 64];
 // Shorter runs for trying the harness out; the report says which were used.
-const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 2);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 1);
 const MEASURE_SECONDS = Number(process.env.BENCH_SECONDS ?? 6);
 const SWEEP_SECONDS = Number(process.env.BENCH_SWEEP_SECONDS ?? 2);
 const PROFILE_SECONDS = Number(process.env.BENCH_PROFILE_SECONDS ?? 4);
