@@ -515,8 +515,6 @@ async function main(): Promise<void> {
     const reads = ONLY_WRITES ? [] : mainScenarios(state);
     const identity = ONLY_WRITES ? [] : identityScenarios(state);
     const probes = new Map<string, Probe>();
-    /** Why the ideal baseline does not answer a read, by scenario. */
-    const idealNotes = new Map<string, string>();
     for (const scenario of [...reads, ...identity]) {
       probes.set(scenario.key, await probe(capturing, proxy, scenario, tokenOf(scenario.caller)));
     }
@@ -558,6 +556,8 @@ async function main(): Promise<void> {
       : await cursorOfPage(ideal.baseUrl, state, tokenOf('admin'), KEYSET_PAGE);
     // The ideal's own version of each read (its keyset cursor is its own), where it answers it correctly.
     const idealVersions = new Map<string, Scenario>();
+    /** Why the ideal baseline does not answer a read, by scenario. */
+    const idealNotes = new Map<string, string>();
     const idealKeyset = idealWalk.cursor ? keysetScenarios(state, idealWalk.cursor) : [];
     for (const scenario of [...reads, ...idealKeyset]) {
       if (!scenario.ideal) continue;
