@@ -6,6 +6,7 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import { AppModule } from './app.module';
 import { FASTIFY_ERROR_OPTIONS } from './common/fastify-errors';
 import { registerInputGuards } from './common/input-guards';
+import { registerJsonAnswers } from './common/json-answer';
 import type { DestinationStream } from 'pino';
 import { completeContract, useDeclaredErrorFormats } from './common/openapi-contract';
 import { closeConnectionsWhenDraining } from './common/graceful-shutdown';
@@ -41,6 +42,7 @@ export async function createApp(
   });
   registerInputGuards(adapter.getInstance());
   registerHttpConventions(adapter.getInstance());
+  registerJsonAnswers(adapter.getInstance());
   registerEtags(adapter.getInstance(), () => app.get(MikroORM));
   adapter.getInstance().addHook('onSend', (request, reply, payload, done) => {
     void reply.header('X-Request-Id', request.id);

@@ -140,10 +140,32 @@ export class KeysetCursor<Key extends unknown[]> {
    * 1 to MAX_PAGE_SIZE, so at most that many texts per list.
    */
   limitSql(limit: number): string {
-    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new Error(`a page size must be an integer of 1 to ${MAX_PAGE_SIZE}, not ${limit}`);
+    return `limit ${pageSize(limit) + 1}`;
+  }
+
+  /**
+   * A statement answering the page as JSON text (`JsonAnswer`), written by PostgreSQL: one row whose
+   * `answer` is `{"items":[...],"nextCursor":...}`. `rowsSql` gives at most `limit + 1` rows (see
+   * `limitSql`), read as `p`: `itemSql` is a row's item (json, over `p`), `orderBy` the page's order
+   * and `keySql` the sort key's elements (over `p`), of which the last item's make the cursor, the
+   * same text as `encode` makes. So the page is never parsed into objects and serialized again.
+   */
+  answerSql(page: { rowsSql: string; orderBy: string; itemSql: string; keySql: string[]; limit: number }): string {
+    if (page.keySql.length !== this.elements.length) {
+      throw new Error(`a cursor of ${this.elements.length} elements, given ${page.keySql.length}`);
     }
-    return `limit ${limit + 1}`;
+    const limit = pageSize(page.limit);
+    const position = `row_number() over (order by ${page.orderBy})`;
+    // encode's base64url of the key's JSON: PostgreSQL's base64 breaks lines and pads, which translate drops.
+    const keyJson = `'[' || ${page.keySql.map((element) => `to_json(${element})::text`).join(` || ',' || `)} || ']'`;
+    const cursor = `translate(encode(convert_to(${keyJson}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
+    // The first `limit` rows are the items, compact as compactJsonArraySql writes arrays; one more means a next page.
+    return `select concat('{"items":[', string_agg(q.item::text, ',' order by q.n) filter (where q.n <= ${limit}),
+                   '],"nextCursor":', case when count(*) > ${limit} then to_json(max(q.cursor))::text else 'null' end,
+                   '}') as answer
+              from (select ${position} as n, ${page.itemSql} as item,
+                           case when ${position} = ${limit} then ${cursor} end as cursor
+                      from (${page.rowsSql}) p) q`;
   }
 
   encode(key: Key): string {
@@ -162,6 +184,14 @@ export class KeysetCursor<Key extends unknown[]> {
       nextCursor: hasMore ? this.encode(keyOf(pageRows[pageRows.length - 1])) : null,
     };
   }
+}
+
+/** A page size as lists take it (validated by PageQuery): written into statements, so checked again here. */
+function pageSize(limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+    throw new Error(`a page size must be an integer of 1 to ${MAX_PAGE_SIZE}, not ${limit}`);
+  }
+  return limit;
 }
 
 /** `keysetCursor(CursorElements.text, CursorElements.uuid)`: a list sorted by (name, id). */

@@ -1,5 +1,6 @@
 import { createParamDecorator, ExecutionContext } from '@nestjs/common';
 import type { AppAbility } from './actions';
+import type { JsonAnswer } from '../common/json-answer';
 import type { PolicyContext } from './policy-context';
 import type { AuthorizedRequest } from './policy.guard';
 
@@ -10,6 +11,8 @@ export interface RequestPolicy {
   loaded?: Record<string, unknown>;
   /** The rows of the route's statement, when the guard ran it in its scope statement (`load` of its organization scope). */
   loadedRows?: Record<string, unknown>[];
+  /** The route's answer, when the guard ran its statement in its scope statement and the statement writes it. */
+  loadedAnswer?: JsonAnswer<unknown>;
 }
 
 /** The caller's policy context and ability, built by the policy guard for this request. */

@@ -41,15 +41,14 @@ export interface ScopeColumns {
 
 /**
  * A route's own statement (its page), for the policy guard to run inside its organization scope
- * statement, so that the route needs no round trip of its own. The rows come back through one json
- * array, which keeps no order of its own: `orderBy` is the page's order, over the statement's output
- * columns.
+ * statement, so that the route needs no round trip of its own. Either its rows come back through
+ * one json array, which keeps no order of its own (`orderBy` is the page's order, over the
+ * statement's output columns), or the statement writes the route's whole answer (`answer`): one
+ * row, its `answer` column the JSON text to send (`JsonAnswer`).
  */
-export interface ScopeStatement {
-  sql: string;
-  params: unknown[];
-  orderBy: string;
-}
+export type ScopeStatement =
+  | { sql: string; params: unknown[]; orderBy: string }
+  | { sql: string; params: unknown[]; answer: true };
 
 /**
  * What a route's statement may name of the scope statement it runs in: the caller, and the rows the

@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import { JsonAnswer } from '../common/json-answer';
 import { sql } from '../database/sql';
 import type { MembershipType } from './vocabulary';
 import { ResourceKind, ResourceRole, ROLES_BY_KIND } from './vocabulary';
@@ -67,19 +68,23 @@ export class ScopeLoader {
   /**
    * The organization's scope, and with `load` the rows of a route's statement in the same statement:
    * the statement of the first branch whose `when` (SQL over the scope's `u`, `o`, `m`) holds for the
-   * caller. `loadedRows` is undefined when none does.
+   * caller: `loadedRows`, or `loadedAnswer` for a statement that writes the route's answer. Both
+   * are undefined when no branch holds.
    */
   async forOrganizationLoading(
     credential: Credential,
     organizationId: string,
     load?: readonly { when: string; statement: ScopeStatement }[],
-  ): Promise<{ ctx: PolicyContext; loadedRows?: Record<string, unknown>[] } | undefined> {
+  ): Promise<
+    | { ctx: PolicyContext; loadedRows?: Record<string, unknown>[]; loadedAnswer?: JsonAnswer<unknown> }
+    | undefined
+  > {
     const [row] = await sql<
       CallerRow & {
         organization_id: string | null;
         is_workforce: boolean | null;
         type: MembershipType | null;
-        loaded?: Record<string, unknown>[] | null;
+        loaded?: Record<string, unknown>[] | string | null;
       }
     >(
       this.em,
@@ -90,8 +95,11 @@ export class ScopeLoader {
               case ${load
                 .map(
                   ({ when, statement }) => `when ${when}
-                   then (select coalesce(json_agg(p order by ${statement.orderBy}), '[]')
-                           from (${statement.sql}) p)`,
+                   then ${
+                     'answer' in statement
+                       ? `(select p.answer from (${statement.sql}) p)`
+                       : `(select coalesce(json_agg(p order by ${statement.orderBy}), '[]') from (${statement.sql}) p)`
+                   }`,
                 )
                 .join('\n                   ')}
               end as loaded`
@@ -111,6 +119,7 @@ export class ScopeLoader {
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
+    if (typeof row.loaded === 'string') return { ctx, loadedAnswer: JsonAnswer.ofText(row.loaded) };
     return row.loaded ? { ctx, loadedRows: row.loaded } : { ctx };
   }
 

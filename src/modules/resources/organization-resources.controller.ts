@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JsonAnswer } from '../../common/json-answer';
 import { Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
@@ -44,7 +45,7 @@ function organizationResourceController(api: ResourceKindApi) {
       @UuidParam('orgId') orgId: string,
       @Query() query: ProjectListQuery,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<Page<ResourceSummaryDto>> {
+    ): Promise<JsonAnswer<Page<ResourceSummaryDto>>> {
       return this.resources.listOfOrganization(policy, orgId, kind, query);
     }
 

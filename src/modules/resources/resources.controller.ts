@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { JsonAnswer } from '../../common/json-answer';
 import { Page } from '../../common/pagination';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize, AuthorizeCaller } from '../../policy/authorize.decorator';
@@ -71,7 +72,7 @@ function resourceController(api: ResourceKindApi) {
     list(
       @Query() query: ProjectListQuery,
       @CurrentPolicy() policy: RequestPolicy,
-    ): Promise<Page<ResourceSummaryDto>> {
+    ): Promise<JsonAnswer<Page<ResourceSummaryDto>>> {
       return this.resources.listMine(policy.ctx.caller, kind, query);
     }
 

@@ -2,6 +2,8 @@ import { LockMode } from '@mikro-orm/core';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { CursorElements, keysetCursor, Page } from '../../common/pagination';
+import { JsonAnswer } from '../../common/json-answer';
+import { isoTimeSql } from '../../common/keyset-time';
 import { escapeLike, isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
 import { inForceSql, membershipNotExpiredSql, rolesOnResourceSql } from '../../policy/scope-loader';
@@ -79,27 +81,16 @@ export function requestedFilters(caller: SqlFragment, filters: ListFilters): Sql
   return where;
 }
 
-interface SummaryRow {
-  id: string;
-  title: string;
-  description: string;
-  organization_id: string | null;
-  owner_id: string;
-  my_role: ResourceRole | null;
-  /** `created_at` as PostgreSQL prints it, also where the rows come through json (which prints it otherwise). */
-  created_key: string;
-  tags?: TagRefDto[];
-}
-
 /** Resources by (created_at as PostgreSQL prints it, id), newest first. */
 const RESOURCES_CURSOR = keysetCursor(CursorElements.timestamp, CursorElements.uuid);
 
 type SummaryPage = Page<ResourceSummaryDto | ProjectSummaryDto>;
 
 /**
- * One page of resource summaries of one kind, newest first, as one statement: the where-fragments
- * (policy filter, tenant, requested filters) are ANDed; keyset on (created_at, id); `caller` is the
- * caller's id as SQL, for their role.
+ * One page of resource summaries of one kind, newest first, as one statement answering the page's
+ * JSON (`JsonAnswer`): the where-fragments (policy filter, tenant, requested filters) are ANDed;
+ * keyset on (created_at, id); `caller` is the caller's id as SQL, for their role. The items are
+ * written as ResourceSummaryDto and ProjectSummaryDto declare them, keys in that order.
  */
 function summaryPageStatement(input: {
   kind: ResourceKind;
@@ -120,37 +111,32 @@ function summaryPageStatement(input: {
                     where ${where.map((w) => `(${w.sql})`).join('\n  and ')}
                     order by r.created_at desc, r.id desc
                     ${RESOURCES_CURSOR.limitSql(input.limit)}`;
-  const text =
-    input.kind === 'project'
-      ? `with page as (${pageSql})
-       select page.*, coalesce(page_tags.tags, '[]'::json) as tags
+  const isProject = input.kind === 'project';
+  const rowsSql = isProject
+    ? `with page as (${pageSql})
+       select page.*, coalesce(page_tags.tags, '[]') as tags
          from page
-         left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id
-        order by page.created_at desc, page.id desc`
-      : pageSql;
+         left join (${PAGE_TAGS_SQL}) page_tags on page_tags.project_id = page.id`
+    : pageSql;
+  const item = `(select row_to_json(i) from (select p.id, p.title, p.description,
+                   p.organization_id as "organizationId", p.owner_id as "ownerId", p.my_role as "myRole",
+                   ${isoTimeSql('p.created_at')} as "createdAt"${isProject ? ', p.tags::json as tags' : ''}) i)`;
   return {
-    sql: text,
+    sql: RESOURCES_CURSOR.answerSql({
+      rowsSql,
+      orderBy: 'p.created_at desc, p.id desc',
+      itemSql: item,
+      keySql: ['p.created_key', 'p.id'],
+      limit: input.limit,
+    }),
     params: [...role.params, ...where.flatMap((w) => w.params)],
-    orderBy: 'p.created_at desc, p.id desc',
+    answer: true,
   };
 }
 
-function summaryPageOf(kind: ResourceKind, rows: SummaryRow[], limit: number): SummaryPage {
-  return RESOURCES_CURSOR.page(
-    rows,
-    limit,
-    (row) => [row.created_key, row.id],
-    (row) => ({
-      id: row.id,
-      title: row.title,
-      description: row.description,
-      organizationId: row.organization_id,
-      ownerId: row.owner_id,
-      myRole: row.my_role,
-      createdAt: isoTime(row.created_key),
-      ...(kind === 'project' ? { tags: row.tags ?? [] } : {}),
-    }),
-  );
+async function answerOf(em: EntityManager, statement: ScopeStatement): Promise<JsonAnswer<SummaryPage>> {
+  const [row] = await sql<{ answer: string }>(em, statement.sql, statement.params);
+  return JsonAnswer.ofText(row.answer);
 }
 
 /**
@@ -367,7 +353,7 @@ export class ResourcesRepository {
     kind: ResourceKind,
     userId: string,
     filters: ListFilters,
-  ): Promise<SummaryPage> {
+  ): Promise<JsonAnswer<SummaryPage>> {
     const caller = boundId(userId);
     const statement = summaryPageStatement({
       kind,
@@ -376,7 +362,7 @@ export class ResourcesRepository {
       limit: filters.limit,
       after: RESOURCES_CURSOR.decode(filters.cursor),
     });
-    return summaryPageOf(kind, await sql<SummaryRow>(em, statement.sql, statement.params), filters.limit);
+    return answerOf(em, statement);
   }
 
   /** The organization's page that `scope` lets the caller see (`organizationPageStatement`). */
@@ -386,14 +372,8 @@ export class ResourcesRepository {
     organizationId: string,
     filters: ListFilters,
     scope: InScope,
-  ): Promise<SummaryPage> {
-    const statement = organizationPageStatement(kind, organizationId, filters)(scope);
-    return summaryPageOf(kind, await sql<SummaryRow>(em, statement.sql, statement.params), filters.limit);
-  }
-
-  /** The organization's page from the rows the policy guard loaded with the scope (`resourcePageInScope`). */
-  loadedPage(kind: ResourceKind, rows: unknown[], limit: number): SummaryPage {
-    return summaryPageOf(kind, rows as SummaryRow[], limit);
+  ): Promise<JsonAnswer<SummaryPage>> {
+    return answerOf(em, organizationPageStatement(kind, organizationId, filters)(scope));
   }
 
   /** A resource as its readers see it, with the caller's role given by the policy context. */

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import { JsonAnswer } from '../../common/json-answer';
 import { Page } from '../../common/pagination';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { Caller } from '../../policy/policy-context';
@@ -156,7 +157,7 @@ export class ResourcesService {
   }
 
   /** What the caller holds a role on, directly or through a group, in any organization or none. */
-  listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<Page<Summary>> {
+  listMine(caller: Caller, kind: ResourceKind, filters: ListFilters): Promise<JsonAnswer<Page<Summary>>> {
     return this.resources.pageOfUser(this.em, kind, caller.userId, filters);
   }
 
@@ -170,10 +171,10 @@ export class ResourcesService {
     organizationId: string,
     kind: ResourceKind,
     filters: ListFilters,
-  ): Promise<Page<Summary>> {
-    if (policy.loadedRows) return this.resources.loadedPage(kind, policy.loadedRows, filters.limit);
+  ): Promise<JsonAnswer<Page<Summary>>> {
+    if (policy.loadedAnswer) return policy.loadedAnswer as JsonAnswer<Page<Summary>>;
     const allowed = accessibleSql(policy.ability, 'list', 'Resource', RESOURCE_LIST_FIELDS);
-    if (!allowed) return { items: [], nextCursor: null };
+    if (!allowed) return JsonAnswer.of({ items: [], nextCursor: null });
     return this.resources.pageOfOrganization(this.em, kind, organizationId, filters, {
       callerId: boundId(policy.ctx.caller.userId),
       allowed,

@@ -1,3 +1,4 @@
+import { compactJsonArraySql } from '../../common/json-answer';
 import type { SqlFragment } from '../../policy/sql-filter';
 
 /** The `tags` (all of) and `tagsAny` filters of project lists. */
@@ -33,11 +34,12 @@ export const projectTagsJsonSql = (projectId: string): string =>
 
 /**
  * The tags of a page of projects (the `page` CTE of the statement) in one grouped join, as
- * `(project_id, tags)`: a subquery per row would make the planner scan the organization's tags once
- * per project (hash join on a small table).
+ * `(project_id, tags)`, tags a compact JSON array of `{ id, name }` as text (a page's answer is sent
+ * as PostgreSQL writes it): a subquery per row would make the planner scan the organization's tags
+ * once per project (hash join on a small table).
  */
 export const PAGE_TAGS_SQL = `select pt.project_id,
-         json_agg(json_build_object('id', t.id, 'name', t.name) order by lower(t.name), t.id) as tags
+         ${compactJsonArraySql('(select row_to_json(x) from (select t.id, t.name) x)', 'lower(t.name), t.id')} as tags
     from project_tags pt join tags t on t.id = pt.tag_id
    where pt.project_id in (select id from page)
    group by pt.project_id`;
