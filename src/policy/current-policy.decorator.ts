@@ -9,9 +9,7 @@ export interface RequestPolicy {
   ability: AppAbility;
   /** The row of the guard's scope statement, when the route asked it to load columns (`load` of its resource scope). */
   loaded?: Record<string, unknown>;
-  /** The rows of the route's statement, when the guard ran it in its scope statement (`load` of its organization scope). */
-  loadedRows?: Record<string, unknown>[];
-  /** The route's answer, when the guard ran its statement in its scope statement and the statement writes it. */
+  /** The route's answer, when the guard ran its statement in its scope statement (`load` of its organization scope). */
   loadedAnswer?: JsonAnswer<unknown>;
 }
 

@@ -41,14 +41,13 @@ export interface ScopeColumns {
 
 /**
  * A route's own statement (its page), for the policy guard to run inside its organization scope
- * statement, so that the route needs no round trip of its own. Either its rows come back through
- * one json array, which keeps no order of its own (`orderBy` is the page's order, over the
- * statement's output columns), or the statement writes the route's whole answer (`answer`): one
- * row, its `answer` column the JSON text to send (`JsonAnswer`).
+ * statement, so that the route needs no round trip of its own. It writes the route's whole answer:
+ * one row, its `answer` column the JSON text to send (`JsonAnswer`, `KeysetCursor.answerSql`).
  */
-export type ScopeStatement =
-  | { sql: string; params: unknown[]; orderBy: string }
-  | { sql: string; params: unknown[]; answer: true };
+export interface ScopeStatement {
+  sql: string;
+  params: unknown[];
+}
 
 /**
  * What a route's statement may name of the scope statement it runs in: the caller, and the rows the

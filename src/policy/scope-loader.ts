@@ -68,23 +68,19 @@ export class ScopeLoader {
   /**
    * The organization's scope, and with `load` the rows of a route's statement in the same statement:
    * the statement of the first branch whose `when` (SQL over the scope's `u`, `o`, `m`) holds for the
-   * caller: `loadedRows`, or `loadedAnswer` for a statement that writes the route's answer. Both
-   * are undefined when no branch holds.
+   * caller: `loadedAnswer`, the route's answer; undefined when no branch holds.
    */
   async forOrganizationLoading(
     credential: Credential,
     organizationId: string,
     load?: readonly { when: string; statement: ScopeStatement }[],
-  ): Promise<
-    | { ctx: PolicyContext; loadedRows?: Record<string, unknown>[]; loadedAnswer?: JsonAnswer<unknown> }
-    | undefined
-  > {
+  ): Promise<{ ctx: PolicyContext; loadedAnswer?: JsonAnswer<unknown> } | undefined> {
     const [row] = await sql<
       CallerRow & {
         organization_id: string | null;
         is_workforce: boolean | null;
         type: MembershipType | null;
-        loaded?: Record<string, unknown>[] | string | null;
+        loaded?: string | null;
       }
     >(
       this.em,
@@ -94,12 +90,7 @@ export class ScopeLoader {
            ? `,
               case ${load
                 .map(
-                  ({ when, statement }) => `when ${when}
-                   then ${
-                     'answer' in statement
-                       ? `(select p.answer from (${statement.sql}) p)`
-                       : `(select coalesce(json_agg(p order by ${statement.orderBy}), '[]') from (${statement.sql}) p)`
-                   }`,
+                  ({ when, statement }) => `when ${when} then (select p.answer from (${statement.sql}) p)`,
                 )
                 .join('\n                   ')}
               end as loaded`
@@ -119,8 +110,7 @@ export class ScopeLoader {
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
-    if (typeof row.loaded === 'string') return { ctx, loadedAnswer: JsonAnswer.ofText(row.loaded) };
-    return row.loaded ? { ctx, loadedRows: row.loaded } : { ctx };
+    return typeof row.loaded === 'string' ? { ctx, loadedAnswer: JsonAnswer.ofText(row.loaded) } : { ctx };
   }
 
   async forResource(

@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query } from '@nestjs/common';
-import { ApiNoContentResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { JsonAnswer } from '../../common/json-answer';
 import { UuidParam } from '../../common/uuid-param';
 import { Authorize } from '../../policy/authorize.decorator';
 import { CurrentPolicy, RequestPolicy } from '../../policy/current-policy.decorator';
@@ -33,13 +34,14 @@ export class MembersController {
     description:
       'Keeps these types only: a comma-separated list of `admin`, `member`, `workforce`, `external`.',
   })
+  @ApiOkResponse({ type: MemberPage })
   @ReadsFromReplica()
   @ApiOperation({ operationId: 'listOrganizationMembers' })
   list(
     @UuidParam('orgId') orgId: string,
     @Query() query: ListMembersQuery,
     @CurrentPolicy() policy: RequestPolicy,
-  ): Promise<MemberPage> {
+  ): Promise<JsonAnswer<MemberPage>> {
     return this.members.list(orgId, query, policy);
   }
 

@@ -1,6 +1,7 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { preciseTimeSql } from '../../common/keyset-time';
+import { JsonAnswer } from '../../common/json-answer';
+import { isoTimeSql, preciseTimeSql } from '../../common/keyset-time';
 import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { sql } from '../../database/sql';
@@ -30,11 +31,6 @@ interface MemberRow {
   expires_at: Date | string | null;
   /** The keyset's time, at full precision. */
   joined_key: string;
-}
-
-interface FoundMemberRow extends MemberRow {
-  rank: SearchRank;
-  entry: string;
 }
 
 const toMemberDto = (row: MemberRow): MemberDto => ({
@@ -374,7 +370,16 @@ export interface MemberPageQuery {
   limit: number;
 }
 
-/** The members page's one statement; `search` is the `q` split (undefined: the list by join time). */
+/** A member as MemberDto declares it, keys in its order, written by PostgreSQL from a row of MEMBER_COLUMNS `p`. */
+const MEMBER_ITEM_SQL = `(select row_to_json(i) from (select p.user_id as "userId", p.email, p.name, p.type,
+    case when p.invited then 'invited' else 'active' end as status,
+    p.is_service_account as "isServiceAccount", ${isoTimeSql('p.created_at')} as "joinedAt",
+    case when p.expires_at is null then null else ${isoTimeSql('p.expires_at')} end as "expiresAt") i)`;
+
+/**
+ * The members page's one statement, answering the page's JSON (`JsonAnswer`); `search` is the `q`
+ * split (undefined: the list by join time).
+ */
 function memberPageStatement(
   organizationId: string,
   query: MemberPageQuery,
@@ -386,7 +391,16 @@ function memberPageStatement(
       after: MEMBERS_CURSOR.decode(query.cursor),
       limit: query.limit,
     });
-    return { ...list, orderBy: 'p.created_at, p.user_id' };
+    return {
+      sql: MEMBERS_CURSOR.answerSql({
+        rowsSql: list.sql,
+        orderBy: 'p.created_at, p.user_id',
+        itemSql: MEMBER_ITEM_SQL,
+        keySql: ['p.joined_key', 'p.user_id'],
+        limit: query.limit,
+      }),
+      params: list.params,
+    };
   }
   const found = memberSearchSql(organizationId, {
     types: query.types,
@@ -394,23 +408,16 @@ function memberPageStatement(
     after: FOUND_MEMBERS_CURSOR.decode(query.cursor),
     limit: query.limit,
   });
-  return { ...found, orderBy: 'p.rank, p.entry using ~<~, p.user_id' };
-}
-
-function memberPageOf(rows: unknown[], query: MemberPageQuery, searched: boolean): Page<MemberDto> {
-  return searched
-    ? FOUND_MEMBERS_CURSOR.page(
-        rows as FoundMemberRow[],
-        query.limit,
-        (row) => [row.rank, row.entry, row.user_id],
-        toMemberDto,
-      )
-    : MEMBERS_CURSOR.page(
-        rows as MemberRow[],
-        query.limit,
-        (row) => [row.joined_key, row.user_id],
-        toMemberDto,
-      );
+  return {
+    sql: FOUND_MEMBERS_CURSOR.answerSql({
+      rowsSql: found.sql,
+      orderBy: 'p.rank, p.entry using ~<~, p.user_id',
+      itemSql: MEMBER_ITEM_SQL,
+      keySql: ['p.rank', 'p.entry', 'p.user_id'],
+      limit: query.limit,
+    }),
+    params: found.params,
+  };
 }
 
 /**
@@ -452,18 +459,18 @@ type RowLock = 'for update' | 'for share' | 'for key share' | '';
 /** The SQL of memberships: the only writer of the table. */
 @Injectable()
 export class MembershipRepository {
-  /** The page; its rows given when the policy guard loaded them with the scope (`memberPageInScope`). */
+  /** The page; its answer given when the policy guard loaded it with the scope (`memberPageInScope`). */
   async page(
     em: EntityManager,
     organizationId: string,
     query: MemberPageQuery,
-    loadedRows?: unknown[],
-  ): Promise<Page<MemberDto>> {
+    loadedAnswer?: JsonAnswer<unknown>,
+  ): Promise<JsonAnswer<Page<MemberDto>>> {
+    if (loadedAnswer) return loadedAnswer as JsonAnswer<Page<MemberDto>>;
     const search = query.q ? await memberSearchOf(em, query.q) : undefined;
-    if (loadedRows) return memberPageOf(loadedRows, query, search !== undefined);
     const statement = memberPageStatement(organizationId, query, search);
-    const rows = await sql(em, statement.sql, statement.params);
-    return memberPageOf(rows, query, search !== undefined);
+    const [row] = await sql<{ answer: string }>(em, statement.sql, statement.params);
+    return JsonAnswer.ofText(row.answer);
   }
 
   async findMember(

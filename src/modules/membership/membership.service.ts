@@ -3,6 +3,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
 import { AppError, CommonErrors } from '../../common/app-error';
 import { InTransaction } from '../../database/in-transaction';
+import { JsonAnswer } from '../../common/json-answer';
 import { Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
@@ -41,9 +42,13 @@ export class MembershipService {
     private readonly invitations: InvitationsService,
   ) {}
 
-  /** The page, read from the rows the policy guard loaded with the scope when it did (`memberPageInScope`). */
-  list(organizationId: string, query: ListMembersQuery, policy: RequestPolicy): Promise<Page<MemberDto>> {
-    return this.memberships.page(this.em, organizationId, pageQueryOf(query), policy.loadedRows);
+  /** The page, as the policy guard loaded it with the scope when it did (`memberPageInScope`). */
+  list(
+    organizationId: string,
+    query: ListMembersQuery,
+    policy: RequestPolicy,
+  ): Promise<JsonAnswer<Page<MemberDto>>> {
+    return this.memberships.page(this.em, organizationId, pageQueryOf(query), policy.loadedAnswer);
   }
 
   /**

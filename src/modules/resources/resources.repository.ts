@@ -130,7 +130,6 @@ function summaryPageStatement(input: {
       limit: input.limit,
     }),
     params: [...role.params, ...where.flatMap((w) => w.params)],
-    answer: true,
   };
 }
 
