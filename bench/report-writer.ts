@@ -150,9 +150,9 @@ const statusText = (status: string, note?: string) =>
     : `**${status}**${note ? `: ${note}` : ''}`;
 
 /** A note when other processes took a noticeable share of the CPUs during a measurement. */
-const noisy = (load: LoadResult | undefined) =>
+const noisy = (load: LoadResult | undefined, during = 'meanwhile') =>
   load?.otherProcessesShare != null && load.otherProcessesShare > 0.05
-    ? `; other processes used ${(load.otherProcessesShare * 100).toFixed(0)}% of the CPUs meanwhile`
+    ? `; other processes used ${(load.otherProcessesShare * 100).toFixed(0)}% of the CPUs ${during}`
     : '';
 
 const micros = (load: LoadResult) =>
@@ -373,7 +373,7 @@ function targetsTable(report: BenchReport): string[] {
   lines.push(
     `| NestJS hello vs bare Fastify hello (req/s): the framework's own cost | none | ` +
       `${x2(ratio(nest.requestsPerSecond, ideal.requestsPerSecond))} (${rps(nest)} vs ${rps(ideal)} req/s; ` +
-      `server CPU per request ${micros(nest)} vs ${micros(ideal)})${noisy(nest)}${noisy(ideal)} | reported |`,
+      `server CPU per request ${micros(nest)} vs ${micros(ideal)})${noisy(nest, "during NestJS's")}${noisy(ideal, "during Fastify's")} | reported |`,
   );
   return lines;
 }
