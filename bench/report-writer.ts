@@ -516,6 +516,42 @@ function whyLatency(report: BenchReport, s: ScenarioResult, miss: Miss | undefin
   ).trim();
 }
 
+/**
+ * A write's miss: its p95 and throughput by Little's law, its CPU per request, and the ideal's same
+ * writes next to it, so that what the machine allows and what our server adds are told apart.
+ */
+function whyWriteLatency(report: BenchReport, w: WriteResult): string {
+  const load = w.load!;
+  const inSystemMs = (report.load.connections / load.requestsPerSecond) * 1000;
+  const ideal = w.ideal;
+  let idealText = '';
+  if (ideal) {
+    const ours = load.cpuMsPerRequest;
+    const theirs = ideal.cpuMsPerRequest;
+    const serverGap =
+      ours?.server != null && theirs?.server != null
+        ? ` Per request our server uses ${ms(ours.server)} ms of CPU against the ideal's ${ms(theirs.server)} ms, ` +
+          `PostgreSQL ${ms(ours.postgres ?? NaN)} ms against ${ms(theirs.postgres ?? NaN)} ms: the difference is ` +
+          `the server's own work, spread as its profile under "Where the time goes" shows.`
+        : '';
+    idealText =
+      `The ideal baseline's same writes (one statement each) answered ${rps(ideal)} req/s at p95 ${ms(ideal.p95Ms)} ms, ` +
+      `${ideal.p95Ms <= w.p95TargetMs ? 'within' : 'also over'} the target: ` +
+      `${ideal.p95Ms <= w.p95TargetMs ? 'the machine allows it' : 'the machine itself does not reach it at this load'}.` +
+      serverGap +
+      ' ';
+  }
+  return (
+    `p95 ${ms(load.p95Ms)} ms against ${w.p95TargetMs} ms: ${overBy(load.p95Ms, w.p95TargetMs)}. ` +
+    `At ${report.load.connections} connections the server answered ${rps(load)} req/s, so a request spent on average ` +
+    `${inSystemMs.toFixed(2)} ms in the system (Little's law: connections / throughput). ` +
+    cpuText(report, load) +
+    budgetText(report, load, w.p95TargetMs) +
+    idealText +
+    busyMachineText(load)
+  ).trim();
+}
+
 /** Each path's database time, when a scenario sends several; the plans below are the slowest's. */
 function pathTable(miss: Miss | undefined): string[] {
   if (!miss || miss.paths.length < 2) return [];
@@ -563,6 +599,9 @@ function missesSection(report: BenchReport): string[] {
       ...pathTable(missOf(s.key)),
       ...planBlocks(missOf(s.key)?.explained ?? []),
     );
+  }
+  for (const w of report.writes.filter((x) => x.status === 'missed' && x.load)) {
+    lines.push('', `### ${w.title}`, '', whyWriteLatency(report, w));
   }
   const { keyset } = report;
   if (keyset.ratio !== null && keyset.ratio > TARGETS.keysetRatio) {
