@@ -1,6 +1,7 @@
 import { createOrganization, membersUrl } from '../factories/organizations.factory';
 import { createResource, createTag } from '../factories/resources.factory';
 import { uniqueEmail } from '../factories/users.factory';
+import { Client } from 'pg';
 import { statementsSentWhile } from '../support/sent-statements';
 import { TestApp } from '../support/test-app';
 
@@ -77,6 +78,39 @@ describe('Write path work', () => {
       expect(statements[1]).toMatch(/^with resource as/);
     },
   );
+
+  it('the invitation statement keeps a generic plan: PostgreSQL plans it once per connection, not at every invitation', async () => {
+    const org = await createOrganization(t);
+    const project = await createResource(t, org.admin, 'project');
+    const { statements } = await statementsSentWhile(() =>
+      t.post(
+        `/projects/${project.id}/collaborators`,
+        { emails: [uniqueEmail('outside.test')], role: 'annotator' },
+        org.admin.token,
+      ),
+    );
+    const invite = statements.find((statement) => /^with resource as/.test(statement.text))!;
+    // Run as the app's connections run it, new emails each time, in a transaction rolled back.
+    const client = new Client({ connectionString: t.databaseUrl });
+    await client.connect();
+    try {
+      await client.query('begin');
+      for (let run = 0; run < 7; run++) {
+        const values = [...invite.values];
+        values[2] = [uniqueEmail('outside.test')];
+        await client.query({ name: 'invite-plan', text: invite.text, values });
+      }
+      const {
+        rows: [plans],
+      } = await client.query<{ generic_plans: string }>(
+        "select generic_plans from pg_prepared_statements where name = 'invite-plan'",
+      );
+      expect(Number(plans.generic_plans)).toBeGreaterThan(0);
+    } finally {
+      await client.query('rollback');
+      await client.end();
+    }
+  });
 
   it('inviting someone who already collaborates, with someone new, runs the invitation again in a transaction: the single statement is refused whole', async () => {
     const org = await createOrganization(t);
