@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { DatabaseError } from 'pg';
 import { routedReplica } from './read-routing';
 import { transactionOf } from './request-context';
 
@@ -16,6 +17,10 @@ import { transactionOf } from './request-context';
  * An array is sent as one PostgreSQL array: write lists as `= any(?::uuid[])`. Every `?` is a
  * parameter: write PostgreSQL's jsonb `?` operators as functions (`jsonb_exists`).
  * Where the type of a parameter is not clear from the text (`? is null`, `coalesce(?, ...)`), cast it.
+ * Rows made from a bound array are written `unnest((select ?::text[]))`: PostgreSQL's custom plans see
+ * a bare `unnest(?)`'s length (1 row) where its generic plan guesses 10, so the generic plan looks
+ * dearer and `plan_cache_mode = auto` plans that statement again at every execution; behind a
+ * subquery both guess 10, and the generic plan (the same plan) is kept.
  *
  * The statement goes to pg on a connection of knex's pool (the transaction's own, in one), not through
  * knex's query builder: a text's `$n` form and name are made once, and a statement costs the server
@@ -28,7 +33,7 @@ export async function sql<T = Record<string, unknown>>(
   em: EntityManager,
   text: string,
   params: readonly unknown[] = [],
-  options: { name?: string; plan?: 'generic' } = {},
+  options: { name?: string } = {},
 ): Promise<T[]> {
   const statement = preparedStatement(text);
   if (params.length !== statement.parameters) {
@@ -38,10 +43,8 @@ export async function sql<T = Record<string, unknown>>(
   const transaction = transactionOf(em);
   if (transaction?.isCompleted()) throw new Error(`the transaction has ended: ${text}`);
   const { client } = transaction ?? routedReplica() ?? em.getConnection().getKnex();
-  if (options.plan === 'generic' && !transaction) throw new Error(`a generic plan is set per transaction: ${text}`);
   const connection = (await client.acquireConnection()) as PgConnection;
   try {
-    if (options.plan === 'generic') await connection.query(FORCE_GENERIC_PLAN);
     const result = await connection.query<T>({
       name: options.name ?? statement.name,
       text: statement.text,
@@ -52,19 +55,6 @@ export async function sql<T = Record<string, unknown>>(
     await client.releaseConnection(connection);
   }
 }
-
-/**
- * `plan: 'generic'`: for a statement whose best plan does not depend on its values but which
- * PostgreSQL's `plan_cache_mode = auto` plans again at every execution, because its generic plan's
- * estimate looks dearer than the custom ones (a bound array taken for many rows, say). The invite's
- * statement was planned at each call, 2.1 ms of planning for 3.7 ms of execution. The setting holds
- * for the rest of the transaction (`set local`); it costs a round trip, far less than the planning.
- */
-const FORCE_GENERIC_PLAN = {
-  name: 'sql-force-generic-plan',
-  text: 'set local plan_cache_mode = force_generic_plan',
-  values: [],
-};
 
 /** What sql() uses of a pg client from knex's pool. */
 interface PgConnection {
@@ -98,3 +88,19 @@ function preparedStatement(text: string): PreparedStatement {
   }
   return statement;
 }
+
+/**
+ * What an insert of a statement does with a row that another transaction already has under the same
+ * unique key: `skip` leaves it (`on conflict do nothing`: the statement goes on without that row);
+ * `refuse` lets the unique index fail the statement, which then writes nothing at all
+ * (`isUniqueViolation`): for a statement that must be whole or not be.
+ */
+export type OnConflict = 'skip' | 'refuse';
+
+/** The insert's `on conflict` clause for `target` (`(email)`, `(organization_id, user_id)`), as `conflicts` says. */
+export const onConflictSql = (target: string, conflicts: OnConflict): string =>
+  conflicts === 'skip' ? `on conflict ${target} do nothing` : '';
+
+/** A statement failed on a unique index: with `refuse`, another transaction has one of its rows. */
+export const isUniqueViolation = (error: unknown): boolean =>
+  error instanceof DatabaseError && error.code === '23505';

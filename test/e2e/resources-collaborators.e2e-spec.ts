@@ -191,6 +191,27 @@ describe('Resource collaborators', () => {
         after: { role: 'reviewer' },
       });
     });
+
+    it('inviting a newcomer with someone who already collaborates adds the newcomer once and re-roles the other', async () => {
+      const owner = await createUser(t);
+      const project = await createResource(t, owner, 'project');
+      const annotator = await createUser(t);
+      await addCollaborator(t, project.id, annotator.id, 'annotator');
+      const newcomer = uniqueEmail('newcomer.test');
+      const invited = await t.post(
+        `/projects/${project.id}/collaborators`,
+        { emails: [newcomer, annotator.email], role: 'reviewer' },
+        owner.token,
+      );
+      expect(invited.status).toBe(201);
+      const [{ id: newcomerId }] = await t.sql<{ id: string }>('select id from users where email = ?', [newcomer]);
+      expect(invited.body.added.map((a: { userId: string }) => a.userId)).toEqual([newcomerId, annotator.id]);
+      expect(await roleOf(t, project.id, newcomerId)).toBe('reviewer');
+      expect(await roleOf(t, project.id, annotator.id)).toBe('reviewer');
+      const added = await auditEvents(t, { targetId: project.id, action: 'collaborator.added' });
+      expect(added.map((event) => event.data.userId).filter((id) => id !== owner.id)).toEqual([newcomerId]);
+      expect(await auditEvents(t, { targetId: project.id, action: 'collaborator.role_changed' })).toHaveLength(1);
+    });
   });
 
   describe('team managers', () => {
@@ -260,6 +281,16 @@ describe('Resource collaborators', () => {
       expect(demoteByInvite.status).toBe(403);
       expect(await roleOf(t, projectId, owner.id)).toBe('admin');
       expect(await roleOf(t, projectId, other.id)).toBe('reviewer');
+      // With a newcomer: refused whole, the newcomer is not written either.
+      const newcomer = uniqueEmail('newcomer.test');
+      const withNewcomer = await t.post(
+        `/projects/${projectId}/collaborators`,
+        { emails: [newcomer, owner.email], role: 'annotator' },
+        manager.token,
+      );
+      expect(withNewcomer.status).toBe(403);
+      expect(await t.sql('select 1 from users where email = ?', [newcomer])).toHaveLength(0);
+      expect(await roleOf(t, projectId, owner.id)).toBe('admin');
     });
 
     it('a team manager may not add groups or attach datasets', async () => {

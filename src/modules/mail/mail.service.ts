@@ -5,6 +5,7 @@ import { EntityManager } from '@mikro-orm/postgresql';
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { createTransport, Transporter } from 'nodemailer';
 import { AppConfig } from '../../config/app-config';
+import { transactionOf } from '../../database/request-context';
 
 export interface Mail {
   to: string;
@@ -39,7 +40,9 @@ export class MailService implements BeforeApplicationShutdown, OnModuleInit, Eve
    * transaction it is sent at once. Only the outermost transaction's commit sends.
    */
   sendAfterCommit(em: EntityManager, mail: Mail): void {
-    if (!em.isInTransaction()) return this.sendInBackground(mail);
+    // Asked without forking the request's entity manager (`em.isInTransaction()` on the global one
+    // would fork it): a write that runs only SQL never needs that fork.
+    if (!transactionOf(em)) return this.sendInBackground(mail);
     const queued = this.afterCommit.get(em) ?? [];
     queued.push(mail);
     this.afterCommit.set(em, queued);

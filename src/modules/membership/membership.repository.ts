@@ -4,7 +4,7 @@ import { JsonAnswer } from '../../common/json-answer';
 import { isoTimeSql, preciseTimeSql } from '../../common/keyset-time';
 import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
-import { sql } from '../../database/sql';
+import { OnConflict, onConflictSql, sql } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
 import type { SqlFragment } from '../../policy/sql-filter';
 import {
@@ -88,10 +88,14 @@ export interface InvitationMembershipParts {
  * order); or, when they have none, `created` (user_id, organization_id, type), the membership
  * inserted for them, `workforce` or `external` as the workforce rule decides (`on conflict`: one a
  * concurrent invitation inserted, which the statement's snapshot cannot see, is left as it is and in
- * neither). Then `membership_audit`, the caller's audit part, and `invitation`, its invitation part
- * (returning what `MAIL_FACTS_FROM` reads).
+ * neither; with `refuse`, it fails the statement). Then `membership_audit`, the caller's audit part,
+ * and `invitation`, its invitation part (returning what `MAIL_FACTS_FROM` reads).
  */
-export function membershipsForInvitationSql(given: string, parts: InvitationMembershipParts): SqlFragment {
+export function membershipsForInvitationSql(
+  given: string,
+  parts: InvitationMembershipParts,
+  conflicts: OnConflict = 'skip',
+): SqlFragment {
   const audit = parts.audit('created');
   const invitation = parts.invitation(`${given} where invited`);
   return {
@@ -105,7 +109,7 @@ export function membershipsForInvitationSql(given: string, parts: InvitationMemb
                 case when exists (${workforceEligibilitySql('g.user_id', 'g.organization_id')}) then 'workforce' else 'external' end,
                 clock_timestamp()
            from ${given} g where not exists (select 1 from current c where c.user_id = g.user_id)
-         on conflict (organization_id, user_id) do nothing
+         ${onConflictSql('(organization_id, user_id)', conflicts)}
          returning user_id, organization_id, type),
        membership_audit as (${audit.sql}),
        invitation as (${invitation.sql})`,

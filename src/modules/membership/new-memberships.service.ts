@@ -13,6 +13,7 @@ import {
   MembershipRepository,
   membershipsForInvitationSql,
 } from './membership.repository';
+import type { OnConflict } from '../../database/sql';
 import type { SqlFragment } from '../../policy/sql-filter';
 
 /**
@@ -81,8 +82,9 @@ export class NewMembershipsService {
   invitationMembershipsSql(
     actorId: string,
     via: { targetType: string; targetId: string },
+    conflicts: OnConflict = 'skip',
   ): (given: string) => SqlFragment {
-    return (given) => membershipsForInvitationSql(given, this.invitationParts(actorId, via));
+    return (given) => membershipsForInvitationSql(given, this.invitationParts(actorId, via), conflicts);
   }
 
   /** The invitation mails of what the statement returned, sent after the commit. */

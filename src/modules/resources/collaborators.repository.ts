@@ -4,7 +4,7 @@ import { deleteRowsOfUser } from '../../common/tenant-rows';
 import { ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { SoleAdminResourceDto } from '../membership/dto/member.dto';
 import { HandedOver } from '../membership/organization-rights';
-import { sql } from '../../database/sql';
+import { OnConflict, onConflictSql, sql } from '../../database/sql';
 import type { SqlFragment } from '../../policy/sql-filter';
 import { Collaborators } from './dto/collaborator.dto';
 
@@ -46,12 +46,14 @@ export class CollaboratorsRepository {
    * The people of `member` (resource_id, organization_id, user_id, email) with no role of their own
    * on the resource yet get the role, as the grant part of a resource invitation
    * (`ResourceInvitations.inviteAll`): the CTE `granted` (user_id), those added; those who already
-   * collaborate are left as they are. `audit` runs on `added` (user_id, email, organization_id).
+   * collaborate are left as they are (with `refuse`, they fail the statement). `audit` runs on `added`
+   * (user_id, email, organization_id).
    */
   insertMissingSql(
     member: string,
     input: { role: ResourceRole; expiresAt: Date | null },
     audit: (added: string) => SqlFragment,
+    conflicts: OnConflict = 'skip',
   ): SqlFragment {
     const auditSql = audit('added');
     return {
@@ -59,7 +61,7 @@ export class CollaboratorsRepository {
          insert into collaborators (id, resource_id, user_id, role, organization_id, expires_at, created_at)
          select gen_random_uuid(), m.resource_id, m.user_id, ?::text, m.organization_id, ?::timestamptz, now()
            from ${member} m
-         on conflict (resource_id, user_id) do nothing
+         ${onConflictSql('(resource_id, user_id)', conflicts)}
          returning user_id),
        added as (select g.user_id, m.email, m.organization_id from granted g join ${member} m on m.user_id = g.user_id),
        collaborator_audit as (${auditSql.sql})`,

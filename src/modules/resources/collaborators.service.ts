@@ -1,5 +1,6 @@
 import { futureExpiry } from '../../common/expiry';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { isUniqueViolation, OnConflict } from '../../database/sql';
 import { Injectable } from '@nestjs/common';
 import { RequestPolicy } from '../../policy/current-policy.decorator';
 import { enforce } from '../../policy/enforce';
@@ -19,7 +20,7 @@ import {
 } from './dto/collaborator.dto';
 import { Collaborator } from './entities/collaborator.entity';
 import { ResourceGroup } from './entities/resource-group.entity';
-import { ResourceInvitations } from './resource-invitations.service';
+import { InvitedUser, ResourceInvitations } from './resource-invitations.service';
 import { ResourceRef, ResourcesRepository } from './resources.repository';
 import { isRoleOf, ResourceKind, ResourceRole } from '../../policy/vocabulary';
 import { resourceEvent } from './resource-event';
@@ -62,27 +63,52 @@ export class CollaboratorsService {
     enforce(policy.ability, 'invite', 'Collaborator', { role });
     const expiresAt = futureExpiry(input.expiresAt);
     const actorId = policy.ctx.caller.userId;
-    return this.em.transactional(async (em) => {
-      // The resource's lock, the people, their memberships, and the new collaborators with their
-      // events in one statement; those who already were one change as a role change would.
-      const { resource, invited } = await this.invitations.inviteAll(
+    // The resource's lock, the people, their memberships, and the new collaborators with their
+    // events in one statement.
+    const inviteAll = (em: EntityManager, conflicts: OnConflict) =>
+      this.invitations.inviteAll(
         em,
-        { kind, resourceId: id, emails: input.emails, actorId, role },
-        (member) =>
-          this.collaborators.insertMissingSql(member, { role, expiresAt: expiresAt ?? null }, (added) =>
-            this.audit.insertSql(
-              resourceEvent(policy, { id, kind, organization: null }, 'collaborator.added', {
-                before: null,
-                after: { role },
-              }),
-              added,
-              {
-                organizationId: `${added}.organization_id`,
-                moreData: `jsonb_build_object('userId', ${added}.user_id, 'email', ${added}.email)`,
-              },
-            ),
+        { kind, resourceId: id, emails: input.emails, actorId, role, conflicts },
+        (member, conflicts) =>
+          this.collaborators.insertMissingSql(
+            member,
+            { role, expiresAt: expiresAt ?? null },
+            (added) =>
+              this.audit.insertSql(
+                resourceEvent(policy, { id, kind, organization: null }, 'collaborator.added', {
+                  before: null,
+                  after: { role },
+                }),
+                added,
+                {
+                  organizationId: `${added}.organization_id`,
+                  moreData: `jsonb_build_object('userId', ${added}.user_id, 'email', ${added}.email)`,
+                },
+              ),
+            conflicts,
           ),
       );
+    const answer = (invited: InvitedUser[]): InviteResult => ({
+      added: invited.map(({ user, organizationType }) => ({
+        userId: user.id,
+        email: user.email,
+        role,
+        organizationType,
+      })),
+    });
+    // Mostly everyone invited is new to the resource: then the statement alone, committing by
+    // itself, is the whole invitation (no role to change, so no check that needs the lock held
+    // after it). Anyone who already collaborates, or a user or membership a concurrent invitation
+    // inserted meanwhile, makes it fail on a unique index and write nothing; the invitation then
+    // runs as below.
+    try {
+      return answer((await inviteAll(this.em, 'refuse')).invited);
+    } catch (error) {
+      if (!isUniqueViolation(error)) throw error;
+    }
+    return this.em.transactional(async (em) => {
+      // Those who already were one change as a role change would.
+      const { resource, invited } = await inviteAll(em, 'skip');
       const collaborating = invited.filter((i) => !i.granted).map((i) => i.user.id);
       const existing =
         collaborating.length > 0
@@ -108,14 +134,7 @@ export class CollaboratorsService {
       }
       await this.audit.recordMany(em, events);
       await em.flush();
-      return {
-        added: invited.map(({ user, organizationType }) => ({
-          userId: user.id,
-          email: user.email,
-          role,
-          organizationType,
-        })),
-      };
+      return answer(invited);
     });
   }
 

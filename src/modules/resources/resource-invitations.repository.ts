@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { sql } from '../../database/sql';
+import { OnConflict, sql } from '../../database/sql';
 import type { SqlFragment } from '../../policy/sql-filter';
 import type { MembershipType, ResourceKind } from '../../policy/vocabulary';
 import { InvitationMailFactsRow, MAIL_FACTS_FROM } from '../membership/invitations.repository';
@@ -31,12 +31,14 @@ export class ResourceInvitationsRepository {
    * invited)); then the caller's `grant` part, run on the CTE `member` (resource_id, organization_id,
    * user_id, email), those who have a membership now (everyone when there is no organization),
    * which must define a CTE `granted` (user_id). No row: the resource is not there (nothing is
-   * written); otherwise one row per email.
+   * written); otherwise one row per email. With `refuse`, a user another transaction has inserted
+   * fails the statement (the parts are given the same `conflicts`).
    */
   async invite(
     em: EntityManager,
     input: { kind: ResourceKind; resourceId: string; emails: readonly string[] },
     parts: { memberships: (given: string) => SqlFragment; grant: (member: string) => SqlFragment },
+    conflicts: OnConflict,
   ): Promise<InviteeRow[]> {
     const memberships = parts.memberships('given');
     const grant = parts.grant('member');
@@ -44,10 +46,11 @@ export class ResourceInvitationsRepository {
       em,
       `with resource as (
          select id, title, organization_id from resources where id = ?::uuid and kind = ?::text for update),
-       wanted as (select w.email from unnest(?::text[]) as w(email) where exists (select 1 from resource)),
+       wanted as (select w.email from unnest((select ?::text[])) as w(email) where exists (select 1 from resource)),
        found as (select ${FOUND_USER_COLUMNS} from users where email in (select email from wanted)),
        new_user as (${insertInvitedUsersSql(
          'select w.email from wanted w where not exists (select 1 from found f where f.email = w.email)',
+         conflicts,
        )}),
        invitee as (select * from new_user union all select * from found),
        given as (
@@ -71,8 +74,6 @@ export class ResourceInvitationsRepository {
          left join current c on c.user_id = i.id
          left join created n on n.user_id = i.id`,
       [input.resourceId, input.kind, input.emails, ...memberships.params, ...grant.params],
-      // Its one plan serves any number of emails; left to choose, PostgreSQL planned it at every call.
-      { plan: 'generic' },
     );
   }
 }

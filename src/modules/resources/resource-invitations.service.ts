@@ -1,5 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
+import type { OnConflict } from '../../database/sql';
 import type { SqlFragment } from '../../policy/sql-filter';
 import type { MembershipType, ResourceKind } from '../../policy/vocabulary';
 import { FoundUser, normalizedEmails } from '../users/users.service';
@@ -20,8 +21,11 @@ export interface InvitedUser {
   granted: boolean;
 }
 
-/** A statement part run on the CTE `member` that defines the CTE `granted` (user_id); see `inviteAll`. */
-export type ResourceGrantSql = (member: string) => SqlFragment;
+/**
+ * A statement part run on the CTE `member` that defines the CTE `granted` (user_id), its inserts
+ * meeting other transactions' rows as `conflicts` says; see `inviteAll`.
+ */
+export type ResourceGrantSql = (member: string, conflicts: OnConflict) => SqlFragment;
 
 /** No grant: people are only invited (the caller records what they are given). */
 const NO_GRANT: ResourceGrantSql = () => ({
@@ -48,6 +52,10 @@ export class ResourceInvitations {
    * invited people, each with what `grant` gave them, in one statement. A user or a membership a
    * concurrent invitation inserted meanwhile is not seen by that statement: it runs once more for
    * those emails, and its new snapshot sees them. Invitation mails go out after the commit.
+   *
+   * With `conflicts: 'refuse'` a row another transaction has (such a user or membership, or one the
+   * grant would insert) fails the statement instead, which then writes nothing (`isUniqueViolation`):
+   * a statement that commits alone is then either the whole invitation or nothing.
    */
   async inviteAll(
     em: EntityManager,
@@ -58,19 +66,25 @@ export class ResourceInvitations {
       actorId: string;
       /** What the invitation mail names besides the resource. */
       role?: string;
+      conflicts?: OnConflict;
     },
     grant: ResourceGrantSql = NO_GRANT,
   ): Promise<{ resource: ResourceRef; invited: InvitedUser[] }> {
-    const { kind, resourceId, actorId } = input;
+    const { kind, resourceId, actorId, conflicts = 'skip' } = input;
     const parts = {
-      memberships: this.newMemberships.invitationMembershipsSql(actorId, { targetType: kind, targetId: resourceId }),
-      grant,
+      memberships: this.newMemberships.invitationMembershipsSql(
+        actorId,
+        { targetType: kind, targetId: resourceId },
+        conflicts,
+      ),
+      grant: (member: string) => grant(member, conflicts),
     };
     const emails = normalizedEmails(input.emails);
-    const rows = await this.repository.invite(em, { kind, resourceId, emails }, parts);
+    const rows = await this.repository.invite(em, { kind, resourceId, emails }, parts, conflicts);
     if (rows.length === 0) throw ResourceErrors.notFound(kind);
     const raced = rows.filter((row) => !isInvited(row)).map((row) => row.email);
-    const again = raced.length > 0 ? await this.repository.invite(em, { kind, resourceId, emails: raced }, parts) : [];
+    const again =
+      raced.length > 0 ? await this.repository.invite(em, { kind, resourceId, emails: raced }, parts, conflicts) : [];
     if (!again.every(isInvited)) throw MembershipErrors.notOrgMember();
     const byEmail = new Map([...rows, ...again].filter(isInvited).map((row) => [row.email, row]));
     const [{ title, organization_id: organizationId }] = rows;

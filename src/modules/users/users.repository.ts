@@ -1,6 +1,6 @@
 import { EntityManager } from '@mikro-orm/postgresql';
 import { Injectable } from '@nestjs/common';
-import { sql } from '../../database/sql';
+import { OnConflict, onConflictSql, sql } from '../../database/sql';
 import { FoundUser } from './users.service';
 
 export interface FoundUserRow {
@@ -23,12 +23,13 @@ export const FOUND_USER_COLUMNS = `id, email, name, ${invitedSql('users')} as in
  * The insert of an `invited` user (no password) for each email of `emails` (a query of an `email`
  * column) that no user has, as a part of a statement: the unique email index decides, and a user a
  * concurrent insert committed while this one waited is neither inserted nor returned (the
- * statement's snapshot cannot see it). Returns `FOUND_USER_COLUMNS` of the users inserted.
+ * statement's snapshot cannot see it), or with `refuse` fails the statement. Returns
+ * `FOUND_USER_COLUMNS` of the users inserted.
  */
-export const insertInvitedUsersSql = (emails: string) =>
+export const insertInvitedUsersSql = (emails: string, conflicts: OnConflict = 'skip') =>
   `insert into users (id, email, name, created_at)
    select gen_random_uuid(), wanted.email, '', now() from (${emails}) wanted
-   on conflict (email) do nothing
+   ${onConflictSql('(email)', conflicts)}
    returning ${FOUND_USER_COLUMNS}`;
 
 export const toFoundUser = (row: FoundUserRow): FoundUser => ({
