@@ -204,13 +204,20 @@ describe('Resource collaborators', () => {
         owner.token,
       );
       expect(invited.status).toBe(201);
-      const [{ id: newcomerId }] = await t.sql<{ id: string }>('select id from users where email = ?', [newcomer]);
-      expect(invited.body.added.map((a: { userId: string }) => a.userId)).toEqual([newcomerId, annotator.id]);
+      const [{ id: newcomerId }] = await t.sql<{ id: string }>('select id from users where email = ?', [
+        newcomer,
+      ]);
+      // The answer's order is not the request's: compare who was added.
+      expect(invited.body.added.map((a: { userId: string }) => a.userId).sort()).toEqual(
+        [newcomerId, annotator.id].sort(),
+      );
       expect(await roleOf(t, project.id, newcomerId)).toBe('reviewer');
       expect(await roleOf(t, project.id, annotator.id)).toBe('reviewer');
       const added = await auditEvents(t, { targetId: project.id, action: 'collaborator.added' });
       expect(added.map((event) => event.data.userId).filter((id) => id !== owner.id)).toEqual([newcomerId]);
-      expect(await auditEvents(t, { targetId: project.id, action: 'collaborator.role_changed' })).toHaveLength(1);
+      expect(
+        await auditEvents(t, { targetId: project.id, action: 'collaborator.role_changed' }),
+      ).toHaveLength(1);
     });
   });
 
