@@ -155,16 +155,18 @@ export class KeysetCursor<Key extends unknown[]> {
       throw new Error(`a cursor of ${this.elements.length} elements, given ${page.keySql.length}`);
     }
     const limit = pageSize(page.limit);
-    const position = `row_number() over (order by ${page.orderBy})`;
+    const keys = page.keySql.map((_, index) => `q.key${index}`);
     // encode's base64url of the key's JSON: PostgreSQL's base64 breaks lines and pads, which translate drops.
-    const keyJson = `'[' || ${page.keySql.map((element) => `to_json(${element})::text`).join(` || ',' || `)} || ']'`;
+    const keyJson = `'[' || ${keys.map((key) => `to_json(${key})::text`).join(` || ',' || `)} || ']'`;
     const cursor = `translate(encode(convert_to(${keyJson}, 'UTF8'), 'base64'), E'+/=\\n', '-_')`;
-    // The first `limit` rows are the items, compact as compactJsonArraySql writes arrays; one more means a next page.
+    // The first `limit` rows are the items, compact as compactJsonArraySql writes arrays; one more means a
+    // next page, whose cursor is the key of the last item.
     return `select concat('{"items":[', string_agg(q.item::text, ',' order by q.n) filter (where q.n <= ${limit}),
-                   '],"nextCursor":', case when count(*) > ${limit} then to_json(max(q.cursor))::text else 'null' end,
+                   '],"nextCursor":',
+                   case when count(*) > ${limit} then to_json(max(${cursor}) filter (where q.n = ${limit}))::text else 'null' end,
                    '}') as answer
-              from (select ${position} as n, ${page.itemSql} as item,
-                           case when ${position} = ${limit} then ${cursor} end as cursor
+              from (select row_number() over (order by ${page.orderBy}) as n, ${page.itemSql} as item,
+                           ${page.keySql.map((element, index) => `${element} as key${index}`).join(', ')}
                       from (${page.rowsSql}) p) q`;
   }
 
