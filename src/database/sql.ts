@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { DatabaseError } from 'pg';
+import { JsonAnswer } from '../common/json-answer';
 import { routedReplica } from './read-routing';
 import { transactionOf } from './request-context';
 
@@ -54,6 +55,18 @@ export async function sql<T = Record<string, unknown>>(
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+/**
+ * A statement that writes a route's whole answer (`KeysetCursor.answerSql`): its one row's `answer`
+ * column, to send as it is.
+ */
+export async function sqlAnswer<T>(
+  em: EntityManager,
+  statement: { sql: string; params: readonly unknown[] },
+): Promise<JsonAnswer<T>> {
+  const [row] = await sql<{ answer: string }>(em, statement.sql, statement.params);
+  return JsonAnswer.ofText(row.answer);
 }
 
 /** What sql() uses of a pg client from knex's pool. */

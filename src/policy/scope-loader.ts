@@ -66,9 +66,9 @@ export class ScopeLoader {
   }
 
   /**
-   * The organization's scope, and with `load` the rows of a route's statement in the same statement:
-   * the statement of the first branch whose `when` (SQL over the scope's `u`, `o`, `m`) holds for the
-   * caller: `loadedAnswer`, the route's answer; undefined when no branch holds.
+   * The organization's scope, and with `load` the route's answer in the same statement: the answer
+   * of the first branch whose `when` (SQL over the scope's `u`, `o`, `m`) holds for the caller
+   * (`loadedAnswer`); undefined when no branch holds.
    */
   async forOrganizationLoading(
     credential: Credential,
@@ -110,7 +110,7 @@ export class ScopeLoader {
         ? { id: row.organization_id, isWorkforce: row.is_workforce ?? false, membershipType: row.type }
         : undefined,
     };
-    return typeof row.loaded === 'string' ? { ctx, loadedAnswer: JsonAnswer.ofText(row.loaded) } : { ctx };
+    return row.loaded != null ? { ctx, loadedAnswer: JsonAnswer.ofText(row.loaded) } : { ctx };
   }
 
   async forResource(

@@ -4,7 +4,7 @@ import { JsonAnswer } from '../../common/json-answer';
 import { isoTimeSql, preciseTimeSql } from '../../common/keyset-time';
 import { CursorElement, CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { isoTime } from '../../common/sql';
-import { OnConflict, onConflictSql, sql } from '../../database/sql';
+import { OnConflict, onConflictSql, sql, sqlAnswer } from '../../database/sql';
 import { MembershipType } from '../../policy/vocabulary';
 import type { SqlFragment } from '../../policy/sql-filter';
 import {
@@ -472,9 +472,7 @@ export class MembershipRepository {
   ): Promise<JsonAnswer<Page<MemberDto>>> {
     if (loadedAnswer) return loadedAnswer as JsonAnswer<Page<MemberDto>>;
     const search = query.q ? await memberSearchOf(em, query.q) : undefined;
-    const statement = memberPageStatement(organizationId, query, search);
-    const [row] = await sql<{ answer: string }>(em, statement.sql, statement.params);
-    return JsonAnswer.ofText(row.answer);
+    return sqlAnswer(em, memberPageStatement(organizationId, query, search));
   }
 
   async findMember(

@@ -5,7 +5,7 @@ import { CursorElements, keysetCursor, Page } from '../../common/pagination';
 import { JsonAnswer } from '../../common/json-answer';
 import { isoTimeSql } from '../../common/keyset-time';
 import { escapeLike, isoTime } from '../../common/sql';
-import { sql } from '../../database/sql';
+import { sql, sqlAnswer } from '../../database/sql';
 import { inForceSql, membershipNotExpiredSql, rolesOnResourceSql } from '../../policy/scope-loader';
 import type { InScope, ScopeColumns, ScopeStatement, ScopeStatementOf } from '../../policy/policy-context';
 import { validatedQuery } from '../../common/validation';
@@ -131,11 +131,6 @@ function summaryPageStatement(input: {
     }),
     params: [...role.params, ...where.flatMap((w) => w.params)],
   };
-}
-
-async function answerOf(em: EntityManager, statement: ScopeStatement): Promise<JsonAnswer<SummaryPage>> {
-  const [row] = await sql<{ answer: string }>(em, statement.sql, statement.params);
-  return JsonAnswer.ofText(row.answer);
 }
 
 /**
@@ -361,7 +356,7 @@ export class ResourcesRepository {
       limit: filters.limit,
       after: RESOURCES_CURSOR.decode(filters.cursor),
     });
-    return answerOf(em, statement);
+    return sqlAnswer(em, statement);
   }
 
   /** The organization's page that `scope` lets the caller see (`organizationPageStatement`). */
@@ -372,7 +367,7 @@ export class ResourcesRepository {
     filters: ListFilters,
     scope: InScope,
   ): Promise<JsonAnswer<SummaryPage>> {
-    return answerOf(em, organizationPageStatement(kind, organizationId, filters)(scope));
+    return sqlAnswer(em, organizationPageStatement(kind, organizationId, filters)(scope));
   }
 
   /** A resource as its readers see it, with the caller's role given by the policy context. */
